@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make report` and `make test`. Each bootstraps .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test ingest bench clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lab]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/natospend run all --name default
+	$(BIN)/natospend run 02_pathways -f params/hague_2032.yaml --name hague-2032
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-make data/processed/ from the official workbooks (NATOSPEND_RAW_DIR or RAW=...).
+RAW ?= $(NATOSPEND_RAW_DIR)
+ingest: $(STAMP)
+	$(BIN)/natospend ingest --raw-dir $(RAW)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean-venv:
+	rm -rf $(VENV)

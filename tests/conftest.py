@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from natospend.paths import PROJECT_ROOT, RAW_DIR_ENV
+
+NATO_FILE = "240617-def-exp-2024-TABLES-en.xlsx"
+SIPRI_FILE = "SIPRI-Milex-data-1949-2024_2.xlsx"
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The official workbooks, found through NATOSPEND_RAW_DIR (set by .ci/run)."""
+    value = os.environ.get(RAW_DIR_ENV)
+    if not value:
+        pytest.skip(f"{RAW_DIR_ENV} is not set: real-workbook tests need the official NATO and SIPRI workbooks")
+    folder = Path(value)
+    missing = [name for name in (NATO_FILE, SIPRI_FILE) if not (folder / name).is_file()]
+    if missing:
+        pytest.skip(f"{RAW_DIR_ENV}={folder} lacks {', '.join(missing)}")
+    return folder
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the committed data/ folder, for tests that write a dataset."""
+    target = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "data", target / "data")
+    return target

@@ -1,0 +1,82 @@
+"""The committed dataset: present without any raw file, typed, complete, with provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from natospend import load_spending
+from natospend.dataset import COLUMNS, KEY
+from natospend.errors import InputError
+from natospend.paths import SOURCES_JSON
+from natospend.reference import allies, allies_with_armed_forces, resolve_ally
+
+REQUIRED_INDICATORS = {
+    "defence_expenditure_share_gdp_pct", "defence_expenditure_real_change_pct", "defence_expenditure_usd_m",
+    "defence_expenditure_nc_m", "gdp_usd_m", "gdp_per_capita_usd_k", "defence_expenditure_per_capita_usd",
+    "military_personnel_k", "equipment_share_pct", "personnel_share_pct", "infrastructure_share_pct",
+    "other_share_pct", "defence_expenditure_share_government_pct",
+}
+
+
+def test_columns_types_and_keys() -> None:
+    frame = load_spending()
+    assert tuple(frame.columns) == COLUMNS
+    assert str(frame["year"].dtype) == "int64" and str(frame["value"].dtype) == "float64"
+    assert str(frame["estimate"].dtype) == "bool"
+    assert not frame.duplicated(list(KEY)).any()
+    assert set(frame["indicator"]) >= REQUIRED_INDICATORS
+
+
+def test_default_is_latest_edition_per_source() -> None:
+    nato = load_spending("nato")
+    assert set(nato["edition"]) == {"2024"} and set(nato["source"]) == {"nato"}
+    assert set(load_spending("sipri")["edition"]) == {"2025"}
+    assert len(load_spending("nato", "2024", indicator="equipment_share_pct")) == 31 * 11
+
+
+def test_unknown_source_or_edition_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match=r"unknown source 'natto'.*one of nato, sipri"):
+        load_spending("natto")
+    with pytest.raises(InputError, match=r"edition '2019' is not in the dataset.*one of 2024"):
+        load_spending("nato", "2019")
+
+
+def test_every_ally_every_year_and_estimates() -> None:
+    share = load_spending("nato", indicator="defence_expenditure_share_gdp_pct")
+    years = sorted(set(share["year"]))
+    assert years == list(range(2014, 2025))
+    for iso3 in allies_with_armed_forces():
+        assert sorted(share.loc[share["country"] == iso3, "year"]) == years, iso3
+    assert set(share.loc[share["estimate"], "year"]) == {2023, 2024}
+    assert set(share["unit"]) == {"percent of GDP"}
+
+
+def test_iceland_and_reference() -> None:
+    assert len(allies()) == 32
+    iceland = next(a for a in allies() if a.iso3 == "ISL")
+    assert iceland.has_armed_forces is False
+    nato = load_spending("nato")
+    assert set(nato.loc[nato["country"] == "ISL", "indicator"]) == {"gdp_usd_m", "gdp_per_capita_usd_k"}
+    assert resolve_ally("Slovakia") == resolve_ally("slovak republic") == "SVK"
+    assert resolve_ally("Turkiye") == "TUR" and resolve_ally("United States of America") == "USA"
+    with pytest.raises(ValueError):
+        resolve_ally("Austria")
+
+
+def test_sipri_shares_are_percent() -> None:
+    share = load_spending("sipri", indicator="defence_expenditure_share_gdp_pct")
+    usa = share[(share["country"] == "USA") & (share["year"] == 2024)]
+    assert 2.5 < float(usa["value"].iloc[0]) < 5  # percent, not a fraction
+    assert set(share["unit"]) == {"percent of GDP"}
+
+
+def test_sources_record_provenance() -> None:
+    sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
+    by_source = {r["source"]: r for r in sources["inputs"]}
+    assert by_source["nato"]["sha256"] == "94f4de63de124dd323cb6729ddf66b66a3e024b9984d21abc6cb5624773b375e"
+    assert by_source["sipri"]["sha256"] == "8a31c2794c8070230b3b9ef26a3249663f6317a8bc86ba3ec3099c791cdb692f"
+    for record in by_source.values():
+        assert record["publisher"] and record["release_date"] and record["attribution"] and record["file_name"]
+    assert "no_data" in sources["flags"]

@@ -1,0 +1,118 @@
+"""`natospend ingest`: user CSVs, atomic writes, clear errors and non-zero exits."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from natospend.dataset import load_spending
+from natospend.errors import InputError
+from natospend.usercsv import read_user_csv
+from workbooks import NatoLayout, SipriLayout, make_nato_workbook, make_sipri_workbook
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {"NATOSPEND_HOME": str(home), "PATH": str(Path(sys.executable).parent)}
+    return subprocess.run([sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True, env=env)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_long_and_wide_csv_forms(tmp_path: Path) -> None:
+    long = tmp_path / "long.csv"
+    long.write_text("country,year,indicator,value,estimate\nGBR,2026,defence_expenditure_share_gdp_pct,2.5,true\n"
+                    "Deutschland,2026,defence_expenditure_share_gdp_pct,3.0,false\n".replace("Deutschland", "Germany"))
+    rows = read_user_csv(long, "budget")
+    assert [(r.country, r.year, r.value, r.estimate, r.unit) for r in rows] == [
+        ("GBR", 2026, 2.5, True, "percent of GDP"), ("DEU", 2026, 3.0, False, "percent of GDP")]
+    wide = tmp_path / "wide.csv"
+    wide.write_text("country,year,defence_expenditure_share_gdp_pct,gdp_usd_m\nSlovak Republic,2027,2.2,\n")
+    rows = read_user_csv(wide, "budget")
+    assert [(r.country, r.indicator, r.value) for r in rows] == [("SVK", "defence_expenditure_share_gdp_pct", 2.2)]
+
+
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("country,year,indicator,value\nATLANTIS,2026,gdp_usd_m,1\n", r"row 2, column country: unknown country 'ATLANTIS'"),
+    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2026,gdp_usd_m,2\n",
+     r"row 3: duplicate row for GBR 2026 gdp_usd_m \(current\); first at row 2"),
+    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,lots\n", r"row 2, column value: found 'lots'"),
+    ("country,year,indicator,value\nGBR,20x6,gdp_usd_m,1\n", r"row 2, column year: year is '20x6'"),
+    ("country,year,indicator,value\nGBR,2026,gdp_usd,1\n", r"row 2, column indicator: unknown indicator 'gdp_usd'"),
+    ("country,year,spending\nGBR,2026,1\n", r"row 1: column\(s\) \['spending'\] are not indicators"),
+])
+def test_bad_csv_rows_are_named(tmp_path: Path, text: str, pattern: str) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match="file mine.csv, " + pattern):
+        read_user_csv(path, "mine")
+
+
+def test_label_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="source label 'nato' is not allowed"):
+        read_user_csv(tmp_path / "x.csv", "nato")
+
+
+def test_ingest_synthetic_workbooks_then_add_csv(project_copy: Path, tmp_path: Path) -> None:
+    nato = make_nato_workbook(tmp_path / "nato.xlsx")
+    sipri = make_sipri_workbook(tmp_path / "sipri.xlsx")
+    dataset = project_copy / "data/processed/spending.csv"
+    dataset.unlink()
+    done = _cli("ingest", "--nato", str(nato), "--sipri", str(sipri), home=project_copy)
+    assert done.returncode == 0, done.stderr
+    first = _digest(dataset)
+    again = _cli("ingest", "--nato", str(nato), "--sipri", str(sipri), home=project_copy)
+    assert again.returncode == 0 and _digest(dataset) == first  # deterministic bytes
+
+    budget = tmp_path / "budget.csv"
+    budget.write_text("country,year,defence_expenditure_share_gdp_pct\nGBR,2027,2.5\nGBR,2029,3.0\n")
+    added = _cli("ingest", "--csv", str(budget), "--label", "uk-pledge", home=project_copy)
+    assert added.returncode == 0, added.stderr
+    frame = load_spending(path=dataset)
+    assert set(frame["source"]) == {"nato", "sipri", "uk-pledge"}  # NATO and SIPRI rows were kept
+    mine = frame[frame["source"] == "uk-pledge"]
+    assert mine["value"].tolist() == [2.5, 3.0] and set(mine["unit"]) == {"percent of GDP"}
+
+
+@pytest.mark.parametrize(("layout", "message"), [
+    (NatoLayout(drop_tables=("3",)), "missing table(s) Table 3"),
+    (NatoLayout(shift_header="7"), "sheet 'TABLE7', row 10, column D"),
+    (NatoLayout(text_cell=("8a", "Poland", 0)), "sheet 'TABLE8a', row 32, column D: found 'n.a.'"),
+])
+def test_failed_ingest_leaves_dataset_untouched(project_copy: Path, tmp_path: Path, layout: NatoLayout,
+                                                message: str) -> None:
+    dataset = project_copy / "data/processed/spending.csv"
+    sources = project_copy / "data/processed/sources.json"
+    before = (_digest(dataset), _digest(sources))
+    bad = make_nato_workbook(tmp_path / "bad.xlsx", layout)
+    done = _cli("ingest", "--nato", str(bad), home=project_copy)
+    assert done.returncode == 2
+    assert "natospend ingest: error: file bad.xlsx" in done.stderr and message in done.stderr
+    assert (_digest(dataset), _digest(sources)) == before
+    assert sorted(p.name for p in dataset.parent.iterdir()) == ["sources.json", "spending.csv"]  # no temp left
+
+
+def test_failed_csv_ingest_leaves_dataset_untouched(project_copy: Path, tmp_path: Path) -> None:
+    dataset = project_copy / "data/processed/spending.csv"
+    before = _digest(dataset)
+    bad = tmp_path / "dupes.csv"
+    bad.write_text("country,year,indicator,value\nFRA,2026,gdp_usd_m,1\nFRA,2026,gdp_usd_m,1\n")
+    done = _cli("ingest", "--csv", str(bad), "--label", "dupes", home=project_copy)
+    assert done.returncode == 2 and "row 3: duplicate row for FRA 2026" in done.stderr
+    assert _digest(dataset) == before
+
+
+def test_sipri_problem_fails_cleanly(project_copy: Path, tmp_path: Path) -> None:
+    bad = make_sipri_workbook(tmp_path / "s.xlsx", SipriLayout(extra_country="Freedonia"))
+    done = _cli("ingest", "--sipri", str(bad), home=project_copy)
+    assert done.returncode == 2 and "unknown SIPRI country name 'Freedonia'" in done.stderr
+
+
+def test_nothing_to_ingest(project_copy: Path) -> None:
+    done = _cli("ingest", home=project_copy)
+    assert done.returncode == 2 and "nothing to ingest" in done.stderr

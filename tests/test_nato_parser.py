@@ -1,0 +1,108 @@
+"""The NATO parser on synthetic workbooks in the published layout, quirks included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from natospend.errors import InputError
+from natospend.nato import parse_nato_workbook
+from workbooks import ALLIES, NatoLayout, make_nato_workbook
+
+
+def _rows(path: Path) -> dict[tuple[str, str, str, int], object]:
+    wb = parse_nato_workbook(path)
+    return {(r.country, r.indicator, r.price_basis, r.year): r for r in wb.rows}
+
+
+def test_reads_every_block_with_estimates_flags_and_aggregates(tmp_path: Path) -> None:
+    path = make_nato_workbook(tmp_path / "nato.xlsx")
+    wb = parse_nato_workbook(path)
+    assert wb.edition == "2024"
+    rows = {(r.country, r.indicator, r.price_basis, r.year): r for r in wb.rows}
+    # 31 allies x 11 years x 2 blocks for Table 2, plus two aggregates x 11 x 2
+    usd = [r for r in wb.rows if r.indicator == "defence_expenditure_usd_m"]
+    assert len(usd) == (31 + 2) * 11 * 2
+    assert rows[("ALB", "defence_expenditure_usd_m", "constant-2015", 2014)].value == 100.0
+    assert rows[("ALB", "defence_expenditure_usd_m", "current", 2014)].value == pytest.approx(110.0)
+    # a string year ('2019') is a year, and 'YYYYe' is an estimate
+    assert rows[("ALB", "gdp_usd_m", "current", 2019)].estimate is False
+    assert rows[("ALB", "gdp_usd_m", "current", 2023)].estimate is True
+    assert rows[("ALB", "gdp_usd_m", "current", 2024)].estimate is True
+    # the star after a name is a flag, not part of the name
+    czech = rows[("CZE", "defence_expenditure_share_gdp_pct", "constant-2015", 2020)]
+    assert czech.country_name == "Czechia" and czech.flags == "national_2pct_law"
+    assert rows[("BEL", "defence_expenditure_share_gdp_pct", "constant-2015", 2020)].flags == ""
+    # Table 1 keeps the currency in the unit
+    assert rows[("POL", "defence_expenditure_nc_m", "current", 2014)].unit == "million national currency (Zlotys)"
+    # aggregates keep their explicit codes
+    assert rows[("NATO_TOTAL", "gdp_usd_m", "current", 2014)].value == 50000.0
+    assert ("NATO_EUROPE_CANADA", "defence_expenditure_usd_m", "current", 2024) in rows
+    # Table 7 has no block title; Table 8b's stray zero row is not data
+    assert rows[("USA", "military_personnel_k", "none", 2014)].value == 40.0
+    infrastructure = [r for r in wb.rows if r.indicator == "infrastructure_share_pct"]
+    assert len(infrastructure) == 31 * 11
+    assert any("TABLE8b" in note and "not data" in note for note in wb.skipped)
+
+
+def test_later_edition_layout_is_read(tmp_path: Path) -> None:
+    layout = NatoLayout(first_year=2015, last_year=2025, base_year=2021, sheet_name="Table {n}")
+    rows = _rows(make_nato_workbook(tmp_path / "nato2025.xlsx", layout))
+    assert ("ALB", "defence_expenditure_usd_m", "constant-2021", 2025) in rows
+    assert rows[("ALB", "defence_expenditure_usd_m", "constant-2021", 2025)].estimate is True
+    assert not any(key[3] == 2014 for key in rows)
+
+
+def test_changed_title_is_rejected_not_misread(tmp_path: Path) -> None:
+    path = make_nato_workbook(tmp_path / "core.xlsx", NatoLayout(table1_title="Core defence expenditure"))
+    with pytest.raises(InputError) as caught:
+        parse_nato_workbook(path)
+    message = str(caught.value)
+    assert "core.xlsx" in message and "TABLE1" in message and "row 4" in message
+    assert "Core defence expenditure" in message and "'defence expenditure'" in message
+
+
+def test_missing_table_is_named(tmp_path: Path) -> None:
+    path = make_nato_workbook(tmp_path / "missing.xlsx", NatoLayout(drop_tables=("6",)))
+    with pytest.raises(InputError, match=r"missing\.xlsx: missing table\(s\) Table 6"):
+        parse_nato_workbook(path)
+
+
+def test_shifted_header_is_rejected(tmp_path: Path) -> None:
+    path = make_nato_workbook(tmp_path / "shifted.xlsx", NatoLayout(shift_header="5"))
+    with pytest.raises(InputError) as caught:
+        parse_nato_workbook(path)
+    message = str(caught.value)
+    assert "sheet 'TABLE5'" in message and "row 11" in message and "column D" in message
+    assert "outside the year columns" in message
+
+
+def test_text_where_a_number_belongs(tmp_path: Path) -> None:
+    path = make_nato_workbook(tmp_path / "text.xlsx", NatoLayout(text_cell=("2", "Belgium", 3)))
+    with pytest.raises(InputError) as caught:
+        parse_nato_workbook(path)
+    # Belgium is the second ally: row 12 of the first block; year index 3 is column G
+    assert str(caught.value).startswith("file text.xlsx, sheet 'TABLE2', row 12, column G: found 'n.a.'")
+    assert "expected a number" in str(caught.value)
+
+
+def test_table4_disagreeing_with_table2_is_rejected(tmp_path: Path) -> None:
+    layout = NatoLayout(overrides={("2", "1", "Albania", 0): 101.0})
+    with pytest.raises(InputError, match=r"sheet 'TABLE4', row 23, column D: Table 4 shows 100.0 for Albania"):
+        parse_nato_workbook(make_nato_workbook(tmp_path / "t4.xlsx", layout))
+
+
+def test_unknown_country_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbooks
+
+    monkeypatch.setattr(workbooks, "ALLIES", ALLIES[:-1] + [("Atlantis", False, "Drachma")])
+    with pytest.raises(InputError, match=r"unknown country or aggregate name 'Atlantis   \(Drachma\)'"):
+        parse_nato_workbook(make_nato_workbook(tmp_path / "atl.xlsx"))
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_text("not a zip")
+    with pytest.raises(InputError, match="bogus.xlsx: cannot read the workbook"):
+        parse_nato_workbook(bogus)

@@ -1,0 +1,118 @@
+"""The official workbooks (NATOSPEND_RAW_DIR): published cells land in the dataset exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from natospend.dataset import to_csv_bytes
+from natospend.ingest import ingest_nato, ingest_sipri, merge
+from natospend.nato import parse_nato_workbook
+from natospend.paths import SOURCES_JSON, SPENDING_CSV
+from natospend.sipri import parse_sipri_workbook
+from natospend.validation import validate_dataset
+from conftest import NATO_FILE, SIPRI_FILE
+
+pytestmark = pytest.mark.realdata
+
+# (country, indicator, price_basis, year, published value, estimate), read off the workbook by eye
+NATO_CELLS = [
+    ("ALB", "defence_expenditure_nc_m", "current", 2014, 18788.017032, False),  # Table 1
+    ("CZE", "defence_expenditure_nc_m", "constant-2015", 2024, 112343.19279653831, True),
+    ("USA", "defence_expenditure_nc_m", "current", 2024, 967707.0, True),
+    ("CZE", "defence_expenditure_usd_m", "current", 2024, 6834.290149086342, True),  # Table 2
+    ("ALB", "defence_expenditure_usd_m", "constant-2015", 2014, 150.02559881337785, False),
+    ("GBR", "defence_expenditure_usd_m", "constant-2015", 2014, 61377.94120155671, False),
+    ("NATO_TOTAL", "defence_expenditure_usd_m", "current", 2014, 943217.5834091387, False),
+    ("FRA", "defence_expenditure_share_gdp_pct", "constant-2015", 2020, 2.0, False),  # Table 3
+    ("POL", "defence_expenditure_share_gdp_pct", "constant-2015", 2024, 4.120190989357147, True),
+    ("USA", "defence_expenditure_share_gdp_pct", "constant-2015", 2014, 3.7139172994177043, False),
+    ("NATO_EUROPE_CANADA", "defence_expenditure_share_gdp_pct", "constant-2015", 2024, 2.0154548520439497, True),
+    ("BGR", "defence_expenditure_real_change_pct", "constant-2015", 2019, 124.94424435448184, False),
+    ("ISL", "gdp_usd_m", "current", 2014, 17867.9966402394, False),  # Table 5
+    ("USA", "gdp_usd_m", "current", 2024, 28719941.5569791, True),
+    ("ISL", "gdp_per_capita_usd_k", "constant-2015", 2014, 51.23038849664351, False),  # Table 6
+    ("USA", "defence_expenditure_per_capita_usd", "constant-2015", 2014, 2065.1394826411674, False),
+    ("ALB", "military_personnel_k", "none", 2014, 6.744, False),  # Table 7
+    ("USA", "military_personnel_k", "none", 2024, 1300.21, True),
+    ("NATO_TOTAL", "military_personnel_k", "none", 2014, 3228.9429543573, False),
+    ("GBR", "equipment_share_pct", "current", 2014, 22.82042808892814, False),  # Table 8a
+    ("USA", "personnel_share_pct", "current", 2014, 35.45299124387178, False),
+    ("TUR", "infrastructure_share_pct", "current", 2014, 2.7698725064755947, False),  # Table 8b
+    ("GBR", "other_share_pct", "current", 2014, 38.634494774126935, False),
+]
+
+# SIPRI: shares are published as fractions (x100 here) and local currency in units (/1e6 here).
+SIPRI_CELLS = [
+    ("RUS", "defence_expenditure_share_gdp_pct", "current", 2024, 7.052338645003664, True),
+    ("DZA", "defence_expenditure_nc_fy_m", "current", 2024, 2926000.0, False),
+    ("DZA", "defence_expenditure_usd_m", "constant-2023", 2024, 20423.216124981845, False),
+    ("MAR", "defence_expenditure_usd_m", "current", 2024, 5517.9243992338525, False),
+    ("DZA", "defence_expenditure_per_capita_usd", "current", 1988, 43.25713551017009, False),
+    ("DZA", "defence_expenditure_share_government_pct", "current", 2024, 21.38229132663087, False),
+]
+
+
+@pytest.fixture(scope="module")
+def nato(raw_dir: Path):  # type: ignore[no-untyped-def]
+    return parse_nato_workbook(raw_dir / NATO_FILE)
+
+
+@pytest.fixture(scope="module")
+def sipri(raw_dir: Path):  # type: ignore[no-untyped-def]
+    return parse_sipri_workbook(raw_dir / SIPRI_FILE)
+
+
+@pytest.mark.parametrize(("country", "indicator", "basis", "year", "value", "estimate"), NATO_CELLS)
+def test_nato_published_cells(nato, country, indicator, basis, year, value, estimate) -> None:  # type: ignore[no-untyped-def]
+    rows = [r for r in nato.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
+    assert len(rows) == 1
+    assert rows[0].value == value  # exactly, not approximately
+    assert rows[0].estimate is estimate
+
+
+def test_nato_shape(nato) -> None:  # type: ignore[no-untyped-def]
+    assert nato.edition == "2024"
+    assert nato.skipped == ["TABLE8b row 42: unlabelled row [0.0, 0.0, 0.0]... is not data"]
+    countries = {r.country for r in nato.rows if r.indicator == "defence_expenditure_share_gdp_pct"}
+    assert len(countries) == 33 and "ISL" not in countries  # 31 allies with armed forces + 2 aggregates
+    assert {r.country for r in nato.rows if r.indicator == "gdp_usd_m"} >= {"ISL"}
+    starred = {r.country for r in nato.rows if r.flags == "national_2pct_law"}
+    assert starred == {"CZE", "EST", "LVA", "LTU", "POL", "ROU"}
+
+
+@pytest.mark.parametrize(("country", "indicator", "basis", "year", "value", "estimate"), SIPRI_CELLS)
+def test_sipri_published_cells(sipri, country, indicator, basis, year, value, estimate) -> None:  # type: ignore[no-untyped-def]
+    rows = [r for r in sipri.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
+    assert len(rows) == 1
+    assert rows[0].value == value
+    assert rows[0].estimate is estimate
+
+
+def test_sipri_missing_meanings_and_flags(sipri) -> None:  # type: ignore[no-untyped-def]
+    by_key = {(r.country, r.indicator, r.price_basis, r.year): r for r in sipri.rows}
+    libya = by_key[("LBY", "defence_expenditure_usd_m", "constant-2023", 2024)]
+    assert libya.value is None and "no_data" in libya.flags
+    north_yemen = by_key[("XYN", "defence_expenditure_per_capita_usd", "current", 1990)]
+    assert north_yemen.value is None and "not_independent" in north_yemen.flags
+    assert sum("highly_uncertain" in r.flags for r in sipri.rows) > 100
+    assert len({r.country for r in sipri.rows}) == 174
+    assert sipri.footnotes["†"].startswith("Figures for these countries do not include military pensions")
+
+
+def test_committed_dataset_is_what_ingest_makes(nato, sipri, raw_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A fresh clone runs from data/processed/: it must be exactly the ingest of the official files."""
+    frames = [ingest_nato(raw_dir / NATO_FILE)[0], ingest_sipri(raw_dir / SIPRI_FILE)[0]]
+    combined = merge(None, frames)
+    validate_dataset(combined)
+    committed = SPENDING_CSV.read_bytes()
+    official_only = b"\n".join(line for line in committed.split(b"\n")
+                               if line.startswith((b"source,", b"nato,", b"sipri,")) or not line)
+    assert to_csv_bytes(combined) == official_only
+    sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
+    by_source = {r["source"]: r for r in sources["inputs"]}
+    for source, name in (("nato", NATO_FILE), ("sipri", SIPRI_FILE)):
+        assert by_source[source]["sha256"] == hashlib.sha256((raw_dir / name).read_bytes()).hexdigest()
