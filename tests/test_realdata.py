@@ -116,3 +116,27 @@ def test_committed_dataset_is_what_ingest_makes(nato, sipri, raw_dir: Path) -> N
     by_source = {r["source"]: r for r in sources["inputs"]}
     for source, name in (("nato", NATO_FILE), ("sipri", SIPRI_FILE)):
         assert by_source[source]["sha256"] == hashlib.sha256((raw_dir / name).read_bytes()).hexdigest()
+
+
+def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path) -> None:
+    """The XML scan for coloured cells must find exactly what openpyxl's per-cell fonts say."""
+    import openpyxl
+
+    from natospend.sipri import _colour_name, read_font_flags
+
+    path = raw_dir / SIPRI_FILE
+    names = ["Constant (2023) US$", "Share of GDP", "Local currency financial years"]
+    fast = read_font_flags(path, names)
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    slow: dict[str, dict[tuple[int, int], str]] = {}
+    for name in names:
+        slow[name] = {}
+        for row in workbook[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and cell.font is not None:
+                    colour = _colour_name(cell.font.color)
+                    if colour:
+                        slow[name][(cell.row - 1, cell.column - 1)] = colour
+    workbook.close()
+    assert fast == slow
+    assert sum(len(cells) for cells in fast.values()) > 1000

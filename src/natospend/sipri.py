@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .excel import Cell, column_letter, is_empty, is_number, normalise_text, read_workbook_values
@@ -114,25 +115,50 @@ def _colour_name(color: object) -> str | None:
     return None
 
 
+# A cell element as Excel writes it: <c r="AR10" s="12" t="n">; attribute order r, s, t.
+_CELL_TAG = re.compile(rb'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?')
+
+
+def coloured_styles(workbook: Any) -> dict[int, str]:
+    """Cell style index -> 'blue' or 'red', from the workbook's style table (openpyxl)."""
+    return {index: colour for index, style in enumerate(workbook._cell_styles)
+            if (colour := _colour_name(workbook._fonts[style.fontId].color))}
+
+
 def read_font_flags(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """{sheet: {(row0, col0): 'blue'|'red'}} for numeric cells with a coloured font."""
+    """{sheet: {(row0, col0): 'blue'|'red'}} for numeric cells with a coloured font.
+
+    openpyxl supplies the style table and each sheet's part name; the cells are then found
+    by scanning the sheet XML for the few coloured style ids, which takes a tenth of the
+    time of openpyxl building a cell object for all 100,000 cells.
+    """
+    import zipfile
+
     import openpyxl
 
-    flags: dict[str, dict[tuple[int, int], str]] = {}
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        for name in sheet_names:
-            found: dict[tuple[int, int], str] = {}
-            for row in workbook[name].iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, (int, float)) and cell.font is not None and cell.font.color is not None:
-                        colour = _colour_name(cell.font.color)
-                        if colour:
-                            found[(cell.row - 1, cell.column - 1)] = colour
-            flags[name] = found
+        colours = coloured_styles(workbook)
+        parts = {name: workbook[name]._worksheet_path for name in sheet_names}
     finally:
         workbook.close()
+    wanted = {str(index).encode(): colour for index, colour in colours.items()}
+    flags: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        for name, part in parts.items():
+            found: dict[tuple[int, int], str] = {}
+            for letters, row, style, kind in _CELL_TAG.findall(archive.read(part.lstrip("/"))):
+                if style in wanted and kind in (b"", b"n"):
+                    found[(int(row) - 1, _column_index(letters.decode()))] = wanted[style]
+            flags[name] = found
     return flags
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def _find_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec) -> tuple[str, str | None]:
