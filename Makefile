@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test ingest bench clean-venv
+.PHONY: report test ingest bench notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Re-execute the notebooks with their default parameters and store the outputs nbval checks.
+notebooks: $(STAMP)
+	$(BIN)/python -m natospend.store_outputs

@@ -89,6 +89,22 @@ def read_spending_csv(path: Path) -> "pd.DataFrame":
 _CACHE: dict[tuple[str, int, int], "pd.DataFrame"] = {}
 
 
+def _full_table(path: Path) -> "pd.DataFrame":
+    """The whole dataset, read once per file version (path, mtime, size)."""
+    stat = path.stat() if path.is_file() else None
+    cache_key = (str(path.resolve()), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+    if cache_key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[cache_key] = read_spending_csv(path)
+    return _CACHE[cache_key]
+
+
+def editions(source: str, *, path: str | Path | None = None) -> list[str]:
+    """Every edition of a source in the dataset, oldest first."""
+    frame = _full_table(Path(path) if path is not None else SPENDING_CSV)
+    return sorted(set(frame.loc[frame["source"] == source, "edition"]), key=_edition_key)
+
+
 def load_spending(source: str | None = None, edition: str | None = None, *, path: str | Path | None = None,
                   indicator: str | Iterable[str] | None = None) -> "pd.DataFrame":
     """The tidy dataset as a typed frame (one row per source, edition, country, year, indicator, price basis).
@@ -98,12 +114,7 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
     indicator: one indicator name or several, to narrow the frame.
     """
     path = Path(path) if path is not None else SPENDING_CSV
-    stat = path.stat() if path.is_file() else None
-    cache_key = (str(path.resolve()), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
-    if cache_key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[cache_key] = read_spending_csv(path)
-    frame = _CACHE[cache_key]
+    frame = _full_table(path)
     pairs = frame[["source", "edition"]].drop_duplicates()
     if source is not None:
         if source not in set(pairs["source"]):

@@ -1,0 +1,108 @@
+"""Everything notebook 01 (alliance overview) shows, computed from its validated parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import burden, status
+from .dataset import load_spending
+from .notebook import NotebookRun, source_caption
+from .series import allies_only, constant_base_year, nato_table
+from .targets import Target, load_targets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class AllianceOverview:
+    year: int
+    edition: str
+    price_base: int
+    targets: list[Target]
+    table: "pd.DataFrame"  # every ally and aggregate, every year
+    status: "pd.DataFrame"  # the contract table tables/target_status.csv
+    counts: "pd.DataFrame"
+    aggregates: "pd.DataFrame"
+    burden: "pd.DataFrame"
+    per_capita: "pd.DataFrame"
+    caption: str
+
+    @property
+    def year_is_estimate(self) -> bool:
+        return bool(self.status["estimate"].any())
+
+    @property
+    def allies(self) -> "pd.DataFrame":
+        return allies_only(self.table)
+
+    @property
+    def gdp_lines(self) -> list[float]:
+        return sorted({t.threshold_pct for t in self.targets if t.of_gdp}) or [2.0]
+
+
+def build(run: NotebookRun) -> AllianceOverview:
+    nato = load_spending("nato", run.edition)
+    table = nato_table(nato)
+    targets = [load_targets()[t] for t in run.targets]
+    estimate_years = sorted(int(y) for y in allies_only(table).loc[lambda t: t["estimate"], "year"].unique())
+    return AllianceOverview(
+        year=run.year, edition=run.edition, price_base=constant_base_year(nato), targets=targets, table=table,
+        status=status.target_status(table, run.year, targets),
+        counts=status.allies_meeting_by_year(table, targets),
+        aggregates=status.alliance_aggregates(table, run.year),
+        burden=burden.burden_sharing(table),
+        per_capita=burden.per_capita(table, run.year),
+        caption=source_caption("nato", run.edition, estimate_years))
+
+
+def headline(view: AllianceOverview) -> str:
+    """The answer in words, generated from the numbers (Markdown)."""
+    n = len(view.status)
+    qualifier = " (NATO estimates)" if view.year_is_estimate else ""
+    lines = [f"**In {view.year}{qualifier}, of the {n} allies with armed forces:**", ""]
+    for target in view.targets:
+        if not target.measurable:
+            lines.append(f"- *{target.name}*: not measurable from the published tables ({target.note})")
+            continue
+        meets, below = status.meeting_lists(view.status, target)
+        lines.append(f"- **{len(meets)} meet {target.name}**"
+                     + (f": {', '.join(meets)}." if meets else ".")
+                     + (f" Below: {', '.join(below)}." if below else ""))
+        if target.id in ("core_3_5pct", "total_5pct"):
+            lines[-1] += " (Compared with total defence expenditure: the tables do not split core from related.)"
+    total = view.aggregates.set_index("country")
+    if "NATO_TOTAL" in total.index:
+        lines += ["", f"NATO as a whole spent {total.at['NATO_TOTAL', 'share_gdp_pct']:.2f}% of GDP; Europe and "
+                      f"Canada {total.at['NATO_EUROPE_CANADA', 'share_gdp_pct']:.2f}%."]
+    latest = view.burden[view.burden["year"] == view.year]
+    if len(latest):
+        lines.append(f"The United States accounted for {latest['united_states_share_pct'].iloc[0]:.1f}% of allied "
+                     f"defence spending (current US dollars).")
+    return "\n".join(lines)
+
+
+def display_status(view: AllianceOverview) -> "pd.DataFrame":
+    """The status table rounded for reading, with units in the column names."""
+    shown = view.status[["country_name", "share_gdp_pct", "equipment_share_pct", "estimate"]].copy()
+    shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
+    for target in status.measurable(view.targets):
+        shown[f"Gap to {target.threshold_pct:g}%, pp"] = view.status[f"gap_{target.id}_pp"]
+    return shown.round(2)
+
+
+def summary(view: AllianceOverview) -> dict[str, Any]:
+    counts = {t.id: int(view.status[f"meets_{t.id}"].sum()) for t in status.measurable(view.targets)}
+    total = view.aggregates.set_index("country")["share_gdp_pct"].to_dict()
+    latest = view.burden[view.burden["year"] == view.year]
+    return {
+        "source": "nato", "edition": view.edition, "year": view.year, "year_is_estimate": view.year_is_estimate,
+        "allies_assessed": int(len(view.status)), "allies_meeting": counts,
+        "meeting": {t.id: status.meeting_lists(view.status, t)[0] for t in status.measurable(view.targets)},
+        "nato_total_share_gdp_pct": total.get("NATO_TOTAL"),
+        "europe_canada_share_gdp_pct": total.get("NATO_EUROPE_CANADA"),
+        "united_states_share_of_allied_spending_pct":
+            float(latest["united_states_share_pct"].iloc[0]) if len(latest) else None,
+        "caption": view.caption,
+    }

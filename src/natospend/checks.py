@@ -1,0 +1,104 @@
+"""Checks of notebook parameters against the data (editions, years, allies, targets)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import ParameterError
+
+
+def resolve_edition(source: str, name: str, edition: str | None) -> str:
+    from .dataset import editions as dataset_editions
+
+    editions = dataset_editions(source)
+    if edition is None:
+        return editions[-1]
+    if edition not in editions:
+        raise ParameterError(name, f"{source} edition {edition!r} is not in the dataset", ", ".join(editions))
+    return edition
+
+
+def nato_years(edition: str) -> list[int]:
+    from .dataset import load_spending
+
+    share = load_spending("nato", edition, indicator="defence_expenditure_share_gdp_pct")
+    return sorted(int(y) for y in share["year"].unique())
+
+
+def _check_year(name: str, year: int | None, years: list[int]) -> int:
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise ParameterError(name, f"{year} is outside the edition", f"{years[0]}-{years[-1]}")
+    return year
+
+
+def _positive(name: str, value: float) -> None:
+    if value <= 0:
+        raise ParameterError(name, f"{value:g} is not a positive share of GDP", "a number above 0")
+
+
+def check_overview(values: dict[str, Any]) -> dict[str, Any]:
+    from .targets import load_targets
+
+    values["edition"] = resolve_edition("nato", "edition", values["edition"])
+    values["year"] = _check_year("year", values["year"], nato_years(values["edition"]))
+    known = load_targets()
+    if not values["targets"] or not all(isinstance(t, str) for t in values["targets"]):
+        raise ParameterError("targets", f"{values['targets']!r} is not a list of target ids", ", ".join(known))
+    unknown = [t for t in values["targets"] if t not in known]
+    if unknown:
+        raise ParameterError("targets", f"unknown target id(s) {unknown}", ", ".join(known))
+    return values
+
+
+def check_pathways(values: dict[str, Any]) -> dict[str, Any]:
+    values["edition"] = resolve_edition("nato", "edition", values["edition"])
+    years = nato_years(values["edition"])
+    _positive("core_target_pct", values["core_target_pct"])
+    if values["related_target_pct"] < 0:
+        raise ParameterError("related_target_pct", "must not be negative", "0 or more")
+    if values["target_year"] <= years[-1]:
+        raise ParameterError("target_year", f"{values['target_year']} is not after the base year {years[-1]}",
+                             f"a year after {years[-1]}")
+    if values["trend_start_year"] not in years[:-1]:
+        raise ParameterError("trend_start_year", f"{values['trend_start_year']} is not a year before the base year "
+                             "in the edition", f"{years[0]}-{years[-2]}")
+    return values
+
+
+def check_country_profile(values: dict[str, Any]) -> dict[str, Any]:
+    from .reference import allies, resolve_ally
+
+    try:
+        values["country"] = resolve_ally(values["country"])
+    except ValueError:
+        raise ParameterError("country", f"{values['country']!r} is not an ally",
+                             ", ".join(a.iso3 for a in allies())) from None
+    values["edition"] = resolve_edition("nato", "edition", values["edition"])
+    years = nato_years(values["edition"])
+    _positive("core_target_pct", values["core_target_pct"])
+    if values["target_year"] <= years[-1]:
+        raise ParameterError("target_year", f"{values['target_year']} is not after the base year {years[-1]}",
+                             f"a year after {years[-1]}")
+    return values
+
+
+def check_comparison(values: dict[str, Any]) -> dict[str, Any]:
+    from .dataset import load_spending
+
+    values["nato_edition"] = resolve_edition("nato", "nato_edition", values["nato_edition"])
+    values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
+    nato = set(nato_years(values["nato_edition"]))
+    sipri = load_spending("sipri", values["sipri_edition"], indicator="defence_expenditure_share_gdp_pct")
+    common = sorted(nato & {int(y) for y in sipri.loc[sipri["value"].notna(), "year"].unique()})
+    values["year"] = _check_year("year", values["year"], common)
+    return values
+
+
+SEMANTIC_CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "01_alliance_overview": check_overview,
+    "02_pathways": check_pathways,
+    "03_country_profile": check_country_profile,
+    "04_nato_vs_sipri_and_russia": check_comparison,
+}

@@ -1,0 +1,313 @@
+"""Figures in one style: titled, units on the axes, source and edition in the footer,
+estimates marked, and colours that survive greyscale printing and colour-blind readers
+(seaborn's colour-blind palette, paired with hatches, markers and line styles).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+# Dark blue and light orange differ in lightness, so they stay apart in greyscale.
+MEETS, BELOW, NEUTRAL = "#0b3c78", "#f2a65a", "#7f7f7f"
+TARGET_STYLES = {2.0: ":", 3.5: "--", 5.0: "-."}
+ESTIMATE_NOTE = "Hatched bars and hollow markers are estimates."
+
+
+def use_style() -> None:
+    import matplotlib
+    import seaborn as sns
+
+    matplotlib.use("Agg")
+    sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
+    matplotlib.rcParams.update({
+        "svg.hashsalt": "natospend",  # stable SVG ids: byte-identical reruns
+        "figure.dpi": 100,
+        "savefig.dpi": 110,
+        "font.family": "DejaVu Sans",
+        "axes.titleweight": "bold",
+        "axes.titlesize": 12,
+        "axes.labelsize": 10,
+        "legend.fontsize": 8,
+    })
+
+
+def add_footer(fig: "Figure", caption: str) -> None:
+    fig.text(0.01, 0.005, caption, fontsize=7, color="#333333", ha="left", va="bottom", wrap=True)
+
+
+def save(fig: "Figure", directory: Path, name: str) -> list[Path]:
+    """PNG and SVG with no timestamps or software versions in their metadata."""
+    directory.mkdir(parents=True, exist_ok=True)
+    png, svg = directory / f"{name}.png", directory / f"{name}.svg"
+    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    return [png, svg]
+
+
+def _target_lines(ax, targets: Iterable[float], vertical: bool = True) -> None:  # type: ignore[no-untyped-def]
+    for value in targets:
+        style = TARGET_STYLES.get(value, "--")
+        if vertical:
+            ax.axvline(value, color="black", linestyle=style, linewidth=1)
+            ax.text(value, 0.995, f" {value:g}%", transform=ax.get_xaxis_transform(), ha="left", va="top",
+                    fontsize=8, backgroundcolor="white")
+        else:
+            ax.axhline(value, color="black", linestyle=style, linewidth=1)
+            ax.text(1.0, value, f" {value:g}%", transform=ax.get_yaxis_transform(), ha="left", va="center",
+                    fontsize=8)
+
+
+def ranked_share_bars(status: "pd.DataFrame", year: int, lines: Sequence[float], caption: str) -> "Figure":
+    """Allies ranked by share of GDP, coloured by whether they meet the first line (2%)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    data = status.sort_values(["share_gdp_pct", "country"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    threshold = lines[0]
+    colours = [MEETS if v >= threshold else BELOW for v in data["share_gdp_pct"]]
+    hatches = ["///" if e else "" for e in data["estimate"]]
+    bars = ax.barh(data["country_name"], data["share_gdp_pct"], color=colours, edgecolor="white")
+    for bar, hatch in zip(bars, hatches):
+        bar.set_hatch(hatch)
+    _target_lines(ax, lines)
+    ax.set_xlabel("Defence expenditure, % of GDP")
+    ax.set_ylabel("")
+    ax.set_title(f"Defence expenditure as a share of GDP, {year}")
+    ax.legend(handles=[Patch(color=MEETS, label=f"at or above {threshold:g}%"),
+                       Patch(color=BELOW, label=f"below {threshold:g}%"),
+                       Patch(facecolor="white", edgecolor="black", hatch="///", label="estimate")],
+              loc="lower right")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
+    """Allies by years, share of GDP annotated; estimated years marked 'e' in the header."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    wide = table.pivot(index="country_name", columns="year", values="share_gdp_pct")
+    latest = wide.columns.max()
+    wide = wide.sort_values(latest, ascending=False)
+    estimated = set(table.loc[table["estimate"], "year"])
+    fig, ax = plt.subplots(figsize=(10, 10))
+    # cividis: perceptually uniform, readable by colour-blind readers and in greyscale
+    # two decimals: one would print 1.96 as "2.0" on the 2% line
+    sns.heatmap(wide, annot=True, fmt=".2f", cmap="cividis", cbar_kws={"label": "% of GDP"}, ax=ax,
+                annot_kws={"fontsize": 6.5}, linewidths=0.3)
+    ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
+    ax.set_xlabel("Year (e = estimate)")
+    ax.set_ylabel("")
+    ax.set_title("Defence expenditure, % of GDP, by ally and year")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 2.0,
+             equipment_line: float = 20.0) -> "Figure":
+    """Share of GDP against equipment share: the 2% / 20% quadrants."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 7))
+    both = (status["share_gdp_pct"] >= gdp_line) & (status["equipment_share_pct"] >= equipment_line)
+    for mask, colour, marker, label in ((both, MEETS, "o", f"meets both {gdp_line:g}% and {equipment_line:g}%"),
+                                        (~both, BELOW, "s", "misses at least one")):
+        part = status[mask]
+        ax.scatter(part["share_gdp_pct"], part["equipment_share_pct"], color=colour, marker=marker, s=45,
+                   edgecolor="black", linewidth=0.5, label=label)
+    for row in status.itertuples():
+        ax.annotate(row.country, (row.share_gdp_pct, row.equipment_share_pct), fontsize=7,
+                    xytext=(3, 3), textcoords="offset points")
+    ax.axvline(gdp_line, color="black", linestyle=":", linewidth=1)
+    ax.axhline(equipment_line, color="black", linestyle=":", linewidth=1)
+    ax.set_xlabel("Defence expenditure, % of GDP")
+    ax.set_ylabel("Equipment expenditure, % of defence expenditure")
+    ax.set_title(f"The {gdp_line:g}% and {equipment_line:g}% guidelines, {year}")
+    ax.legend(loc="lower right")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption: str) -> "Figure":
+    """Number of allies meeting each target by year; hollow markers for estimated years."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    markers, styles = ["o", "s", "^", "D"], ["-", "--", "-.", ":"]
+    for i, (target, part) in enumerate(counts.groupby("target", sort=False)):
+        part = part.sort_values("year")
+        line, = ax.plot(part["year"], part["allies_meeting"], linestyle=styles[i % 4], marker=markers[i % 4],
+                        label=names.get(target, target))
+        estimated = part[part["estimate"]]
+        ax.plot(estimated["year"], estimated["allies_meeting"], linestyle="none", marker=markers[i % 4],
+                markerfacecolor="white", markeredgecolor=line.get_color(), markersize=8)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Allies meeting the target (of those reporting)")
+    ax.set_title("How many allies meet each target")
+    ax.legend(loc="upper left")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def burden_lines(burden: "pd.DataFrame", caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for column, label, style, marker in (("united_states_share_pct", "United States", "-", "o"),
+                                         ("europe_canada_share_pct", "Europe and Canada", "--", "s")):
+        line, = ax.plot(burden["year"], burden[column], linestyle=style, marker=marker, label=label)
+        est = burden[burden["estimate"]]
+        ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
+                markeredgecolor=line.get_color(), markersize=8)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Share of allied defence expenditure, % (current USD)")
+    ax.set_title("Burden sharing: the United States against Europe and Canada")
+    ax.legend(loc="center right")
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    data = per_capita.sort_values(["defence_per_capita_usd_constant", "country"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    colours = [NEUTRAL if agg else MEETS for agg in data["is_aggregate"]]
+    bars = ax.barh(data["country_name"], data["defence_per_capita_usd_constant"], color=colours, edgecolor="white")
+    for bar, estimate in zip(bars, data["estimate"]):
+        bar.set_hatch("///" if estimate else "")
+    ax.set_xlabel(f"Defence expenditure per capita, US dollars ({base_year} prices)")
+    ax.set_title(f"Defence expenditure per head, {year} (grey: NATO aggregates)")
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
+    """Dot plot: each ally's required real growth against its trend real growth."""
+    import matplotlib.pyplot as plt
+
+    data = paths.sort_values(["required_real_growth_pct", "country"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    y = range(len(data))
+    ax.hlines(list(y), data["trend_real_growth_pct"], data["required_real_growth_pct"], color="#bbbbbb")
+    ax.scatter(data["trend_real_growth_pct"], list(y), marker="o", color=NEUTRAL, label="trend real growth",
+               zorder=3)
+    ax.scatter(data["required_real_growth_pct"], list(y), marker="D", color=MEETS, label="required real growth",
+               zorder=3)
+    ax.set_yticks(list(y), data["country_name"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    target, year = data["target_pct"].iloc[0], data["target_year"].iloc[0]
+    ax.set_xlabel("Real growth of defence expenditure, % a year")
+    ax.set_title(f"Real growth needed to reach {target:g}% of GDP by {year}, against trend")
+    ax.legend(loc="lower right")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
+    """The year each ally reaches the target at trend; 'never' where trend growth <= GDP growth."""
+    import matplotlib.pyplot as plt
+
+    data = paths.copy()
+    data["plot_year"] = data["year_target_reached_at_trend"].astype("Float64").fillna(horizon).astype(float)
+    data = data.sort_values(["plot_year", "country"], ascending=[False, True])
+    target_year = int(data["target_year"].iloc[0])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    never = data["year_target_reached_at_trend"].isna()
+    colours = [BELOW if (n or v > target_year) else MEETS for n, v in zip(never, data["plot_year"])]
+    base = int(data["base_year"].iloc[0])
+    bars = ax.barh(data["country_name"], data["plot_year"] - base, left=base, color=colours, edgecolor="white")
+    for bar, is_never in zip(bars, never):
+        bar.set_hatch("xx" if is_never else "")
+    ax.axvline(target_year, color="black", linestyle="--", linewidth=1)
+    ax.text(target_year, 1.0, f" deadline {target_year}", transform=ax.get_xaxis_transform(), fontsize=8,
+            va="bottom")
+    ax.set_xlim(base, horizon)
+    ax.set_xlabel(f"Year the target is reached at trend growth (cross-hatched: not before {horizon}, "
+                  "or never)")
+    ax.set_title(f"When each ally reaches {data['target_pct'].iloc[0]:g}% of GDP at its own trend")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    data = paths[paths["extra_spending_usd_m_constant"] > 0].sort_values(
+        ["extra_spending_usd_m_constant", "country"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    ax.barh(data["country_name"], data["extra_spending_usd_m_constant"] / 1000, color=MEETS)
+    ax.set_xlabel(f"Extra spending needed in {base_year}, billion US dollars ({price_base} prices)")
+    ax.set_title(f"The gap to {paths['target_pct'].iloc[0]:g}% of GDP in dollars, {base_year}")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.DataFrame", caption: str) -> "Figure":
+    """Small multiples: history, the required path to the target, the trend path, and pledges."""
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from .pathways import share_path
+
+    allies = paths.sort_values("country_name")
+    columns = 6
+    rows = math.ceil(len(allies) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(15, 2.3 * rows + 0.8), sharex=True, sharey=True)
+    flat = list(axes.flat)
+    for ax, path in zip(flat, allies.itertuples()):
+        past = history[history["country"] == path.country].sort_values("year")
+        ax.plot(past["year"], past["share_gdp_pct"], color="black", linewidth=1.2)
+        years = list(range(path.base_year, path.target_year + 1))
+        ax.plot(years, share_path(path.base_year, path.base_share_pct, path.required_real_growth_pct / 100,
+                                  path.gdp_growth_pct / 100, years), color=MEETS, linestyle="--", linewidth=1.2)
+        ax.plot(years, share_path(path.base_year, path.base_share_pct, path.trend_real_growth_pct / 100,
+                                  path.gdp_growth_pct / 100, years), color=BELOW, linestyle=":", linewidth=1.5)
+        own = pledges[pledges["country"] == path.country]
+        ax.scatter(own["target_year"], own["share_gdp_pct"], marker="*", s=70, color="#cc3311", zorder=4)
+        ax.axhline(path.target_pct, color="#999999", linewidth=0.6)
+        ax.set_title(path.country_name, fontsize=9)
+    for ax in flat[len(allies):]:
+        ax.axis("off")
+    top = max(float(allies["target_pct"].iloc[0]) * 1.6, 6.0)
+    flat[0].set_ylim(0, top)
+    fig.supylabel("Defence expenditure, % of GDP")
+    fig.suptitle("Each ally's path to the target: history (solid), required (dashed), trend (dotted), "
+                 "national pledges (stars)", fontweight="bold")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return fig
+
+
+def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(10, 5))
+    sns.heatmap(grid / 1000, annot=True, fmt=".0f", cmap="cividis", ax=ax, annot_kws={"fontsize": 8},
+                cbar_kws={"label": f"billion US dollars ({price_base} prices)"})
+    ax.set_yticklabels([f"{v:g}%" for v in grid.index], rotation=0)
+    ax.set_xlabel("Target year")
+    ax.set_ylabel("Target, % of GDP")
+    ax.set_title("Spending needed above trend in the target year, all allies")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

@@ -1,0 +1,158 @@
+"""What a thin notebook calls: capture and check its parameters, then write and show outputs.
+
+Cell 1 imports and calls `start(globals())`; the `parameters` cell holds literal defaults
+(papermill injects its own cell after it); the next cell calls `parameters(NAME, globals())`,
+which rejects any name the parameters cell did not declare, so a misspelt `-p targt_year`
+is an error rather than an ignored variable.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParameterError
+from .params import check_parameters
+from .paths import PROJECT_ROOT, REPORTS_DIR, SOURCES_JSON
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+_BEFORE = "_natospend_names_before_parameters"
+
+
+def start(namespace: dict[str, Any]) -> None:
+    """Remember the names that exist before the parameters cell runs."""
+    from .figures import use_style
+
+    namespace[_BEFORE] = set(namespace) | {_BEFORE}
+    use_style()
+
+
+def declared_values(namespace: dict[str, Any]) -> dict[str, Any]:
+    before = namespace.get(_BEFORE)
+    if before is None:
+        raise ParameterError("start", "call natospend.notebook.start(globals()) before the parameters cell")
+    return {k: v for k, v in namespace.items() if k not in before and not k.startswith("_")}
+
+
+def source_record(source: str, edition: str) -> dict[str, Any]:
+    inputs = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))["inputs"]
+    for record in inputs:
+        if record["source"] == source and record["edition"] == edition:
+            return dict(record)
+    return {"source": source, "edition": edition, "title": source, "release_date": None}
+
+
+def source_caption(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
+    record = source_record(source, edition)
+    who = {"nato": "NATO", "sipri": "SIPRI"}.get(source, source)
+    released = f", released {record['release_date']}" if record.get("release_date") else ""
+    text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
+    if estimate_years:
+        text += " " + " and ".join(str(y) for y in estimate_years) + " are estimates."
+    return text + " Chart: natospend."
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    params: dict[str, Any]
+    output_dir: Path
+    written: list[Path] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        params = self.__dict__.get("params", {})
+        if name in params:
+            return params[name]
+        raise AttributeError(name)
+
+    def table(self, frame: "pd.DataFrame", name: str) -> "pd.DataFrame":
+        """Write tables/<name>.csv (full precision) and return the frame."""
+        path = self.output_dir / "tables" / f"{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False, lineterminator="\n")
+        self.written.append(path)
+        return frame
+
+    def figure(self, fig: "Figure", name: str) -> Any:
+        """Save figures/<name>.png and .svg and return the PNG for display (exactly the saved file)."""
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        from .figures import save
+
+        paths = save(fig, self.output_dir / "figures", name)
+        plt.close(fig)
+        self.written.extend(paths)
+        return Image(data=paths[0].read_bytes(), format="png")
+
+    def summary(self, data: dict[str, Any]) -> dict[str, Any]:
+        # output_dir is where, not what: it stays out so that reruns elsewhere give the same bytes
+        shown = {k: v for k, v in self.params.items() if k != "output_dir"}
+        document = {"notebook": self.notebook, "parameters": shown, **_clean(data)}
+        path = self.output_dir / "summary.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n",
+                        encoding="utf-8")
+        self.written.append(path)
+        return document
+
+    def parameter_table(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        return pd.DataFrame({"parameter": list(self.params), "value": [repr(v) for v in self.params.values()]})
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN -> None, numpy scalars -> Python, tuples -> lists."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def Markdown(text: str) -> Any:  # noqa: N802 - mirrors IPython.display.Markdown
+    """Generated prose, shown as Markdown in the notebook and its HTML."""
+    from IPython.display import Markdown as IPythonMarkdown
+
+    return IPythonMarkdown(text)
+
+
+def written_files(run: NotebookRun) -> "pd.DataFrame":
+    """What this run wrote, relative to its output folder."""
+    import pandas as pd
+
+    names = sorted({str(p.relative_to(run.output_dir)) for p in run.written})
+    return pd.DataFrame({"file": names})
+
+
+def resolve_output_dir(notebook: str, output_dir: str | None) -> Path:
+    if output_dir is None:
+        return REPORTS_DIR / "scratch" / notebook
+    return Path(output_dir).expanduser().resolve()
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in stored outputs: relative to the project when inside it (no per-machine text)."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def parameters(notebook: str, namespace: dict[str, Any]) -> NotebookRun:
+    from .checks import SEMANTIC_CHECKS
+
+    values = declared_values(namespace)
+    checked = check_parameters(notebook, values, SEMANTIC_CHECKS.get(notebook))
+    return NotebookRun(notebook, checked, resolve_output_dir(notebook, checked.get("output_dir")))

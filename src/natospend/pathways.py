@@ -1,0 +1,161 @@
+"""What real growth each ally needs to reach a target share of GDP by a year, against its trend.
+
+Notation: base year y0 with share s0 (percent of GDP), target share T by year Y, real GDP
+growth g and trend real growth of defence spending r (both as fractions per year).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Iterable
+
+from .errors import InputError
+from .series import allies_only
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def compound_growth(start: float, end: float, years: int) -> float:
+    """Compound annual growth rate (a fraction) from `start` to `end` over `years` years."""
+    if years <= 0:
+        raise ValueError("years must be positive")
+    if start <= 0 or end <= 0:
+        raise ValueError("compound growth needs positive values")
+    return (end / start) ** (1 / years) - 1
+
+
+def required_real_growth(base_share: float, target_share: float, years: int, gdp_growth: float) -> float:
+    """(T/s0)^(1/(Y-y0)) x (1+g) - 1: the real growth that lifts s0 to T in `years` years."""
+    if years <= 0:
+        raise ValueError("the target year must be after the base year")
+    return (target_share / base_share) ** (1 / years) * (1 + gdp_growth) - 1
+
+
+def years_to_target(base_share: float, target_share: float, real_growth: float, gdp_growth: float) -> float | None:
+    """ln(T/s0) / ln((1+r)/(1+g)); 0 when already there; None when never (r <= g)."""
+    if base_share >= target_share:
+        return 0.0
+    if real_growth <= gdp_growth:
+        return None
+    return math.log(target_share / base_share) / math.log((1 + real_growth) / (1 + gdp_growth))
+
+
+def year_target_reached(base_year: int, base_share: float, target_share: float, real_growth: float,
+                        gdp_growth: float) -> int | None:
+    """The first whole year at or above the target at trend: y0 + ceil(years_to_target)."""
+    years = years_to_target(base_share, target_share, real_growth, gdp_growth)
+    if years is None:
+        return None
+    return base_year + math.ceil(years - 1e-9)
+
+
+def extra_spending(target_share: float, base_share: float, real_gdp: float) -> float:
+    """(T - s0)/100 x real GDP: what it takes at y0 to stand at T (0 when already there)."""
+    return max(target_share - base_share, 0.0) / 100 * real_gdp
+
+
+def share_path(base_year: int, base_share: float, real_growth: float, gdp_growth: float,
+               years: Iterable[int]) -> list[float]:
+    """s(t) = s0 x ((1+r)/(1+g))^(t-y0)."""
+    ratio = (1 + real_growth) / (1 + gdp_growth)
+    return [base_share * ratio ** (year - base_year) for year in years]
+
+
+PATHWAY_COLUMNS = ("country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
+                   "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
+                   "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate")
+
+
+def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_growth_pct: float | None = None,
+             trend_start_year: int = 2014, base_year: int | None = None) -> "pd.DataFrame":
+    """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
+
+    gdp_growth_pct None: each ally's own compound real GDP growth (Table 5 constant) over
+    trend_start_year..base_year; a number: that growth for all. Trend real growth is the
+    compound growth of real defence spending (Table 2 constant) over the same window.
+    """
+    import pandas as pd
+
+    allies = allies_only(table)
+    y0 = int(allies["year"].max()) if base_year is None else base_year
+    if not trend_start_year < y0:
+        raise InputError(f"trend_start_year {trend_start_year} must be before the base year {y0}")
+    if target_year <= y0:
+        raise InputError(f"target_year {target_year} must be after the base year {y0}")
+    base = allies[allies["year"] == y0].set_index("country")
+    start = allies[allies["year"] == trend_start_year].set_index("country")
+    records = []
+    for country, row in base.iterrows():
+        window = y0 - trend_start_year
+        first = start.loc[country] if country in start.index else None
+        if first is None:
+            raise InputError(f"{country} has no data in the trend start year {trend_start_year}")
+        g = (gdp_growth_pct / 100 if gdp_growth_pct is not None
+             else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window))
+        r = compound_growth(first["defence_usd_m_constant"], row["defence_usd_m_constant"], window)
+        s0 = float(row["share_gdp_pct"])
+        required = required_real_growth(s0, target_pct, target_year - y0, g)
+        reached = year_target_reached(y0, s0, target_pct, r, g)
+        records.append({
+            "country": country, "country_name": row["country_name"], "base_year": y0, "base_share_pct": s0,
+            "target_pct": target_pct, "target_year": target_year, "gdp_growth_pct": g * 100,
+            "trend_real_growth_pct": r * 100, "required_real_growth_pct": required * 100,
+            "year_target_reached_at_trend": reached, "gap_pp": target_pct - s0,
+            "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
+            "estimate": bool(row["estimate"]),
+        })
+    frame = pd.DataFrame.from_records(records, columns=list(PATHWAY_COLUMNS))
+    frame["year_target_reached_at_trend"] = frame["year_target_reached_at_trend"].astype("Int64")
+    return frame.sort_values(["gap_pp", "country"], ascending=[False, True]).reset_index(drop=True)
+
+
+def extra_spending_totals(paths: "pd.DataFrame") -> "pd.DataFrame":
+    """Extra spending at the base year summed for Europe and Canada, the United States and all allies."""
+    import pandas as pd
+
+    is_us = paths["country"] == "USA"
+    totals = {
+        "Europe and Canada": paths.loc[~is_us, "extra_spending_usd_m_constant"].sum(),
+        "United States": paths.loc[is_us, "extra_spending_usd_m_constant"].sum(),
+        "All allies": paths["extra_spending_usd_m_constant"].sum(),
+    }
+    below = {
+        "Europe and Canada": int((paths.loc[~is_us, "gap_pp"] > 0).sum()),
+        "United States": int((paths.loc[is_us, "gap_pp"] > 0).sum()),
+        "All allies": int((paths["gap_pp"] > 0).sum()),
+    }
+    return pd.DataFrame({"group": list(totals), "allies_below_target": list(below.values()),
+                         "extra_spending_usd_m_constant": list(totals.values())})
+
+
+def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_years: Iterable[int],
+                gdp_growth_pct: float | None = None, trend_start_year: int = 2014) -> "pd.DataFrame":
+    """Alliance total, in year Y, of the real spending needed above each ally's trend to stand at T.
+
+    For each ally: max(0, T/100 x GDP(y0) x (1+g)^(Y-y0) - D(y0) x (1+r)^(Y-y0)), constant USD m,
+    summed over all allies; rows are targets, columns target years.
+    """
+    import pandas as pd
+
+    allies = allies_only(table)
+    y0 = int(allies["year"].max())
+    years = list(target_years)
+    base = pathways(table, 2.0, max(max(years), y0 + 1), gdp_growth_pct, trend_start_year).set_index("country")
+    level = allies[allies["year"] == y0].set_index("country")
+    grid = {}
+    for target in target_pcts:
+        row = {}
+        for year in years:
+            n = year - y0
+            total = 0.0
+            for country, path in base.iterrows():
+                gdp = level.at[country, "gdp_usd_m_constant"] * (1 + path["gdp_growth_pct"] / 100) ** n
+                trend = level.at[country, "defence_usd_m_constant"] * (1 + path["trend_real_growth_pct"] / 100) ** n
+                total += max(0.0, target / 100 * gdp - trend)
+            row[year] = total
+        grid[target] = row
+    frame = pd.DataFrame.from_dict(grid, orient="index")
+    frame.index.name = "target_pct"
+    frame.columns.name = "target_year"
+    return frame

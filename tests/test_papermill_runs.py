@@ -1,0 +1,80 @@
+"""The notebooks run under papermill's own command line, as papermill users expect."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from natospend.paths import NOTEBOOKS_DIR
+
+TARGET_STATUS_COLUMNS = {"country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate",
+                         "meets_gdp_2pct", "gap_gdp_2pct_pp", "meets_equipment_20pct", "gap_equipment_20pct_pp"}
+PATHWAYS_COLUMNS = ["country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
+                    "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
+                    "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant"]
+
+
+def papermill(notebook: str, out: Path, *params: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / notebook), str(out), "--no-progress-bar",
+               *params]
+    return subprocess.run(command, capture_output=True, text=True, cwd=out.parent)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_overview_with_parameters_is_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        done = papermill("01_alliance_overview.ipynb", tmp_path / f"{folder.name}.ipynb", "-p", "year", "2021",
+                         "-p", "output_dir", str(folder), "-y", "targets: [gdp_2pct, equipment_20pct, core_3_5pct]")
+        assert done.returncode == 0, done.stderr[-2000:]
+    rows = read_csv(first / "tables/target_status.csv")
+    assert set(rows[0]) >= TARGET_STATUS_COLUMNS | {"meets_core_3_5pct", "gap_core_3_5pct_pp"}
+    assert "meets_total_5pct" not in rows[0]
+    assert {r["year"] for r in rows} == {"2021"} and len(rows) == 31
+    assert sum(r["meets_gdp_2pct"] == "True" for r in rows) == 6  # published Table 3, 2021
+    summary = json.loads((first / "summary.json").read_text())
+    assert summary["year"] == 2021 and summary["edition"] == "2024" and summary["allies_meeting"]["gdp_2pct"] == 6
+    files = digests(first)
+    assert {"figures/ranked_share_of_gdp.png", "figures/ranked_share_of_gdp.svg", "figures/quadrant_2pct_20pct.svg",
+            "summary.json"} <= set(files)
+    assert files == digests(second)  # same parameters, same bytes: tables, figures and summary
+
+
+def test_pathways_2032(tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    done = papermill("02_pathways.ipynb", tmp_path / "p.ipynb", "-p", "target_year", "2032", "-p",
+                     "gdp_growth_pct", "1.5", "-p", "output_dir", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = read_csv(out / "tables/pathways.csv")
+    assert list(rows[0])[:len(PATHWAYS_COLUMNS)] == PATHWAYS_COLUMNS
+    assert {r["target_year"] for r in rows} == {"2032"} and {float(r["gdp_growth_pct"]) for r in rows} == {1.5}
+    never = [r for r in rows if r["year_target_reached_at_trend"] == ""]
+    assert all(float(r["trend_real_growth_pct"]) <= 1.5 for r in never)
+    caption = json.loads((out / "summary.json").read_text())["caption"]
+    assert "edition 2024" in caption and "NATO" in caption
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    (["-p", "targt_year", "2032"], "unknown parameter 'targt_year' (did you mean 'target_year'?)"),
+    (["-p", "target_year", "2020"], "parameter 'target_year': 2020 is not after the base year 2024"),
+])
+def test_bad_parameter_fails_the_run(tmp_path: Path, params: list[str], message: str) -> None:
+    done = papermill("02_pathways.ipynb", tmp_path / "bad.ipynb", *params, "-p", "output_dir", str(tmp_path / "o"))
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert not (tmp_path / "o").exists()  # nothing written

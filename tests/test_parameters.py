@@ -1,0 +1,61 @@
+"""Notebook parameters: names, types and values are checked, with the allowed values named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from natospend.checks import SEMANTIC_CHECKS
+from natospend.errors import ParameterError
+from natospend.notebook import declared_values, parameters, start
+from natospend.params import check_parameters
+
+OVERVIEW = {"edition": None, "year": None, "targets": ["gdp_2pct"], "output_dir": None}
+PATHWAYS = {"edition": None, "core_target_pct": 3.5, "related_target_pct": 1.5, "target_year": 2035,
+            "gdp_growth_pct": None, "trend_start_year": 2014, "output_dir": None}
+
+
+def _check(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    return check_parameters(name, dict(values), SEMANTIC_CHECKS[name])
+
+
+def test_defaults_resolve_to_latest_edition_and_year() -> None:
+    checked = _check("01_alliance_overview", OVERVIEW)
+    assert checked["edition"] == "2024" and checked["year"] == 2024
+    assert _check("02_pathways", {**PATHWAYS, "edition": 2024})["edition"] == "2024"  # papermill -p gives ints
+
+
+@pytest.mark.parametrize(("name", "values", "message"), [
+    ("01_alliance_overview", {**OVERVIEW, "yaer": 2020}, r"parameter 'yaer': unknown parameter 'yaer' \(did you mean "
+                                                         r"'year'\?\).*allowed: edition, year, targets, output_dir"),
+    ("01_alliance_overview", {**OVERVIEW, "year": 2010}, r"parameter 'year': 2010 is outside the edition; allowed: 2014-2024"),
+    ("01_alliance_overview", {**OVERVIEW, "year": "2020"}, r"parameter 'year': got str '2020', expected int or None"),
+    ("01_alliance_overview", {**OVERVIEW, "edition": "2019"}, r"parameter 'edition': nato edition '2019' is not in the dataset; allowed: 2024"),
+    ("01_alliance_overview", {**OVERVIEW, "targets": ["gdp_3pct"]}, r"parameter 'targets': unknown target id\(s\) \['gdp_3pct'\]; allowed: gdp_2pct"),
+    ("02_pathways", {**PATHWAYS, "target_year": 2024}, r"parameter 'target_year': 2024 is not after the base year 2024"),
+    ("02_pathways", {**PATHWAYS, "core_target_pct": 0}, r"parameter 'core_target_pct': 0 is not a positive share of GDP"),
+    ("02_pathways", {**PATHWAYS, "core_target_pct": -1}, r"parameter 'core_target_pct': -1.0 is below 0"),
+    ("02_pathways", {**PATHWAYS, "trend_start_year": 2024}, r"parameter 'trend_start_year': 2024 is not a year before"),
+    ("02_pathways", {**PATHWAYS, "gdp_growth_pct": True}, r"parameter 'gdp_growth_pct': got bool True"),
+    ("02_pathways", {k: v for k, v in PATHWAYS.items() if k != "target_year"}, r"parameter 'target_year': missing"),
+])
+def test_bad_parameters(name: str, values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        _check(name, values)
+
+
+def test_misspelt_injected_name_is_caught_in_the_namespace() -> None:
+    namespace: dict[str, Any] = {"__name__": "__main__", "ns": object()}
+    start(namespace)
+    namespace.update(OVERVIEW)  # the parameters cell
+    namespace["targt"] = ["gdp_2pct"]  # what papermill injects for `-p targt ...`
+    namespace["_i3"] = "IPython history is ignored"
+    assert set(declared_values(namespace)) == set(OVERVIEW) | {"targt"}
+    with pytest.raises(ParameterError, match=r"unknown parameter 'targt' \(did you mean 'targets'\?\)"):
+        parameters("01_alliance_overview", namespace)
+
+
+def test_parameters_need_start() -> None:
+    with pytest.raises(ParameterError, match="call natospend.notebook.start"):
+        parameters("01_alliance_overview", dict(OVERVIEW))
