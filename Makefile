@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/natospend run all --name default
-	$(BIN)/natospend run 02_pathways -f params/hague_2032.yaml --name hague-2032
+	$(BIN)/natospend run all -f default --name default
+	$(BIN)/natospend run -f hague_2032 --name hague-2032
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -89,7 +89,7 @@ def display_status(view: AllianceOverview) -> "pd.DataFrame":
     shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
     for target in status.measurable(view.targets):
         shown[f"Gap to {target.threshold_pct:g}%, pp"] = view.status[f"gap_{target.id}_pp"]
-    return shown.round(2)
+    return shown.round(2).set_index("Ally")
 
 
 def summary(view: AllianceOverview) -> dict[str, Any]:

@@ -29,8 +29,14 @@ def start(namespace: dict[str, Any]) -> None:
     """Remember the names that exist before the parameters cell runs."""
     from .figures import use_style
 
+    import pandas as pd
+
     namespace[_BEFORE] = set(namespace) | {_BEFORE}
     use_style()
+    # pandas sizes plain-text tables to a terminal when it thinks it has one; fix the notebook
+    # front end's defaults so stored outputs are the same under a kernel, in-process or in a terminal
+    pd.set_option("display.width", 80)
+    pd.set_option("display.max_columns", 20)
 
 
 def declared_values(namespace: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +111,8 @@ class NotebookRun:
     def parameter_table(self) -> "pd.DataFrame":
         import pandas as pd
 
-        return pd.DataFrame({"parameter": list(self.params), "value": [repr(v) for v in self.params.values()]})
+        shown = {k: v for k, v in self.params.items() if k != "output_dir"}
+        return pd.DataFrame({"parameter": list(shown), "value": [repr(v) for v in shown.values()]}).set_index("parameter")
 
 
 def _clean(value: Any) -> Any:

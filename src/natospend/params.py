@@ -8,6 +8,7 @@ into validated values or raises ParameterError naming the parameter and what is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ParameterError
@@ -120,3 +121,39 @@ def check_parameters(notebook: str, values: dict[str, Any],
         raise ParameterError(missing[0], "missing (the notebook's parameters cell must define it)")
     checked = {name: check_type(specs[name], values[name]) for name in specs}
     return semantic(checked) if semantic else checked
+
+
+def notebook_defaults(path: Path) -> dict[str, Any]:
+    """Names and literal defaults of a notebook's `parameters` cell, read without a kernel.
+
+    Reads the .ipynb as JSON and the cell with `ast` (no nbformat or papermill import: the
+    command line checks parameters in a fraction of a second).
+    """
+    import ast
+    import json
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in document["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError("notebook", f"{path.name} has {len(cells)} cells tagged 'parameters'", "exactly one")
+    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
+    defaults: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            raise ParameterError("notebook", f"{path.name}: the parameters cell must hold plain assignments only")
+        defaults[node.targets[0].id] = ast.literal_eval(node.value)
+    return defaults
+
+
+def parse_cli_value(text: str) -> Any:
+    """A `-p NAME VALUE` value, typed as papermill's command line types it."""
+    if text == "None":
+        return None
+    if text in ("True", "False"):
+        return text == "True"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

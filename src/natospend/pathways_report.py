@@ -95,7 +95,19 @@ def display_pathways(frame: "pd.DataFrame") -> "pd.DataFrame":
     shown.columns = ["Ally", "Share of GDP, %", "Real GDP growth, %/yr", "Trend real growth, %/yr",
                      "Required real growth, %/yr", "Reaches target at trend (year)", "Gap, pp",
                      "Extra spending, USD bn"]
-    return shown.round(2)
+    return shown.round(2).set_index("Ally")
+
+
+def display_totals(view: PathwaysView) -> "pd.DataFrame":
+    core = view.core_totals.set_index("group")
+    total = view.total_totals.set_index("group")
+    core_pct, total_pct = view.params["core_target_pct"], view.total_target_pct
+    shown = core[["allies_below_target"]].rename(columns={"allies_below_target": f"Allies below {core_pct:g}%"})
+    shown[f"Extra for {core_pct:g}%, USD bn"] = core["extra_spending_usd_m_constant"] / 1000
+    shown[f"Allies below {total_pct:g}%"] = total["allies_below_target"]
+    shown[f"Extra for {total_pct:g}%, USD bn"] = total["extra_spending_usd_m_constant"] / 1000
+    shown.index.name = f"Group ({view.price_base} prices)"
+    return shown.round(1)
 
 
 def display_sensitivity(view: PathwaysView) -> "pd.DataFrame":

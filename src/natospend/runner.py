@@ -1,0 +1,370 @@
+"""`natospend run` and `natospend sweep`: parameterised notebooks into report folders.
+
+A run is built in a staging folder under reports/.staging/ and moved into place only when
+every notebook succeeded; a failure leaves the previous report of that name untouched and
+keeps the failed executed notebook under reports/.failed/<run>/. Notebooks run in worker
+processes, each with a warm in-process IPython shell (see inprocess.py), or under a real
+Jupyter kernel with engine="kernel".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import uuid
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import NatospendError, ParameterError
+from .params import check_names, check_parameters, notebook_defaults
+from .paths import NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR
+
+RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+ENGINES = {"inprocess": "natospend-inprocess", "kernel": None}
+
+
+class RunFailed(NatospendError):
+    pass
+
+
+def notebook_paths() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))}
+
+
+def resolve_notebooks(names: Iterable[str]) -> list[Path]:
+    available = notebook_paths()
+    chosen: list[Path] = []
+    for name in names:
+        if name == "all":
+            chosen.extend(available.values())
+            continue
+        stem = Path(name).stem
+        matches = [p for s, p in available.items() if s == stem or s.split("_", 1)[-1] == stem or s[:2] == stem]
+        if len(matches) != 1:
+            raise ParameterError("notebook", f"no notebook {name!r}", "all, " + ", ".join(available))
+        chosen.append(matches[0])
+    return list(dict.fromkeys(chosen))
+
+
+def check_run_name(name: str) -> Path:
+    """A run name is a plain folder name inside reports/: no separators, no '..', no hidden names."""
+    if not RUN_NAME.match(name) or ".." in name:
+        raise ParameterError("--name", f"{name!r} is not a plain run name",
+                             "letters, digits, '.', '_' and '-', starting with a letter or digit, no '..'")
+    target = (REPORTS_DIR / name).resolve()
+    if target.parent != REPORTS_DIR.resolve():
+        raise ParameterError("--name", f"{name!r} would write outside reports/")
+    return target
+
+
+def load_param_file(path: Path) -> dict[str, Any]:
+    """A named parameter set: `parameters:` for every notebook that declares them, and optional
+    per-notebook sections keyed by notebook stem."""
+    import yaml
+
+    candidates = [path, PARAMS_DIR / path, PARAMS_DIR / f"{path}.yaml"]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        raise ParameterError("-f", f"no parameter file {str(path)!r}",
+                             ", ".join(p.name for p in sorted(PARAMS_DIR.glob("*.yaml"))))
+    document = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
+    if not isinstance(document, dict) or not set(document) <= {"description", "notebooks", "parameters", "per_notebook"}:
+        raise ParameterError("-f", f"{found.name}: unexpected keys {sorted(document)}",
+                             "description, notebooks, parameters, per_notebook")
+    return document
+
+
+@dataclass
+class NotebookPlan:
+    path: Path
+    given: dict[str, Any]  # what is injected (user-given values only, as papermill does)
+    resolved: dict[str, Any]  # after validation against the data
+
+
+@dataclass
+class RunPlan:
+    name: str
+    notebooks: list[NotebookPlan]
+    show_code: bool = False
+    engine: str = "inprocess"
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_run(notebooks: list[Path], parameters: dict[str, Any], per_notebook: dict[str, dict[str, Any]] | None = None,
+             *, name: str, show_code: bool = False, engine: str = "inprocess") -> RunPlan:
+    """Check every parameter against each notebook's parameters cell and the data, before any kernel."""
+    from .checks import SEMANTIC_CHECKS
+
+    if engine not in ENGINES:
+        raise ParameterError("--engine", f"unknown engine {engine!r}", ", ".join(ENGINES))
+    check_run_name(name)
+    per_notebook = per_notebook or {}
+    declared = {p.stem: notebook_defaults(p) for p in notebooks}
+    unknown = sorted(set(parameters) - set().union(*(set(d) for d in declared.values())))
+    if unknown:
+        stem = notebooks[0].stem if len(notebooks) == 1 else None
+        if stem:
+            check_names(stem, set(parameters))
+        raise ParameterError(unknown[0], f"no selected notebook has a parameter {unknown[0]!r}",
+                             ", ".join(sorted(set().union(*(set(d) for d in declared.values())))))
+    plans = []
+    for path in notebooks:
+        extra = per_notebook.get(path.stem, {})
+        check_names(path.stem, set(extra))
+        given = {k: v for k, v in {**parameters, **extra}.items() if k in declared[path.stem]}
+        if "output_dir" in given:
+            raise ParameterError("output_dir", "is set by `natospend run` (the report folder)",
+                                 "use --name to choose the folder")
+        resolved = check_parameters(path.stem, {**declared[path.stem], **given}, SEMANTIC_CHECKS.get(path.stem))
+        resolved.pop("output_dir", None)
+        plans.append(NotebookPlan(path, given, resolved))
+    return RunPlan(name, plans, show_code, engine, parameters)
+
+
+# ---- work done in worker processes ---------------------------------------------------------
+
+_WARM = False
+
+
+def warm_up() -> None:
+    """Import what every notebook needs once per worker process."""
+    global _WARM
+    if _WARM:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import papermill  # noqa: F401
+
+    from . import alliance_overview, figures, html, inprocess, pathways_report  # noqa: F401
+    from .dataset import load_spending
+
+    load_spending()
+    inprocess.shell()
+    _WARM = True
+
+
+def execute_one(path: str, staging: str, given: dict[str, Any], engine: str, run_name: str, show_code: bool,
+                header_note: str, resolved: dict[str, Any]) -> dict[str, Any]:
+    """Run one notebook into `staging` and export its HTML; returns timings or the failure."""
+    import papermill
+
+    from .execution import normalise, write_notebook
+    from .html import parameter_header, to_html
+
+    warm_up()
+    source, folder = Path(path), Path(staging)
+    out_dir = f"_{source.stem}"  # per-notebook outputs, merged by the parent; relative: no staging path
+    target = folder / source.name
+    started = time.perf_counter()
+    begin = _now()
+    try:
+        nb = papermill.execute_notebook(
+            str(source), str(target), parameters={**given, "output_dir": out_dir}, cwd=str(folder),
+            engine_name=ENGINES[engine], kernel_name="python3", progress_bar=False, log_output=False)
+    except papermill.PapermillExecutionError as error:
+        first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
+        return {"notebook": source.stem, "ok": False, "cell": error.cell_index, "exec_count": error.exec_count,
+                "source": first_line[:120], "ename": error.ename, "evalue": error.evalue, "executed": str(target)}
+    except Exception as error:  # kernel start-up and the like
+        return {"notebook": source.stem, "ok": False, "cell": None, "ename": type(error).__name__,
+                "evalue": str(error), "executed": str(target) if target.exists() else None}
+    executed = time.perf_counter()
+    nb = normalise(nb)
+    write_notebook(nb, target)
+    page = to_html(nb, title=f"{source.stem} - {run_name}",
+                   header_html=parameter_header(run_name, resolved, header_note), show_code=show_code)
+    (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
+    return {"notebook": source.stem, "ok": True, "start": begin, "end": _now(),
+            "seconds_execute": round(executed - started, 3), "seconds_total": round(time.perf_counter() - started, 3),
+            "parameters_given": given, "parameters": resolved}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---- the parent process --------------------------------------------------------------------
+
+def _editions(resolved: dict[str, Any]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for key, value in resolved.items():
+        if key == "edition" or key == "nato_edition":
+            found.setdefault("nato", set()).add(str(value))
+        elif key == "sipri_edition":
+            found.setdefault("sipri", set()).add(str(value))
+    return found
+
+
+def _header_note(resolved: dict[str, Any]) -> str:
+    editions = _editions(resolved)
+    text = "; ".join(f"{source.upper()} edition {', '.join(sorted(v))}" for source, v in sorted(editions.items()))
+    return (text + ". " if text else "") + "Made with natospend."
+
+
+def _merge_outputs(staging: Path, stems: list[str]) -> dict[str, Any]:
+    """Move each notebook's tables/ and figures/ into the run folder; collect the summaries."""
+    summaries: dict[str, Any] = {}
+    for stem in stems:
+        own = staging / f"_{stem}"
+        for kind in ("tables", "figures"):
+            for item in sorted((own / kind).glob("*")) if (own / kind).is_dir() else []:
+                destination = staging / kind / item.name
+                if destination.exists():
+                    raise RunFailed(f"two notebooks wrote {kind}/{item.name}")
+                destination.parent.mkdir(exist_ok=True)
+                item.rename(destination)
+        summary = own / "summary.json"
+        if summary.is_file():
+            summaries[stem] = json.loads(summary.read_text(encoding="utf-8"))
+        shutil.rmtree(own)
+    return summaries
+
+
+def _install(staging: Path, target: Path) -> None:
+    """Put the finished run in place; an older run of that name is replaced only now."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".replaced-{target.name}-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()  # reports/.staging, once empty
+
+
+@dataclass
+class RunResult:
+    name: str
+    ok: bool
+    folder: Path | None
+    notebooks: list[dict[str, Any]]
+    message: str = ""
+
+
+def _keep_failure(run_name: str, result: dict[str, Any]) -> Path | None:
+    executed = result.get("executed")
+    if not executed or not Path(executed).exists():
+        return None
+    keep = REPORTS_DIR / ".failed" / run_name
+    keep.mkdir(parents=True, exist_ok=True)
+    destination = keep / Path(executed).name
+    shutil.copy2(executed, destination)
+    return destination
+
+
+def failure_message(run_name: str, result: dict[str, Any], kept: Path | None) -> str:
+    cell = (f"cell {result['cell']} (In [{result.get('exec_count')}]: {result.get('source', '')})"
+            if result.get("cell") is not None else "start-up")
+    text = (f"run {run_name!r}: notebook {result['notebook']} failed at {cell}: "
+            f"{result.get('ename')}: {result.get('evalue')}")
+    if kept is not None:
+        text += f"\n  the failed executed notebook is kept at {kept}"
+    return text + "\n  the previous report of this name, if any, is untouched"
+
+
+def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str) -> RunResult:
+    target = REPORTS_DIR / plan.name
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        messages = [failure_message(plan.name, r, _keep_failure(plan.name, r)) for r in failed]
+        shutil.rmtree(staging, ignore_errors=True)
+        return RunResult(plan.name, False, None, results, "\n".join(messages))
+    from . import manifest
+
+    try:
+        summaries = _merge_outputs(staging, [p.path.stem for p in plan.notebooks])
+    except RunFailed as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        return RunResult(plan.name, False, None, results, f"run {plan.name!r}: {error}")
+    (staging / "summary.json").write_text(
+        json.dumps({"run": plan.name, "notebooks": summaries}, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    editions: dict[str, set[str]] = {}
+    for p in plan.notebooks:
+        for source, values in _editions(p.resolved).items():
+            editions.setdefault(source, set()).update(values)
+    document = manifest.build(run=plan.name, notebooks=results, parameters=plan.parameters, editions=editions,
+                              started=started, finished=_now(), folder=staging, engine=plan.engine)
+    (staging / "manifest.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    _install(staging, target)
+    return RunResult(plan.name, True, target, results)
+
+
+def new_staging(name: str) -> Path:
+    staging = REPORTS_DIR / ".staging" / f"{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    return staging
+
+
+def execute_plans(plans: list[RunPlan], workers: int | None = None,
+                  progress: Callable[[RunResult], None] | None = None) -> list[RunResult]:
+    """Run several plans' notebooks in a pool of worker processes; each run lands on its own."""
+    tasks: list[tuple[RunPlan, Path, str, list[Future[dict[str, Any]]]]] = []
+    count = sum(len(p.notebooks) for p in plans)
+    workers = max(1, min(workers or os.cpu_count() or 1, count))
+    outcomes: list[RunResult] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
+        for plan in plans:
+            staging, started = new_staging(plan.name), _now()
+            futures = [pool.submit(execute_one, str(nb.path), str(staging), nb.given, plan.engine, plan.name,
+                                   plan.show_code, _header_note(nb.resolved), nb.resolved) for nb in plan.notebooks]
+            tasks.append((plan, staging, started, futures))
+        for plan, staging, started, futures in tasks:
+            results = [f.result() for f in futures]
+            outcome = finish_run(plan, staging, results, started)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    from .catalogue import write_index
+
+    write_index()
+    return outcomes
+
+
+def default_run_name(notebooks: list[Path], parameters: dict[str, Any]) -> str:
+    import hashlib
+
+    stem = "all" if len(notebooks) > 1 else notebooks[0].stem
+    if not parameters:
+        return stem
+    digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    return f"{stem}-{digest}"
+
+
+def sweep_values(notebook: Path, parameter: str, spec: str) -> list[Any]:
+    """`country=all` -> every ally with armed forces; `year=all` -> every year of the edition; else a list."""
+    from .params import parse_cli_value
+
+    defaults = notebook_defaults(notebook)
+    if parameter not in defaults:
+        check_names(notebook.stem, {parameter})
+    if spec != "all":
+        return [parse_cli_value(v.strip()) for v in spec.split(",") if v.strip()]
+    if parameter == "country":
+        from .reference import allies_with_armed_forces
+
+        return allies_with_armed_forces()
+    if parameter == "year":
+        from .checks import nato_years, resolve_edition
+
+        return nato_years(resolve_edition("nato", "edition", None))
+    raise ParameterError("--over", f"'all' is defined for country and year, not {parameter!r}",
+                         "NAME=all or NAME=v1,v2,...")
+
+
+def print_failure_and_exit(outcomes: list[RunResult]) -> int:
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        print(f"natospend: error: {outcome.message}", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,168 @@
+"""`natospend run / sweep / list`: report folders, manifest, offline HTML, atomicity, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from natospend.paths import PROJECT_ROOT
+
+NOTEBOOK_01 = "01_alliance_overview"
+HIGHLIGHTED_CALL = '<span class="n">ns</span><span class="o">.</span><span class="n">parameters</span>'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway copy of the project's data, notebooks and parameter sets (NATOSPEND_HOME)."""
+    home = tmp_path / "home"
+    for folder in ("data", "notebooks", "params"):
+        shutil.copytree(PROJECT_ROOT / folder, home / folder)
+    (home / "reports").mkdir()
+    return home
+
+
+def natospend(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NATOSPEND_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=home)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def add_cell(notebook: Path, source: str) -> None:
+    document = json.loads(notebook.read_text())
+    document["cells"].insert(5, {"cell_type": "code", "execution_count": None, "id": "injected-failure",
+                                 "metadata": {}, "outputs": [], "source": source})
+    notebook.write_text(json.dumps(document))
+
+
+def test_run_writes_a_complete_reproducible_report(project: Path) -> None:
+    done = natospend(project, "run", NOTEBOOK_01, "-p", "year", "2022", "--name", "y2022")
+    assert done.returncode == 0, done.stderr
+    folder = project / "reports/y2022"
+    names = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    assert {f"{NOTEBOOK_01}.ipynb", f"{NOTEBOOK_01}.html", "summary.json", "manifest.json",
+            "tables/target_status.csv", "figures/ranked_share_of_gdp.png",
+            "figures/ranked_share_of_gdp.svg"} <= names
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["parameters"] == {"year": 2022}
+    assert manifest["notebooks"][0]["parameters"]["edition"] == "2024"
+    assert manifest["notebooks"][0]["seconds_total"] > 0 and manifest["started"] <= manifest["finished"]
+    assert manifest["editions"] == {"nato": ["2024"]}
+    assert {s["source"] for s in manifest["sources"]} == {"nato"}
+    assert manifest["sources"][0]["sha256"].startswith("94f4de63")
+    inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert inputs["data/processed/spending.csv"] == sha(project / "data/processed/spending.csv")
+    assert "data/reference/targets.yaml" in inputs
+    assert manifest["packages"]["pandas"] and manifest["python"]
+    assert "commit" in manifest["code"] and "dirty" in manifest["code"]
+    for output in manifest["outputs"]:
+        assert sha(folder / output["path"]) == output["sha256"]
+    assert {o["path"] for o in manifest["outputs"]} == names - {"manifest.json"}
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["notebooks"][NOTEBOOK_01]["year"] == 2022
+
+    page = (folder / f"{NOTEBOOK_01}.html").read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no outside address"
+    assert "cdnjs" not in page and "require.js" not in page and "mathjax" not in page.lower()
+    assert HIGHLIGHTED_CALL not in page  # code hidden
+    assert "natospend-parameters" in page and "<code>2022</code>" in page  # parameter table at the top
+    assert "injected-parameters" not in page
+    assert page.count("data:image/png;base64,") >= 6
+
+    before = {p: sha(folder / p) for p in names if p != "manifest.json" and not p.endswith(".html")}
+    again = natospend(project, "run", NOTEBOOK_01, "-p", "year", "2022", "--name", "y2022")
+    assert again.returncode == 0, again.stderr
+    assert {p: sha(folder / p) for p in before} == before  # tables, figures, summary, executed notebook
+
+
+def test_show_code_and_kernel_engine(project: Path) -> None:
+    done = natospend(project, "run", "01", "-p", "year", "2023", "--name", "code", "--show-code", "--engine", "kernel")
+    assert done.returncode == 0, done.stderr
+    page = (project / "reports/code" / f"{NOTEBOOK_01}.html").read_text()
+    assert HIGHLIGHTED_CALL in page
+
+
+def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) -> None:
+    assert natospend(project, "run", NOTEBOOK_01, "--name", "keep").returncode == 0
+    good = {p: sha(p) for p in (project / "reports/keep").rglob("*") if p.is_file()}
+    add_cell(project / "notebooks" / f"{NOTEBOOK_01}.ipynb", "raise RuntimeError('deliberate failure')")
+    done = natospend(project, "run", NOTEBOOK_01, "--name", "keep")
+    assert done.returncode == 1
+    assert (f"notebook {NOTEBOOK_01} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
+            "RuntimeError: deliberate failure") in done.stderr
+    kept = project / "reports/.failed/keep" / f"{NOTEBOOK_01}.ipynb"
+    assert kept.is_file() and str(kept) in done.stderr
+    assert {p: sha(p) for p in (project / "reports/keep").rglob("*") if p.is_file()} == good
+    assert not (project / "reports/.staging").exists() or not any((project / "reports/.staging").iterdir())
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", ".hidden", "..", "x" * 120, "bad name"])
+def test_run_names_cannot_leave_reports(project: Path, name: str) -> None:
+    done = natospend(project, "run", NOTEBOOK_01, "--name", name)
+    assert done.returncode == 2 and "parameter '--name'" in done.stderr
+    assert sorted(p.name for p in (project / "reports").iterdir()) == []
+    assert not (project / "escape").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-p", "yaer", "2020"], "unknown parameter 'yaer' (did you mean 'year'?)"),
+    (["-p", "year", "2031"], "parameter 'year': 2031 is outside the edition; allowed: 2014-2024"),
+    (["-p", "year", "twenty"], "parameter 'year': got str 'twenty', expected int or None"),
+    (["-p", "output_dir", "/tmp/x"], "parameter 'output_dir': is set by `natospend run`"),
+    (["-p", "edition", "__import__('os').system('touch pwned')"], "nato edition \"__import__('os')"),
+])
+def test_parameters_are_checked_before_running(project: Path, args: list[str], message: str) -> None:
+    done = natospend(project, "run", NOTEBOOK_01, *args, "--name", "checked")
+    assert done.returncode == 2 and message in done.stderr
+    assert not (project / "reports/checked").exists() and not (project / "pwned").exists()
+
+
+def test_injected_text_stays_a_value(tmp_path: Path) -> None:
+    """papermill writes parameters as literals: code-like text is assigned, never run."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    nb = nbformat.read(PROJECT_ROOT / "notebooks" / f"{NOTEBOOK_01}.ipynb", as_version=4)
+    marker = tmp_path / "pwned"
+    evil = f"x'); open({str(marker)!r}, 'w'); ('\n\"\"\"; import os; os.system('touch {marker}')"
+    injected = parameterize_notebook(nb, {"edition": evil})
+    cell = next(c for c in injected.cells if "injected-parameters" in c.metadata.get("tags", []))
+    namespace: dict[str, object] = {}
+    exec(cell.source, namespace)  # what the kernel does with the injected cell
+    assert namespace["edition"] == evil and not marker.exists()
+
+
+def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
+    add_cell(project / "notebooks" / f"{NOTEBOOK_01}.ipynb", "assert year != 2022, 'no reports for 2022'")
+    done = natospend(project, "sweep", NOTEBOOK_01, "--over", "year=2021,2022,2023", "--name", "yr", "--quiet")
+    assert done.returncode == 1
+    assert "2 of 3 reports written" in done.stdout
+    assert "run 'yr-2022': notebook 01_alliance_overview failed at cell 6 (In [5]: assert year != 2022" in done.stderr
+    assert "AssertionError: no reports for 2022" in done.stderr
+    assert (project / "reports/yr-2021/summary.json").is_file() and (project / "reports/yr-2023").is_dir()
+    assert not (project / "reports/yr-2022").exists()
+    listing = natospend(project, "list")
+    assert listing.returncode == 0 and "yr-2021" in listing.stdout and "year=2021" in listing.stdout
+    index = (project / "reports/index.html").read_text()
+    assert 'href="yr-2023/01_alliance_overview.html"' in index and "NATO 2024" in index
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", index)
+
+
+def test_param_files(project: Path) -> None:
+    done = natospend(project, "run", "-f", "retrospective_2pct_20pct", "--name", "retro")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((project / "reports/retro/summary.json").read_text())["notebooks"][NOTEBOOK_01]
+    assert set(summary["allies_meeting"]) == {"gdp_2pct", "equipment_20pct"}
+    missing = natospend(project, "run", "-f", "nope")
+    assert missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
