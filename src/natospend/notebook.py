@@ -93,9 +93,10 @@ class NotebookRun:
         from .figures import save
 
         paths = save(fig, self.output_dir / "figures", name)
+        alt = figure_title(fig)
         plt.close(fig)
         self.written.extend(paths)
-        return Image(data=paths[0].read_bytes(), format="png")
+        return Image(data=paths[0].read_bytes(), format="png", metadata={"alt": alt})
 
     def summary(self, data: dict[str, Any]) -> dict[str, Any]:
         # output_dir is where, not what: it stays out so that reruns elsewhere give the same bytes
@@ -113,6 +114,13 @@ class NotebookRun:
 
         shown = {k: v for k, v in self.params.items() if k != "output_dir"}
         return pd.DataFrame({"parameter": list(shown), "value": [repr(v) for v in shown.values()]}).set_index("parameter")
+
+
+def figure_title(fig: "Figure") -> str:
+    """The figure's title (suptitle, else its axes' titles), as alternative text for readers."""
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return suptitle or "; ".join(titles) or "Figure"
 
 
 def _clean(value: Any) -> Any:

@@ -169,7 +169,8 @@ def execute_one(path: str, staging: str, given: dict[str, Any], engine: str, run
     try:
         nb = papermill.execute_notebook(
             str(source), str(target), parameters={**given, "output_dir": out_dir}, cwd=str(folder),
-            engine_name=ENGINES[engine], kernel_name="python3", progress_bar=False, log_output=False)
+            engine_name=ENGINES[engine], kernel_name="python3", progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False)  # one write at the end, not two per cell
     except papermill.PapermillExecutionError as error:
         first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
         return {"notebook": source.stem, "ok": False, "cell": error.cell_index, "exec_count": error.exec_count,

@@ -1,0 +1,106 @@
+"""Figures of notebook 04: NATO against SIPRI, the allies against Russia."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .figures import BELOW, MEETS, NEUTRAL, add_footer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def shares_side_by_side(compared: "pd.DataFrame", year: int, caption: str) -> "Figure":
+    """Dumbbells: each ally's NATO and SIPRI share of GDP in one year."""
+    import matplotlib.pyplot as plt
+
+    data = compared[compared["year"] == year].sort_values(["nato_share_gdp_pct", "country"])
+    fig, ax = plt.subplots(figsize=(8, 9))
+    y = list(range(len(data)))
+    ax.hlines(y, data["nato_share_gdp_pct"], data["sipri_share_gdp_pct"], color="#bbbbbb")
+    ax.scatter(data["nato_share_gdp_pct"], y, marker="o", color=MEETS, label="NATO", zorder=3)
+    ax.scatter(data["sipri_share_gdp_pct"], y, marker="s", color=BELOW, label="SIPRI", zorder=3)
+    ax.set_yticks(y, data["country_name"])
+    ax.axvline(2, color="black", linestyle=":", linewidth=1)
+    ax.set_xlabel("Defence / military expenditure, % of GDP")
+    ax.set_title(f"NATO's and SIPRI's shares of GDP, {year}")
+    ax.legend(loc="lower right")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
+    fig, ax = plt.subplots(figsize=(10, 10))
+    # a diverging map centred on zero; blue-orange stays apart for colour-blind readers
+    sns.heatmap(wide, annot=True, fmt=".2f", cmap="PuOr_r", center=0, ax=ax, annot_kws={"fontsize": 6.5},
+                cbar_kws={"label": "NATO minus SIPRI, percentage points"}, linewidths=0.3)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("")
+    ax.set_title("NATO minus SIPRI, share of GDP, by ally and year")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.plot(counts["year"], counts["allies_at_2pct_nato"], marker="o", color=MEETS, label="NATO")
+    ax.plot(counts["year"], counts["allies_at_2pct_sipri"], marker="s", linestyle="--", color=BELOW, label="SIPRI")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Allies at or above 2% of GDP")
+    ax.set_title("Allies at 2% of GDP under each definition")
+    ax.legend(loc="upper left")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 5))
+    for column, label, style, marker, colour in (
+            ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL),
+            ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS),
+            ("russia_usd_m_constant", "Russia", "--", "^", BELOW),
+            ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311")):
+        ax.plot(russia["year"], russia[column] / 1000, linestyle=style, marker=marker, markersize=4, color=colour,
+                label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("Year")
+    ax.set_ylabel(f"US$ billion ({price_basis.replace('-', ' ')} prices), log scale")
+    ax.set_title("Military expenditure at market exchange rates (SIPRI)")
+    ax.legend(loc="lower right", fontsize=8)
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    axes[0].plot(russia["year"], russia["russia_share_gdp_pct"], linestyle="--", marker="^", color=BELOW,
+                 label="Russia")
+    axes[0].plot(russia["year"], russia["ukraine_share_gdp_pct"], linestyle=":", marker="D", color="#cc3311",
+                 label="Ukraine")
+    axes[0].set_ylabel("% of GDP")
+    axes[0].set_title("Share of GDP")
+    axes[0].legend(loc="upper left")
+    axes[1].plot(russia["year"], russia["european_allies_to_russia_ratio"], marker="s", color=MEETS)
+    axes[1].axhline(1, color="black", linewidth=0.8)
+    axes[1].set_ylabel("European allies' spending / Russia's")
+    axes[1].set_title("European allies against Russia (market exchange rates)")
+    for ax in axes:
+        ax.set_xlabel("Year")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig

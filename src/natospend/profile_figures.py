@@ -1,0 +1,185 @@
+"""Figures of one ally's profile, in the style of figures.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .figures import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, add_footer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+CATEGORY_STYLE = (("equipment_share_pct", "Equipment", MEETS, ""), ("personnel_share_pct", "Personnel", BELOW, "//"),
+                  ("infrastructure_share_pct", "Infrastructure", "#56b4e9", ".."),
+                  ("other_share_pct", "Other", NEUTRAL, "xx"))
+
+
+def _before_accession(ax: "Axes", profile: "pd.DataFrame") -> None:
+    before = profile.loc[~profile["member"], "year"]
+    if len(before):
+        ax.axvspan(before.min() - 0.5, before.max() + 0.5, color="#dddddd", alpha=0.6, zorder=0,
+                   label="before accession")
+
+
+def _line_with_estimates(ax: "Axes", profile: "pd.DataFrame", column: str, label: str, style: str = "-",
+                         marker: str = "o", colour: str = MEETS) -> None:
+    data = profile.dropna(subset=[column])
+    ax.plot(data["year"], data[column], linestyle=style, marker=marker, color=colour, label=label)
+    est = data[data["estimate"]]
+    ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
+            markeredgecolor=colour, markersize=8)
+
+
+def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    _before_accession(ax, profile)
+    _line_with_estimates(ax, profile, "share_gdp_pct", "NATO: defence expenditure, % of GDP")
+    for value in targets:
+        ax.axhline(value, color="black", linestyle=TARGET_STYLES.get(value, "--"), linewidth=1)
+        ax.text(1.005, value, f"{value:g}%", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_ylim(0, max(max(targets) * 1.1, float(profile["share_gdp_pct"].max()) * 1.1))
+    ax.set_xlabel("Year")
+    ax.set_ylabel("% of GDP")
+    ax.set_title(f"{name}: defence expenditure as a share of GDP against the targets")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
+    add_footer(fig, caption + " " + ESTIMATE_NOTE + " Grey band: before accession.")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    _before_accession(ax, profile)
+    _line_with_estimates(ax, profile, "rank_share_gdp", "rank by share of GDP")
+    ax.invert_yaxis()
+    ax.set_ylim(float(profile["allies_ranked"].max()) + 0.5, 0.5)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Rank among allies (1 = highest share)")
+    ax.set_title(f"{name}: rank among the allies by share of GDP")
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    for ax, (current, constant, unit) in zip(axes[:2], (
+            ("defence_nc_m_current", "defence_nc_m_constant", f"million {currency}"),
+            ("defence_usd_m_current", "defence_usd_m_constant", "million US dollars"))):
+        _before_accession(ax, profile)
+        _line_with_estimates(ax, profile, current, "current prices", "-", "o", MEETS)
+        _line_with_estimates(ax, profile, constant, f"constant {price_base} prices", "--", "s", BELOW)
+        ax.set_ylabel(unit)
+        ax.set_xlabel("Year")
+        ax.legend(loc="upper left", fontsize=7)
+    axes[0].set_title("In national currency")
+    axes[1].set_title("In US dollars")
+    change = profile.dropna(subset=["real_change_pct"])
+    bars = axes[2].bar(change["year"], change["real_change_pct"],
+                       color=[MEETS if v >= 0 else BELOW for v in change["real_change_pct"]])
+    for bar, estimate in zip(bars, change["estimate"]):
+        bar.set_hatch("///" if estimate else "")
+    axes[2].axhline(0, color="black", linewidth=0.8)
+    axes[2].set_title("Real change on the year before")
+    axes[2].set_ylabel("% (constant prices)")
+    axes[2].set_xlabel("Year")
+    fig.suptitle(f"{name}: defence expenditure", fontweight="bold")
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    return fig
+
+
+def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    data = profile.dropna(subset=["equipment_share_pct"])
+    fig, ax = plt.subplots(figsize=(9, 5))
+    bottom = [0.0] * len(data)
+    for column, label, colour, hatch in CATEGORY_STYLE:
+        values = data[column].fillna(0).tolist()
+        ax.bar(data["year"], values, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", label=label)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.axhline(20, color="black", linestyle=":", linewidth=1.2)
+    ax.text(data["year"].max() + 0.6, 20, "20%\nequipment", va="center", fontsize=8)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("Year (estimates: " + ", ".join(str(y) for y in data.loc[data["estimate"], "year"]) + ")")
+    ax.set_ylabel("% of defence expenditure")
+    ax.set_title(f"{name}: defence expenditure by category")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1), fontsize=8)
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    _before_accession(axes[0], profile)
+    _line_with_estimates(axes[0], profile, "defence_per_capita_usd_constant", "per capita")
+    axes[0].set_ylabel(f"US dollars per head ({price_base} prices)")
+    axes[0].set_title("Defence expenditure per capita")
+    _before_accession(axes[1], profile)
+    _line_with_estimates(axes[1], profile, "military_personnel_k", "military personnel", "--", "s", BELOW)
+    axes[1].set_ylabel("Thousand persons")
+    axes[1].set_title("Military personnel")
+    for ax in axes:
+        ax.set_xlabel("Year")
+    fig.suptitle(name, fontweight="bold")
+    add_footer(fig, caption + " " + ESTIMATE_NOTE)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    return fig
+
+
+def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    _line_with_estimates(ax, profile, "share_gdp_pct", "NATO", "-", "o", MEETS)
+    sipri = profile.dropna(subset=["sipri_share_gdp_pct"])
+    ax.plot(sipri["year"], sipri["sipri_share_gdp_pct"], linestyle="--", marker="s", color=BELOW, label="SIPRI")
+    ax.axhline(2, color="black", linestyle=":", linewidth=1)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("% of GDP")
+    ax.set_title(f"{name}: NATO's and SIPRI's figures side by side")
+    ax.legend(loc="upper left")
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame", name: str, caption: str) -> "Figure":
+    import matplotlib.pyplot as plt
+
+    from .pathways import share_path
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ax.plot(profile["year"], profile["share_gdp_pct"], color="black", linewidth=1.5, label="history (NATO)")
+    years = list(range(int(path["base_year"]), int(path["target_year"]) + 1))
+    base, share = int(path["base_year"]), float(path["base_share_pct"])
+    g = float(path["gdp_growth_pct"]) / 100
+    ax.plot(years, share_path(base, share, float(path["required_real_growth_pct"]) / 100, g, years), color=MEETS,
+            linestyle="--", label=f"required: {path['required_real_growth_pct']:.1f}% real growth a year")
+    ax.plot(years, share_path(base, share, float(path["trend_real_growth_pct"]) / 100, g, years), color=BELOW,
+            linestyle=":", linewidth=2, label=f"trend: {path['trend_real_growth_pct']:.1f}% a year")
+    ax.axhline(float(path["target_pct"]), color="#777777", linewidth=0.8)
+    if len(pledges):
+        ax.scatter(pledges["target_year"], pledges["share_gdp_pct"], marker="*", s=150, color="#cc3311", zorder=4,
+                   label="national pledges")
+    ax.set_ylim(0, max(float(path["target_pct"]) * 1.4, share * 1.3))
+    ax.set_xlabel("Year")
+    ax.set_ylabel("% of GDP")
+    ax.set_title(f"{name}: pathway to {path['target_pct']:g}% of GDP by {int(path['target_year'])}")
+    ax.legend(loc="upper left", fontsize=8)
+    add_footer(fig, caption)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

@@ -1,0 +1,152 @@
+"""Country profiles and NATO against SIPRI / Russia: functions on the committed data, and the notebooks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from natospend import load_spending
+from natospend.comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
+from natospend.paths import PROJECT_ROOT
+from natospend.profile import first_year_of_unbroken_run, profile_table, ranks_by_year
+from natospend.reference import allies_with_armed_forces
+from natospend.series import nato_table
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return nato_table(load_spending("nato", "2024"))
+
+
+@pytest.fixture(scope="module")
+def sipri() -> pd.DataFrame:
+    return load_spending("sipri", "2025")
+
+
+def test_ranks(table: pd.DataFrame) -> None:
+    ranks = ranks_by_year(table).set_index(["country", "year"])
+    assert ranks.loc[("POL", 2024), "rank_share_gdp"] == 1  # 4.12%, the highest in 2024
+    assert ranks.loc[("USA", 2014), "rank_share_gdp"] == 1
+    assert set(ranks["allies_ranked"]) == {31}
+
+
+def test_profile_table_marks_years_before_accession(table: pd.DataFrame, sipri: pd.DataFrame) -> None:
+    finland = profile_table(table, sipri, "FIN").set_index("year")
+    assert not finland.loc[2022, "member"] and finland.loc[2023, "member"]  # joined 4 April 2023
+    sweden = profile_table(table, sipri, "SWE").set_index("year")
+    assert not sweden.loc[2023, "member"] and sweden.loc[2024, "member"]
+    assert profile_table(table, sipri, "GBR")["member"].all()
+    uk = profile_table(table, sipri, "GBR").set_index("year")
+    assert uk.loc[2024, "share_gdp_pct"] == table.set_index(["country", "year"]).loc[("GBR", 2024), "share_gdp_pct"]
+    sipri_uk = sipri[(sipri["country"] == "GBR") & (sipri["year"] == 2024)
+                     & (sipri["indicator"] == "defence_expenditure_share_gdp_pct")]["value"].iloc[0]
+    assert uk.loc[2024, "sipri_share_gdp_pct"] == sipri_uk
+
+
+def test_first_year_of_unbroken_run() -> None:
+    frame = pd.DataFrame({"year": [2019, 2020, 2021, 2022, 2023], "share_gdp_pct": [2.1, 1.9, 2.0, 2.3, 2.5]})
+    assert first_year_of_unbroken_run(frame, 2.0) == 2021
+    assert first_year_of_unbroken_run(frame, 3.0) is None
+    assert first_year_of_unbroken_run(frame.assign(share_gdp_pct=2.2), 2.0) == 2019
+
+
+def test_nato_vs_sipri(table: pd.DataFrame, sipri: pd.DataFrame) -> None:
+    compared = nato_vs_sipri(table, sipri)
+    assert list(compared.columns[:6]) == ["country", "country_name", "year", "nato_share_gdp_pct",
+                                         "sipri_share_gdp_pct", "difference_pp"]
+    row = compared.set_index(["country", "year"]).loc[("DEU", 2024)]
+    assert row["difference_pp"] == pytest.approx(row["nato_share_gdp_pct"] - row["sipri_share_gdp_pct"])
+    assert compared["country"].nunique() == 31
+    counts = allies_at_threshold_by_definition(compared).set_index("year")
+    assert counts.loc[2024, "allies_at_2pct_nato"] == 23
+    assert counts.loc[2024, "allies_at_2pct_sipri"] == int(
+        (compared[compared["year"] == 2024]["sipri_share_gdp_pct"] >= 2).sum())
+
+
+def test_russia_comparison(sipri: pd.DataFrame) -> None:
+    russia = russia_comparison(sipri).set_index("year")
+    assert russia.index.min() == 1992 and russia.index.max() == 2024
+    rus = sipri[(sipri["country"] == "RUS") & (sipri["year"] == 2024) & (sipri["indicator"] == "defence_expenditure_usd_m")
+                & (sipri["price_basis"] == "constant-2023")]["value"].iloc[0]
+    assert russia.loc[2024, "russia_usd_m_constant"] == rus
+    assert russia.loc[2024, "european_allies_reporting"] == 30
+    assert russia.loc[2024, "european_allies_to_russia_ratio"] == pytest.approx(
+        russia.loc[2024, "european_allies_usd_m_constant"] / rus)
+    assert russia.loc[2024, "russia_share_gdp_pct"] == pytest.approx(7.052338645003664)
+    assert 2 < russia.loc[2024, "european_allies_to_russia_ratio"] < 5
+
+
+def _home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    for folder in ("data", "notebooks", "params"):
+        shutil.copytree(PROJECT_ROOT / folder, home / folder)
+    return home
+
+
+def _natospend(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "NATOSPEND_HOME": str(home)})
+
+
+def test_profile_for_every_ally_and_iceland(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    done = _natospend(home, "sweep", "03_country_profile", "--over", "country=all", "--quiet")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "31 of 31 reports written" in done.stdout
+    for iso3 in allies_with_armed_forces():
+        folder = home / "reports" / f"03_country_profile-{iso3}"
+        assert len(list((folder / "figures").glob("*.png"))) == 7, iso3
+        summary = json.loads((folder / "summary.json").read_text())["notebooks"]["03_country_profile"]
+        assert summary["country"] == iso3 and summary["year"] == 2024 and 0 < summary["share_gdp_pct"] < 10
+        page = (folder / "03_country_profile.html").read_text()
+        images = re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', page)
+        assert len(images) == 7 and all(iso3 != "" and alt != "Figure" for alt in images), iso3
+    with (home / "reports/03_country_profile-MKD/tables/country_profile.csv").open() as handle:
+        rows = {int(r["year"]): r for r in csv.DictReader(handle)}
+    assert rows[2019]["member"] == "False" and rows[2020]["member"] == "True"  # joined 27 March 2020
+
+    iceland = _natospend(home, "run", "03_country_profile", "-p", "country", "Iceland", "--name", "iceland")
+    assert iceland.returncode == 0, iceland.stderr
+    summary = json.loads((home / "reports/iceland/summary.json").read_text())["notebooks"]["03_country_profile"]
+    assert summary["has_armed_forces"] is False and "no armed forces" in summary["message"]
+    assert "Iceland has no armed forces" in (home / "reports/iceland/03_country_profile.html").read_text()
+
+
+@pytest.mark.parametrize(("spelling", "iso3"), [("Türkiye", "TUR"), ("Slovakia", "SVK"), ("usa", "USA")])
+def test_profile_accepts_spellings(tmp_path: Path, spelling: str, iso3: str) -> None:
+    home = _home(tmp_path)
+    done = _natospend(home, "run", "03_country_profile", "-p", "country", spelling, "--name", "spelled")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((home / "reports/spelled/summary.json").read_text())["notebooks"]["03_country_profile"]
+    assert summary["country"] == iso3
+
+
+def test_unknown_country_lists_the_codes(tmp_path: Path) -> None:
+    done = _natospend(_home(tmp_path), "run", "03_country_profile", "-p", "country", "Austria")
+    assert done.returncode == 2
+    assert "parameter 'country': 'Austria' is not an ally; allowed: ALB, BEL" in done.stderr and "USA" in done.stderr
+
+
+def test_comparison_notebook_tables(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    done = _natospend(home, "run", "04", "-p", "year", "2022", "--name", "cmp")
+    assert done.returncode == 0, done.stderr
+    with (home / "reports/cmp/tables/nato_vs_sipri.csv").open() as handle:
+        header = next(csv.reader(handle))
+    assert header[:6] == ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct",
+                          "difference_pp"]
+    russia = pd.read_csv(home / "reports/cmp/tables/russia_comparison.csv")
+    assert {"russia_usd_m_constant", "european_allies_to_russia_ratio", "russia_share_gdp_pct"} <= set(russia.columns)
+    summary = json.loads((home / "reports/cmp/summary.json").read_text())["notebooks"]["04_nato_vs_sipri_and_russia"]
+    assert summary["year"] == 2022 and summary["exchange_rates"] == "market"
+    page = (home / "reports/cmp/04_nato_vs_sipri_and_russia.html").read_text()
+    assert "purchasing-power" in page and "paramilitary" in page
