@@ -46,6 +46,7 @@ def test_overview_with_parameters_is_reproducible(tmp_path: Path) -> None:
     assert set(rows[0]) >= TARGET_STATUS_COLUMNS | {"meets_core_3_5pct", "gap_core_3_5pct_pp"}
     assert "meets_total_5pct" not in rows[0]
     assert {r["year"] for r in rows} == {"2021"} and len(rows) == 31
+    assert {r["edition"] for r in rows} == {"2024"}  # the data edition travels with every table
     assert sum(r["meets_gdp_2pct"] == "True" for r in rows) == 6  # published Table 3, 2021
     summary = json.loads((first / "summary.json").read_text())
     assert summary["year"] == 2021 and summary["edition"] == "2024" and summary["allies_meeting"]["gdp_2pct"] == 6
@@ -62,6 +63,7 @@ def test_pathways_2032(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     rows = read_csv(out / "tables/pathways.csv")
     assert list(rows[0])[:len(PATHWAYS_COLUMNS)] == PATHWAYS_COLUMNS
+    assert {r["edition"] for r in rows} == {"2024"}
     assert {r["target_year"] for r in rows} == {"2032"} and {float(r["gdp_growth_pct"]) for r in rows} == {1.5}
     never = [r for r in rows if r["year_target_reached_at_trend"] == ""]
     assert all(float(r["trend_real_growth_pct"]) <= 1.5 for r in never)

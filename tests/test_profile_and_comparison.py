@@ -113,6 +113,7 @@ def test_profile_for_every_ally_and_iceland(tmp_path: Path) -> None:
     with (home / "reports/03_country_profile-MKD/tables/country_profile.csv").open() as handle:
         rows = {int(r["year"]): r for r in csv.DictReader(handle)}
     assert rows[2019]["member"] == "False" and rows[2020]["member"] == "True"  # joined 27 March 2020
+    assert (rows[2020]["edition"], rows[2020]["sipri_edition"]) == ("2024", "2025")
 
     iceland = _natospend(home, "run", "03_country_profile", "-p", "country", "Iceland", "--name", "iceland")
     assert iceland.returncode == 0, iceland.stderr
@@ -144,6 +145,7 @@ def test_comparison_notebook_tables(tmp_path: Path) -> None:
         header = next(csv.reader(handle))
     assert header[:6] == ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct",
                           "difference_pp"]
+    assert header[-2:] == ["nato_edition", "sipri_edition"]
     russia = pd.read_csv(home / "reports/cmp/tables/russia_comparison.csv")
     assert {"russia_usd_m_constant", "european_allies_to_russia_ratio", "russia_share_gdp_pct"} <= set(russia.columns)
     summary = json.loads((home / "reports/cmp/summary.json").read_text())["notebooks"]["04_nato_vs_sipri_and_russia"]

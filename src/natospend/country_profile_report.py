@@ -53,7 +53,7 @@ def build(run: NotebookRun) -> CountryProfile:
     caption_both = caption.replace(" Chart: natospend.", " ") + source_caption("sipri", sipri_edition)
     pledges = load_pledges()
     if ally.has_armed_forces:
-        own = profile_table(table, sipri, ally.iso3)
+        own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=sipri_edition)
         path = pathways.pathways(table, run.core_target_pct, run.target_year).set_index("country").loc[ally.iso3]
         units = nato[(nato["country"] == ally.iso3) & (nato["indicator"] == "defence_expenditure_nc_m")]["unit"]
         currency = str(units.iloc[0]).split("(", 1)[-1].rstrip(")") if len(units) else "national currency"

@@ -137,7 +137,8 @@ def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 
     ax.axhline(equipment_line, color="black", linestyle=":", linewidth=1)
     ax.set_xlabel("Defence expenditure, % of GDP")
     ax.set_ylabel("Equipment expenditure, % of defence expenditure")
-    ax.set_title(f"The {gdp_line:g}% and {equipment_line:g}% guidelines, {year}")
+    estimate = " (NATO estimates)" if bool(status["estimate"].any()) else ""
+    ax.set_title(f"The {gdp_line:g}% and {equipment_line:g}% guidelines, {year}{estimate}")
     ax.legend(loc="lower right")
     add_footer(fig, caption)
     fig.tight_layout(rect=(0, 0.04, 1, 1))

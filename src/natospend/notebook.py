@@ -77,11 +77,19 @@ class NotebookRun:
             return params[name]
         raise AttributeError(name)
 
+    def edition_columns(self) -> dict[str, str]:
+        """The data editions this run used, as columns every table carries (edition, nato_edition, ...)."""
+        return {k: str(v) for k, v in self.params.items() if k.endswith("edition") and v is not None}
+
     def table(self, frame: "pd.DataFrame", name: str) -> "pd.DataFrame":
-        """Write tables/<name>.csv (full precision) and return the frame."""
+        """Write tables/<name>.csv (full precision, with the data editions) and return the frame."""
         path = self.output_dir / "tables" / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, lineterminator="\n")
+        out = frame.copy()
+        for column, edition in self.edition_columns().items():
+            if column not in out.columns:
+                out[column] = edition
+        out.to_csv(path, index=False, lineterminator="\n")
         self.written.append(path)
         return frame
 
