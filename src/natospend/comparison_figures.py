@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .figures import BELOW, MEETS, NEUTRAL, add_footer
+from .figures import BELOW, MEETS, NEUTRAL, finish
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,9 +26,7 @@ def shares_side_by_side(compared: "pd.DataFrame", year: int, caption: str) -> "F
     ax.set_xlabel("Defence / military expenditure, % of GDP")
     ax.set_title(f"NATO's and SIPRI's shares of GDP, {year}")
     ax.legend(loc="lower right")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
@@ -43,9 +41,7 @@ def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
     ax.set_xlabel("Year")
     ax.set_ylabel("")
     ax.set_title("NATO minus SIPRI, share of GDP, by ally and year")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
@@ -58,9 +54,7 @@ def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
     ax.set_ylabel("Allies at or above 2% of GDP")
     ax.set_title("Allies at 2% of GDP under each definition")
     ax.legend(loc="upper left")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "Figure":
@@ -79,9 +73,7 @@ def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "
     ax.set_ylabel(f"US$ billion ({price_basis.replace('-', ' ')} prices), log scale")
     ax.set_title("Military expenditure at market exchange rates (SIPRI)")
     ax.legend(loc="lower right", fontsize=8)
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
@@ -101,6 +93,4 @@ def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
     axes[1].set_title("European allies against Russia (market exchange rates)")
     for ax in axes:
         ax.set_xlabel("Year")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return finish(fig, caption)

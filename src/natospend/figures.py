@@ -36,13 +36,20 @@ def use_style() -> None:
     })
 
 
-def add_footer(fig: "Figure", caption: str) -> None:
+FOOTER_POINTS = 7
+
+
+def finish(fig: "Figure", caption: str, top: float = 1.0) -> "Figure":
+    """Every figure's last step: the source footer, and a layout that leaves room for it."""
     import textwrap
 
     # Wrapped here, not by matplotlib (wrap=True re-measures the text word by word at every draw:
-    # it was most of a figure's drawing time). About 19 characters of 7-point text per inch.
-    width = max(40, int(fig.get_figwidth() * 19))
-    fig.text(0.01, 0.005, textwrap.fill(caption, width), fontsize=7, color="#333333", ha="left", va="bottom")
+    # it was most of a figure's drawing time). About 16 characters of 7-point text fit an inch.
+    text = textwrap.fill(caption, max(40, int(fig.get_figwidth() * 16)))
+    fig.text(0.01, 0.005, text, fontsize=FOOTER_POINTS, color="#333333", ha="left", va="bottom")
+    footer_inches = (text.count("\n") + 1) * FOOTER_POINTS * 1.3 / 72 + 0.12
+    fig.tight_layout(rect=(0, footer_inches / fig.get_figheight(), 1, top))
+    return fig
 
 
 def save(fig: "Figure", directory: Path, name: str) -> list[Path]:
@@ -90,9 +97,7 @@ def ranked_share_bars(status: "pd.DataFrame", year: int, lines: Sequence[float],
                        Patch(color=BELOW, label=f"below {threshold:g}%"),
                        Patch(facecolor="white", edgecolor="black", hatch="///", label="estimate")],
               loc="lower right")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
@@ -113,9 +118,7 @@ def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
     ax.set_xlabel("Year (e = estimate)")
     ax.set_ylabel("")
     ax.set_title("Defence expenditure, % of GDP, by ally and year")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 2.0,
@@ -140,9 +143,7 @@ def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 
     estimate = " (NATO estimates)" if bool(status["estimate"].any()) else ""
     ax.set_title(f"The {gdp_line:g}% and {equipment_line:g}% guidelines, {year}{estimate}")
     ax.legend(loc="lower right")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption: str) -> "Figure":
@@ -163,9 +164,7 @@ def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption:
     ax.set_title("How many allies meet each target")
     ax.legend(loc="upper left")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
 def burden_lines(burden: "pd.DataFrame", caption: str) -> "Figure":
@@ -183,9 +182,7 @@ def burden_lines(burden: "pd.DataFrame", caption: str) -> "Figure":
     ax.set_ylabel("Share of allied defence expenditure, % (current USD)")
     ax.set_title("Burden sharing: the United States against Europe and Canada")
     ax.legend(loc="center right")
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
 def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, caption: str) -> "Figure":
@@ -199,9 +196,7 @@ def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, capti
         bar.set_hatch("///" if estimate else "")
     ax.set_xlabel(f"Defence expenditure per capita, US dollars ({base_year} prices)")
     ax.set_title(f"Defence expenditure per head, {year} (grey: NATO aggregates)")
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
 def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
@@ -222,9 +217,7 @@ def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
     ax.set_xlabel("Real growth of defence expenditure, % a year")
     ax.set_title(f"Real growth needed to reach {target:g}% of GDP by {year}, against trend")
     ax.legend(loc="lower right")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
@@ -249,9 +242,7 @@ def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
     ax.set_xlabel(f"Year the target is reached at trend growth (cross-hatched: not before {horizon}, "
                   "or never)")
     ax.set_title(f"When each ally reaches {data['target_pct'].iloc[0]:g}% of GDP at its own trend")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, caption: str) -> "Figure":
@@ -263,9 +254,7 @@ def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, 
     ax.barh(data["country_name"], data["extra_spending_usd_m_constant"] / 1000, color=MEETS)
     ax.set_xlabel(f"Extra spending needed in {base_year}, billion US dollars ({price_base} prices)")
     ax.set_title(f"The gap to {paths['target_pct'].iloc[0]:g}% of GDP in dollars, {base_year}")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.DataFrame", caption: str) -> "Figure":
@@ -300,9 +289,7 @@ def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.Data
     fig.supylabel("Defence expenditure, % of GDP")
     fig.suptitle("Each ally's path to the target: history (solid), required (dashed), trend (dotted), "
                  "national pledges (stars)", fontweight="bold")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return fig
+    return finish(fig, caption, top=0.97)
 
 
 def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str) -> "Figure":
@@ -316,6 +303,4 @@ def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str) -> 
     ax.set_xlabel("Target year")
     ax.set_ylabel("Target, % of GDP")
     ax.set_title("Spending needed above trend in the target year, all allies")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    return fig
+    return finish(fig, caption)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .figures import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, add_footer
+from .figures import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, finish
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,9 +46,7 @@ def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], ca
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: defence expenditure as a share of GDP against the targets")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
-    add_footer(fig, caption + " " + ESTIMATE_NOTE + " Grey band: before accession.")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE + " Grey band: before accession.")
 
 
 def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
@@ -62,9 +60,7 @@ def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure"
     ax.set_xlabel("Year")
     ax.set_ylabel("Rank among allies (1 = highest share)")
     ax.set_title(f"{name}: rank among the allies by share of GDP")
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
 def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int, caption: str) -> "Figure":
@@ -92,9 +88,7 @@ def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int,
     axes[2].set_ylabel("% (constant prices)")
     axes[2].set_xlabel("Year")
     fig.suptitle(f"{name}: defence expenditure", fontweight="bold")
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE, top=0.95)
 
 
 def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
@@ -114,9 +108,7 @@ def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
     ax.set_ylabel("% of defence expenditure")
     ax.set_title(f"{name}: defence expenditure by category")
     ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1), fontsize=8)
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int, caption: str) -> "Figure":
@@ -134,9 +126,7 @@ def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int
     for ax in axes:
         ax.set_xlabel("Year")
     fig.suptitle(name, fontweight="bold")
-    add_footer(fig, caption + " " + ESTIMATE_NOTE)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    return fig
+    return finish(fig, caption + " " + ESTIMATE_NOTE, top=0.95)
 
 
 def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
@@ -152,9 +142,7 @@ def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str) -> "Figure"
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: NATO's and SIPRI's figures side by side")
     ax.legend(loc="upper left")
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return finish(fig, caption)
 
 
 def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame", name: str, caption: str) -> "Figure":
@@ -180,6 +168,4 @@ def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame",
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: pathway to {path['target_pct']:g}% of GDP by {int(path['target_year'])}")
     ax.legend(loc="upper left", fontsize=8)
-    add_footer(fig, caption)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    return fig
+    return finish(fig, caption)
