@@ -114,6 +114,16 @@ def test_sensitivity_moves_the_right_way(table: pd.DataFrame) -> None:
     assert list(grid.index) == [2.0, 3.5, 5.0] and list(grid.columns) == [2030, 2035, 2040]
     assert grid.loc[2.0, 2030] < grid.loc[3.5, 2030] < grid.loc[5.0, 2030]  # higher target costs more
     assert (grid >= 0).all().all()
+    # one cell by hand: 3.5% in 2030, summed ally by ally
+    rows = allies_only(table).set_index(["country", "year"])
+    expected = 0.0
+    for country in allies_only(table)["country"].unique():
+        d0, d1 = rows.at[(country, 2014), "defence_usd_m_constant"], rows.at[(country, 2024), "defence_usd_m_constant"]
+        y0, y1 = rows.at[(country, 2014), "gdp_usd_m_constant"], rows.at[(country, 2024), "gdp_usd_m_constant"]
+        g, r = (y1 / y0) ** 0.1 - 1, (d1 / d0) ** 0.1 - 1
+        expected += max(0.0, 0.035 * y1 * (1 + g) ** 6 - d1 * (1 + r) ** 6)
+    assert grid.loc[3.5, 2030] == pytest.approx(expected)
+    assert list(pathways.sensitivity(table, [2.0], (y for y in (2030, 2031))).columns) == [2030, 2031]
 
 
 def test_burden_sharing(table: pd.DataFrame) -> None:

@@ -154,8 +154,3 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
 def _edition_key(edition: str) -> tuple[int, str]:
     digits = "".join(ch for ch in edition if ch.isdigit())
     return (int(digits) if digits else -1, edition)
-
-
-def latest_edition(source: str, *, path: str | Path | None = None) -> str:
-    frame = load_spending(source, path=path)
-    return str(frame["edition"].iloc[0])

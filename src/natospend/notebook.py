@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ParameterError
 from .params import check_parameters
-from .paths import PROJECT_ROOT, REPORTS_DIR, SOURCES_JSON
+from .paths import REPORTS_DIR, SOURCES_JSON
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,14 +163,6 @@ def resolve_output_dir(notebook: str, output_dir: str | None) -> Path:
     if output_dir is None:
         return REPORTS_DIR / "scratch" / notebook
     return Path(output_dir).expanduser().resolve()
-
-
-def display_path(path: Path) -> str:
-    """A path as shown in stored outputs: relative to the project when inside it (no per-machine text)."""
-    try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def parameters(notebook: str, namespace: dict[str, Any]) -> NotebookRun:

@@ -13,9 +13,6 @@ from typing import Any, Callable
 
 from .errors import ParameterError
 
-NOTEBOOKS = ("01_alliance_overview", "02_pathways", "03_country_profile", "04_nato_vs_sipri_and_russia")
-
-
 @dataclass(frozen=True)
 class ParamSpec:
     name: str

@@ -67,6 +67,31 @@ PATHWAY_COLUMNS = ("country", "country_name", "base_year", "base_share_pct", "ta
                    "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate")
 
 
+def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | None = None,
+                 trend_start_year: int = 2014) -> "pd.DataFrame":
+    """Per ally: g, real GDP growth (its own Table 5 trend, or one number for all), and r, trend real
+    growth of defence spending (Table 2 constant), both compound over trend_start_year..base_year."""
+    import pandas as pd
+
+    if not trend_start_year < base_year:
+        raise InputError(f"trend_start_year {trend_start_year} must be before the base year {base_year}")
+    allies = allies_only(table)
+    base = allies[allies["year"] == base_year].set_index("country")
+    start = allies[allies["year"] == trend_start_year].set_index("country")
+    missing = sorted(set(base.index) - set(start.index))
+    if missing:
+        raise InputError(f"{', '.join(missing)} have no data in the trend start year {trend_start_year}")
+    window = base_year - trend_start_year
+    rows = []
+    for country, row in base.iterrows():
+        first = start.loc[country]
+        g = (gdp_growth_pct / 100 if gdp_growth_pct is not None
+             else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window))
+        r = compound_growth(first["defence_usd_m_constant"], row["defence_usd_m_constant"], window)
+        rows.append({"country": country, "gdp_growth": g, "trend_real_growth": r})
+    return pd.DataFrame(rows).set_index("country")
+
+
 def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_growth_pct: float | None = None,
              trend_start_year: int = 2014, base_year: int | None = None) -> "pd.DataFrame":
     """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
@@ -79,29 +104,21 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
 
     allies = allies_only(table)
     y0 = int(allies["year"].max()) if base_year is None else base_year
-    if not trend_start_year < y0:
-        raise InputError(f"trend_start_year {trend_start_year} must be before the base year {y0}")
     if target_year <= y0:
         raise InputError(f"target_year {target_year} must be after the base year {y0}")
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year)
     base = allies[allies["year"] == y0].set_index("country")
-    start = allies[allies["year"] == trend_start_year].set_index("country")
     records = []
     for country, row in base.iterrows():
-        window = y0 - trend_start_year
-        first = start.loc[country] if country in start.index else None
-        if first is None:
-            raise InputError(f"{country} has no data in the trend start year {trend_start_year}")
-        g = (gdp_growth_pct / 100 if gdp_growth_pct is not None
-             else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window))
-        r = compound_growth(first["defence_usd_m_constant"], row["defence_usd_m_constant"], window)
+        g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
         s0 = float(row["share_gdp_pct"])
-        required = required_real_growth(s0, target_pct, target_year - y0, g)
-        reached = year_target_reached(y0, s0, target_pct, r, g)
         records.append({
             "country": country, "country_name": row["country_name"], "base_year": y0, "base_share_pct": s0,
             "target_pct": target_pct, "target_year": target_year, "gdp_growth_pct": g * 100,
-            "trend_real_growth_pct": r * 100, "required_real_growth_pct": required * 100,
-            "year_target_reached_at_trend": reached, "gap_pp": target_pct - s0,
+            "trend_real_growth_pct": r * 100,
+            "required_real_growth_pct": required_real_growth(s0, target_pct, target_year - y0, g) * 100,
+            "year_target_reached_at_trend": year_target_reached(y0, s0, target_pct, r, g),
+            "gap_pp": target_pct - s0,
             "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
             "estimate": bool(row["estimate"]),
         })
@@ -140,20 +157,17 @@ def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_year
 
     allies = allies_only(table)
     y0 = int(allies["year"].max())
-    years = list(target_years)
-    base = pathways(table, 2.0, max(max(years), y0 + 1), gdp_growth_pct, trend_start_year).set_index("country")
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year)
     level = allies[allies["year"] == y0].set_index("country")
+    years = list(target_years)
     grid = {}
     for target in target_pcts:
         row = {}
         for year in years:
             n = year - y0
-            total = 0.0
-            for country, path in base.iterrows():
-                gdp = level.at[country, "gdp_usd_m_constant"] * (1 + path["gdp_growth_pct"] / 100) ** n
-                trend = level.at[country, "defence_usd_m_constant"] * (1 + path["trend_real_growth_pct"] / 100) ** n
-                total += max(0.0, target / 100 * gdp - trend)
-            row[year] = total
+            gdp = level["gdp_usd_m_constant"] * (1 + growth["gdp_growth"]) ** n
+            trend = level["defence_usd_m_constant"] * (1 + growth["trend_real_growth"]) ** n
+            row[year] = float((target / 100 * gdp - trend).clip(lower=0).sum())
         grid[target] = row
     frame = pd.DataFrame.from_dict(grid, orient="index")
     frame.index.name = "target_pct"

@@ -63,7 +63,3 @@ def nato_table(nato: "pd.DataFrame") -> "pd.DataFrame":
 
 def allies_only(table: "pd.DataFrame") -> "pd.DataFrame":
     return table[~table["is_aggregate"] & table["share_gdp_pct"].notna()].reset_index(drop=True)
-
-
-def edition_years(table: "pd.DataFrame") -> list[int]:
-    return sorted(int(y) for y in table.loc[table["share_gdp_pct"].notna(), "year"].unique())
