@@ -59,3 +59,27 @@ def test_misspelt_injected_name_is_caught_in_the_namespace() -> None:
 def test_parameters_need_start() -> None:
     with pytest.raises(ParameterError, match="call natospend.notebook.start"):
         parameters("01_alliance_overview", dict(OVERVIEW))
+
+
+@pytest.mark.parametrize("notebook", ["01_alliance_overview", "02_pathways", "03_country_profile",
+                                      "04_nato_vs_sipri_and_russia"])
+def test_parameters_cell_matches_the_specs(notebook: str) -> None:
+    """Each notebook's parameters cell declares exactly the specified names, with valid literal defaults."""
+    from natospend.params import check_type, notebook_defaults, specs_for
+    from natospend.paths import NOTEBOOKS_DIR
+
+    defaults = notebook_defaults(NOTEBOOKS_DIR / f"{notebook}.ipynb")
+    specs = specs_for(notebook)
+    assert list(defaults) == list(specs)
+    for name, value in defaults.items():
+        check_type(specs[name], value)
+    assert _check(notebook, defaults)  # and the defaults pass the checks against the data
+
+
+def test_sweep_values_become_safe_run_names() -> None:
+    from natospend.commands import run_slug
+    from natospend.runner import check_run_name
+
+    for value, slug in (("Türkiye", "Turkiye"), ("United Kingdom", "United_Kingdom"), (2021, "2021"), ("../x", "x")):
+        assert run_slug(value) == slug
+        check_run_name(f"03_country_profile-{slug}")

@@ -59,7 +59,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise ParameterError("--over", f"{args.over!r}", "NAME=all or NAME=v1,v2,...")
     parameter, spec = args.over.split("=", 1)
     prefix = args.name or notebook.stem
-    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=f"{prefix}-{value}",
+    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=f"{prefix}-{run_slug(value)}",
                       show_code=args.show_code, engine=args.engine)
              for value in sweep_values(notebook, parameter, spec)]
     bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr,
@@ -69,6 +69,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     done = [o for o in outcomes if o.ok]
     print(f"sweep over {parameter}: {len(done)} of {len(outcomes)} reports written to reports/{prefix}-*")
     return print_failure_and_exit(outcomes)
+
+
+def run_slug(value: Any) -> str:
+    """A sweep value as part of a run name: ASCII letters, digits, '.', '_' and '-' only."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_.") or "value"
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
