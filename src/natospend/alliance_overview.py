@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import burden, status
 from .dataset import load_spending
-from .notebook import NotebookRun, source_caption
-from .series import allies_only, constant_base_year, nato_table
+from .notebook import NotebookRun, caption, source_sentence
+from .series import allies_only, constant_base_year, estimate_years, nato_table
 from .targets import Target, load_targets
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ def build(run: NotebookRun) -> AllianceOverview:
     nato = load_spending("nato", run.edition)
     table = nato_table(nato)
     targets = [load_targets()[t] for t in run.targets]
-    estimate_years = sorted(int(y) for y in allies_only(table).loc[lambda t: t["estimate"], "year"].unique())
     return AllianceOverview(
         year=run.year, edition=run.edition, price_base=constant_base_year(nato), targets=targets, table=table,
         status=status.target_status(table, run.year, targets),
@@ -54,7 +53,7 @@ def build(run: NotebookRun) -> AllianceOverview:
         aggregates=status.alliance_aggregates(table, run.year),
         burden=burden.burden_sharing(table),
         per_capita=burden.per_capita(table, run.year),
-        caption=source_caption("nato", run.edition, estimate_years))
+        caption=caption(source_sentence("nato", run.edition, estimate_years(table))))
 
 
 def headline(view: AllianceOverview) -> str:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from .comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from .dataset import load_spending
-from .notebook import NotebookRun, source_caption
-from .series import allies_only, nato_table
+from .notebook import NotebookRun, caption, source_sentence
+from .series import estimate_years, nato_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,13 +34,13 @@ def build(run: NotebookRun) -> ComparisonView:
     table = nato_table(load_spending("nato", run.nato_edition))
     sipri = load_spending("sipri", run.sipri_edition)
     compared = nato_vs_sipri(table, sipri)
-    estimate_years = sorted(int(y) for y in allies_only(table).loc[lambda t: t["estimate"], "year"].unique())
-    caption_sipri = source_caption("sipri", run.sipri_edition)
-    caption_both = (source_caption("nato", run.nato_edition, estimate_years).replace(" Chart: natospend.", " ")
-                    + caption_sipri)
+    sipri_sentence = source_sentence("sipri", run.sipri_edition)
     return ComparisonView(year=run.year, nato_edition=run.nato_edition, sipri_edition=run.sipri_edition,
                           compared=compared, counts=allies_at_threshold_by_definition(compared),
-                          russia=russia_comparison(sipri), caption_both=caption_both, caption_sipri=caption_sipri)
+                          russia=russia_comparison(sipri),
+                          caption_both=caption(source_sentence("nato", run.nato_edition, estimate_years(table)),
+                                               sipri_sentence),
+                          caption_sipri=caption(sipri_sentence))
 
 
 def headline(view: ComparisonView) -> str:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import pathways, profile_figures
 from .dataset import load_spending
-from .notebook import Markdown, NotebookRun, source_caption
+from .notebook import Markdown, NotebookRun, caption, source_sentence
 from .profile import first_year_of_unbroken_run, profile_table
 from .reference import Ally, ally_by_iso3
-from .series import allies_only, constant_base_year, nato_table
+from .series import constant_base_year, estimate_years, nato_table
 from .targets import load_pledges
 
 if TYPE_CHECKING:
@@ -47,10 +47,8 @@ def build(run: NotebookRun) -> CountryProfile:
     nato = load_spending("nato", run.edition)
     sipri = load_spending("sipri", indicator="defence_expenditure_share_gdp_pct")
     table = nato_table(nato)
-    estimate_years = sorted(int(y) for y in allies_only(table).loc[lambda t: t["estimate"], "year"].unique())
-    caption = source_caption("nato", run.edition, estimate_years)
+    nato_sentence = source_sentence("nato", run.edition, estimate_years(table))
     sipri_edition = str(sipri["edition"].iloc[0])
-    caption_both = caption.replace(" Chart: natospend.", " ") + source_caption("sipri", sipri_edition)
     pledges = load_pledges()
     if ally.has_armed_forces:
         own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=sipri_edition)
@@ -61,8 +59,10 @@ def build(run: NotebookRun) -> CountryProfile:
         own, path, currency = table.iloc[0:0], None, ""
     return CountryProfile(ally=ally, edition=run.edition, sipri_edition=sipri_edition,
                           price_base=constant_base_year(nato), profile=own, path=path,
-                          pledges=pledges[pledges["country"] == ally.iso3], currency=currency, caption=caption,
-                          caption_both=caption_both, params=dict(run.params))
+                          pledges=pledges[pledges["country"] == ally.iso3], currency=currency,
+                          caption=caption(nato_sentence),
+                          caption_both=caption(nato_sentence, source_sentence("sipri", sipri_edition)),
+                          params=dict(run.params))
 
 
 def no_data_message(view: CountryProfile) -> str:

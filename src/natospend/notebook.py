@@ -54,14 +54,20 @@ def source_record(source: str, edition: str) -> dict[str, Any]:
     return {"source": source, "edition": edition, "title": source, "release_date": None}
 
 
-def source_caption(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
+def source_sentence(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
+    """'Source: NATO, <title>, released <date> (edition E). Y1 and Y2 are estimates.'"""
     record = source_record(source, edition)
     who = {"nato": "NATO", "sipri": "SIPRI"}.get(source, source)
     released = f", released {record['release_date']}" if record.get("release_date") else ""
     text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
     if estimate_years:
         text += " " + " and ".join(str(y) for y in estimate_years) + " are estimates."
-    return text + " Chart: natospend."
+    return text
+
+
+def caption(*sentences: str) -> str:
+    """A figure footer: each source's sentence, then the credit."""
+    return " ".join(sentences) + " Chart: natospend."
 
 
 @dataclass

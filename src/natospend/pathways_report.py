@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import pathways
 from .dataset import load_spending
-from .notebook import NotebookRun, source_caption
-from .series import allies_only, constant_base_year, nato_table
+from .notebook import NotebookRun, caption, source_sentence
+from .series import allies_only, constant_base_year, estimate_years, nato_table
 from .targets import load_pledges
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ def build(run: NotebookRun) -> PathwaysView:
     args = dict(gdp_growth_pct=run.gdp_growth_pct, trend_start_year=run.trend_start_year)
     core = pathways.pathways(table, run.core_target_pct, run.target_year, **args)
     total = pathways.pathways(table, run.core_target_pct + run.related_target_pct, run.target_year, **args)
-    estimate_years = sorted(int(y) for y in allies.loc[allies["estimate"], "year"].unique())
     years = sorted(set(SENSITIVITY_YEARS) | {run.target_year})
     return PathwaysView(
         edition=run.edition, base_year=base_year, price_base=constant_base_year(nato), core=core, total=total,
@@ -54,7 +53,7 @@ def build(run: NotebookRun) -> PathwaysView:
         total_totals=pathways.extra_spending_totals(total),
         sensitivity=pathways.sensitivity(table, SENSITIVITY_TARGETS, [y for y in years if y > base_year], **args),
         history=allies[["country", "year", "share_gdp_pct"]], pledges=load_pledges(),
-        caption=source_caption("nato", run.edition, estimate_years), params=dict(run.params))
+        caption=caption(source_sentence("nato", run.edition, estimate_years(table))), params=dict(run.params))
 
 
 def _names(frame: "pd.DataFrame") -> str:

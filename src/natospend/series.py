@@ -63,3 +63,9 @@ def nato_table(nato: "pd.DataFrame") -> "pd.DataFrame":
 
 def allies_only(table: "pd.DataFrame") -> "pd.DataFrame":
     return table[~table["is_aggregate"] & table["share_gdp_pct"].notna()].reset_index(drop=True)
+
+
+def estimate_years(table: "pd.DataFrame") -> list[int]:
+    """The years the edition publishes as estimates (NATO's '2023e')."""
+    allies = allies_only(table)
+    return sorted(int(y) for y in allies.loc[allies["estimate"], "year"].unique())
