@@ -108,13 +108,13 @@ def plan_run(notebooks: list[Path], parameters: dict[str, Any], per_notebook: di
     check_run_name(name)
     per_notebook = per_notebook or {}
     declared = {p.stem: notebook_defaults(p) for p in notebooks}
-    unknown = sorted(set(parameters) - set().union(*(set(d) for d in declared.values())))
+    any_declares = set().union(*(set(d) for d in declared.values()))
+    unknown = sorted(set(parameters) - any_declares)
     if unknown:
-        stem = notebooks[0].stem if len(notebooks) == 1 else None
-        if stem:
-            check_names(stem, set(parameters))
+        if len(notebooks) == 1:
+            check_names(notebooks[0].stem, set(parameters))  # names the closest match
         raise ParameterError(unknown[0], f"no selected notebook has a parameter {unknown[0]!r}",
-                             ", ".join(sorted(set().union(*(set(d) for d in declared.values())))))
+                             ", ".join(sorted(any_declares)))
     plans = []
     for path in notebooks:
         extra = per_notebook.get(path.stem, {})
@@ -144,7 +144,16 @@ def warm_up() -> None:
     matplotlib.use("Agg")
     import papermill  # noqa: F401
 
-    from . import alliance_overview, figures, html, inprocess, pathways_report  # noqa: F401
+    from . import (  # noqa: F401  (the modules the four notebooks import)
+        alliance_overview,
+        comparison_figures,
+        comparison_report,
+        country_profile_report,
+        figures,
+        html,
+        inprocess,
+        pathways_report,
+    )
     from .dataset import load_spending
 
     load_spending()
