@@ -125,7 +125,8 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
     """
     path = Path(path) if path is not None else SPENDING_CSV
     frame = _full_table(path)
-    pairs = frame[["source", "edition"]].drop_duplicates()
+    all_pairs = frame[["source", "edition"]].drop_duplicates()
+    pairs = all_pairs
     if source is not None:
         if source not in set(pairs["source"]):
             raise InputError(f"unknown source {source!r}", file=path,
@@ -140,7 +141,7 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
         latest = {src: max(group, key=_edition_key) for src, group in pairs.groupby("source")["edition"]}
         pairs = pairs[[latest[src] == ed for src, ed in zip(pairs["source"], pairs["edition"])]]
     mask = None
-    if len(pairs) < frame[["source", "edition"]].drop_duplicates().shape[0]:
+    if len(pairs) < len(all_pairs):
         mask = frame["source"].isna()  # all False
         for src, ed in zip(pairs["source"], pairs["edition"]):
             mask |= (frame["source"] == src) & (frame["edition"] == ed)
