@@ -79,7 +79,10 @@ def test_counts_by_year(table: pd.DataFrame) -> None:
     counts = status.allies_meeting_by_year(table, [load_targets()["gdp_2pct"]]).set_index("year")
     assert counts.loc[2014, "allies_meeting"] == 3 and counts.loc[2024, "allies_meeting"] == 23
     assert bool(counts.loc[2024, "estimate"]) and not bool(counts.loc[2022, "estimate"])
-    assert set(counts["allies_reporting"]) == {31}
+    # members at the end of each year: 2014 has neither Montenegro (2017), North Macedonia (2020),
+    # Finland (2023) nor Sweden (2024)
+    assert counts["allies_reporting"].to_dict() == {2014: 27, 2015: 27, 2016: 27, 2017: 28, 2018: 28, 2019: 28,
+                                                    2020: 29, 2021: 29, 2022: 29, 2023: 30, 2024: 31}
 
 
 def test_pathways_real(table: pd.DataFrame) -> None:
@@ -140,19 +143,35 @@ def test_targets_and_pledges() -> None:
     targets = load_targets()
     assert targets["gdp_2pct"].threshold_pct == 2.0 and targets["core_3_5pct"].deadline == 2035
     assert targets["core_3_5pct"].review_year == 2029 and targets["core_3_5pct"].proposed_deadline == 2032
-    assert "do not split core" in targets["core_3_5pct"].note
+    assert "agreed definition of NATO defence expenditure" in targets["core_3_5pct"].wording
+    assert "direct" in targets["core_3_5pct"].comparison
+    assert "overstates the gap to 5%" in targets["total_5pct"].comparison
+    assert targets["core_3_5pct"].wording_source.startswith("The Hague Summit Declaration, 25 June 2025")
     pledges = load_pledges()
-    uk = pledges[pledges["country"] == "GBR"].set_index("target_year")["share_gdp_pct"]
-    assert uk.to_dict() == {2027: 2.5, 2029: 3.0}
+    uk = pledges[pledges["country"] == "GBR"].set_index("target_year")
+    assert uk["share_gdp_pct"].to_dict() == {2027: 2.5, 2029: 3.0}
+    assert set(uk["source"]) == {"Associated Press, 15 May 2025"} and set(uk["stated_on"]) == {"2025-05-15"}
+    assert all("3% by the next U.K. elections planned for 2029" in q for q in uk["quote"])
 
 
 def test_bad_pledges_are_rejected(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from natospend.errors import InputError
 
     bad = tmp_path / "pledges.csv"
-    bad.write_text("country,target_year,share_gdp_pct,stated_by,stated_on,note\nAUT,2030,2.0,x,2025,\n")
+    header = "country,target_year,share_gdp_pct,stated_by,stated_on,source,quote\n"
+    bad.write_text(header + "AUT,2030,2.0,x,2025,\"AP, 1 May 2025\",words\n")
     with pytest.raises(InputError, match="row 2, column country: unknown ally 'AUT'"):
         load_pledges(bad)
-    bad.write_text("country,target_year,share_gdp_pct,stated_by,stated_on,note\nGBR,2030,0,x,2025,\n")
+    bad.write_text(header + "GBR,2030,0,x,2025,\"AP, 1 May 2025\",words\n")
     with pytest.raises(InputError, match="out of range"):
+        load_pledges(bad)
+    # a pledge without a source or a date is refused
+    bad.write_text(header + "GBR,2030,3.0,x,2025,,words\n")
+    with pytest.raises(InputError, match="row 2, column source: source is empty"):
+        load_pledges(bad)
+    bad.write_text(header + "GBR,2030,3.0,x,,\"AP, 1 May 2025\",words\n")
+    with pytest.raises(InputError, match="row 2, column stated_on: stated_on is empty"):
+        load_pledges(bad)
+    bad.write_text("country,target_year,share_gdp_pct,stated_by,stated_on,note\nGBR,2030,3.0,x,2025,\n")
+    with pytest.raises(InputError, match="row 1"):
         load_pledges(bad)

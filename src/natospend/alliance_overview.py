@@ -9,7 +9,8 @@ from . import burden, status
 from .dataset import load_spending
 from .notebook import NotebookRun, caption, source_sentence
 from .series import allies_only, constant_base_year, estimate_years, nato_table
-from .targets import Target, load_targets
+from .targets import Target, definitions_markdown, load_targets
+from .wording import count, names, verb
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,21 +57,29 @@ def build(run: NotebookRun) -> AllianceOverview:
         caption=caption(source_sentence("nato", run.edition, estimate_years(table))))
 
 
+def not_yet_members(view: AllianceOverview) -> list[str]:
+    """Allies with data in the year that joined after it (left out of every count and ranking)."""
+    rows = view.allies[(view.allies["year"] == view.year) & ~view.allies["member"]]
+    return rows.sort_values("country_name")["country_name"].tolist()
+
+
 def headline(view: AllianceOverview) -> str:
     """The answer in words, generated from the numbers (Markdown)."""
     n = len(view.status)
     qualifier = " (NATO estimates)" if view.year_is_estimate else ""
-    lines = [f"**In {view.year}{qualifier}, of the {n} allies with armed forces:**", ""]
+    later = not_yet_members(view)
+    left_out = (f" {names(later)} joined later and {verb(len(later), 'is', 'are')} not counted." if later else "")
+    lines = [f"**In {view.year}{qualifier}, of the {count(n, 'member', 'members')} with armed forces at the end of the "
+             f"year:**{left_out}", ""]
     for target in view.targets:
         if not target.measurable:
-            lines.append(f"- *{target.name}*: not measurable from the published tables ({target.note})")
+            lines.append(f"- *{target.name}*: {target.comparison}")
             continue
         meets, below = status.meeting_lists(view.status, target)
-        lines.append(f"- **{len(meets)} meet {target.name}**"
+        lines.append(f"- **{len(meets)} of {n} {verb(len(meets), 'meets', 'meet')} {target.name}**"
                      + (f": {', '.join(meets)}." if meets else ".")
-                     + (f" Below: {', '.join(below)}." if below else ""))
-        if target.id in ("core_3_5pct", "total_5pct"):
-            lines[-1] += " (Compared with total defence expenditure: the tables do not split core from related.)"
+                     + (f" Below: {', '.join(below)}." if below else "")
+                     + f" *{target.comparison}*")
     total = view.aggregates.set_index("country")
     if "NATO_TOTAL" in total.index:
         lines += ["", f"NATO as a whole spent {total.at['NATO_TOTAL', 'share_gdp_pct']:.2f}% of GDP; Europe and "
@@ -80,6 +89,11 @@ def headline(view: AllianceOverview) -> str:
         lines.append(f"The United States accounted for {latest['united_states_share_pct'].iloc[0]:.1f}% of allied "
                      f"defence spending (current US dollars).")
     return "\n".join(lines)
+
+
+def definitions(view: AllianceOverview) -> str:
+    """Each target as agreed, quoted with its source, and what comparing NATO's figures with it means."""
+    return definitions_markdown(view.targets)
 
 
 def display_status(view: AllianceOverview) -> "pd.DataFrame":
@@ -98,6 +112,7 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
     return {
         "source": "nato", "edition": view.edition, "year": view.year, "year_is_estimate": view.year_is_estimate,
         "allies_assessed": int(len(view.status)), "allies_meeting": counts,
+        "not_yet_members": not_yet_members(view),
         "meeting": {t.id: status.meeting_lists(view.status, t)[0] for t in status.measurable(view.targets)},
         "nato_total_share_gdp_pct": total.get("NATO_TOTAL"),
         "europe_canada_share_gdp_pct": total.get("NATO_EUROPE_CANADA"),

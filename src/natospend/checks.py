@@ -76,6 +76,7 @@ def check_country_profile(values: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("country", f"{values['country']!r} is not an ally",
                              ", ".join(a.iso3 for a in allies())) from None
     values["edition"] = resolve_edition("nato", "edition", values["edition"])
+    values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
     years = nato_years(values["edition"])
     _positive("core_target_pct", values["core_target_pct"])
     if values["target_year"] <= years[-1]:

@@ -15,25 +15,29 @@ SHARE = "defence_expenditure_share_gdp_pct"
 
 def nato_vs_sipri(table: "pd.DataFrame", sipri: "pd.DataFrame") -> "pd.DataFrame":
     """tables/nato_vs_sipri.csv: country, year, both shares of GDP and the difference (NATO - SIPRI)."""
-    nato = allies_only(table)[["country", "country_name", "year", "share_gdp_pct", "estimate"]].rename(
+    nato = allies_only(table)[["country", "country_name", "year", "member", "share_gdp_pct", "estimate"]].rename(
         columns={"share_gdp_pct": "nato_share_gdp_pct", "estimate": "nato_estimate"})
     theirs = sipri[(sipri["indicator"] == SHARE) & sipri["country"].isin(nato["country"].unique())]
     theirs = theirs[["country", "year", "value", "estimate"]].rename(
         columns={"value": "sipri_share_gdp_pct", "estimate": "sipri_estimate"})
     both = nato.merge(theirs, on=["country", "year"], how="left")
     both["difference_pp"] = both["nato_share_gdp_pct"] - both["sipri_share_gdp_pct"]
+    both["sipri_estimate"] = both["sipri_estimate"].fillna(False).astype(bool)
     columns = ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp",
-               "nato_estimate", "sipri_estimate"]
+               "nato_estimate", "sipri_estimate", "member"]
     return both[columns].sort_values(["country", "year"]).reset_index(drop=True)
 
 
 def allies_at_threshold_by_definition(compared: "pd.DataFrame", threshold: float = 2.0) -> "pd.DataFrame":
-    """By year: allies at or above the threshold under NATO's and under SIPRI's figures."""
-    grouped = compared.groupby("year")
+    """By year: members (at year's end) at or above the threshold under NATO's and under SIPRI's figures."""
+    grouped = compared[compared["member"]].groupby("year")
     out = grouped.apply(lambda g: {
         "nato": int((g["nato_share_gdp_pct"] >= threshold).sum()),
         "sipri": int((g["sipri_share_gdp_pct"] >= threshold).sum()),
         "allies_with_both": int(g[["nato_share_gdp_pct", "sipri_share_gdp_pct"]].notna().all(axis=1).sum()),
+        "members": int(len(g)),
+        "nato_estimate": bool(g["nato_estimate"].any()),
+        "sipri_estimate": bool(g["sipri_estimate"].any()),
     }, include_groups=False)
     import pandas as pd
 
@@ -64,6 +68,7 @@ def russia_comparison(sipri: "pd.DataFrame", first_year: int = 1992) -> "pd.Data
     out["ukraine_share_gdp_pct"] = shares.get("UKR")
     estimated = constant[constant["estimate"]].groupby("year")["country"].apply(lambda s: set(s))
     out["russia_estimate"] = [("RUS" in estimated.get(y, set())) for y in out.index]
+    out["ukraine_estimate"] = [("UKR" in estimated.get(y, set())) for y in out.index]
     out["price_basis"] = constant["price_basis"].iloc[0]
     out.columns.name = None
     return out.reset_index()

@@ -15,18 +15,24 @@ def shares_side_by_side(compared: "pd.DataFrame", year: int, caption: str) -> "F
     """Dumbbells: each ally's NATO and SIPRI share of GDP in one year."""
     import matplotlib.pyplot as plt
 
-    data = compared[compared["year"] == year].sort_values(["nato_share_gdp_pct", "country"])
+    data = compared[(compared["year"] == year) & compared["member"]].sort_values(["nato_share_gdp_pct", "country"])
     fig, ax = plt.subplots(figsize=(8, 9))
     y = list(range(len(data)))
     ax.hlines(y, data["nato_share_gdp_pct"], data["sipri_share_gdp_pct"], color="#bbbbbb")
-    ax.scatter(data["nato_share_gdp_pct"], y, marker="o", color=MEETS, label="NATO", zorder=3)
-    ax.scatter(data["sipri_share_gdp_pct"], y, marker="s", color=BELOW, label="SIPRI", zorder=3)
+    for column, estimate, marker, colour, label in (
+            ("nato_share_gdp_pct", "nato_estimate", "o", MEETS, "NATO"),
+            ("sipri_share_gdp_pct", "sipri_estimate", "s", BELOW, "SIPRI")):
+        hollow = data[estimate].to_numpy()
+        ax.scatter(data.loc[~hollow, column], [v for v, h in zip(y, hollow) if not h], marker=marker, color=colour,
+                   label=label, zorder=3)
+        ax.scatter(data.loc[hollow, column], [v for v, h in zip(y, hollow) if h], marker=marker, facecolor="white",
+                   edgecolor=colour, linewidth=1.5, label=f"{label} estimate", zorder=3)
     ax.set_yticks(y, data["country_name"])
     ax.axvline(2, color="black", linestyle=":", linewidth=1)
     ax.set_xlabel("Defence / military expenditure, % of GDP")
-    ax.set_title(f"NATO's and SIPRI's shares of GDP, {year}")
+    ax.set_title(f"NATO's and SIPRI's shares of GDP, {year} (members at year's end)")
     ax.legend(loc="lower right")
-    return finish(fig, caption)
+    return finish(fig, caption + " Hollow markers: estimates.")
 
 
 def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
@@ -34,11 +40,13 @@ def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
     import seaborn as sns
 
     wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
+    estimated = set(compared.loc[compared["nato_estimate"] | compared["sipri_estimate"], "year"])
     fig, ax = plt.subplots(figsize=(10, 10))
     # a diverging map centred on zero; blue-orange stays apart for colour-blind readers
     sns.heatmap(wide, annot=True, fmt=".2f", cmap="PuOr_r", center=0, ax=ax, annot_kws={"fontsize": 6.5},
                 cbar_kws={"label": "NATO minus SIPRI, percentage points"}, linewidths=0.3)
-    ax.set_xlabel("Year")
+    ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
+    ax.set_xlabel("Year (e = a year with estimates, NATO's or SIPRI's)")
     ax.set_ylabel("")
     ax.set_title("NATO minus SIPRI, share of GDP, by ally and year")
     return finish(fig, caption)
@@ -48,26 +56,41 @@ def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.plot(counts["year"], counts["allies_at_2pct_nato"], marker="o", color=MEETS, label="NATO")
-    ax.plot(counts["year"], counts["allies_at_2pct_sipri"], marker="s", linestyle="--", color=BELOW, label="SIPRI")
+    for column, estimate, marker, style, colour, label in (
+            ("allies_at_2pct_nato", "nato_estimate", "o", "-", MEETS, "NATO"),
+            ("allies_at_2pct_sipri", "sipri_estimate", "s", "--", BELOW, "SIPRI")):
+        ax.plot(counts["year"], counts[column], marker=marker, linestyle=style, color=colour, label=label)
+        est = counts[counts[estimate]]
+        ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
+                markeredgecolor=colour, markersize=8)
     ax.set_xlabel("Year")
-    ax.set_ylabel("Allies at or above 2% of GDP")
-    ax.set_title("Allies at 2% of GDP under each definition")
+    ax.set_ylabel("Members at or above 2% of GDP")
+    ax.set_title("Allies at 2% of GDP under each definition (members at year's end)")
     ax.legend(loc="upper left")
-    return finish(fig, caption)
+    return finish(fig, caption + " Hollow markers: years with estimates.")
+
+
+def _series(ax, frame: "pd.DataFrame", column: str, label: str, style: str, marker: str, colour: str,  # type: ignore[no-untyped-def]
+            estimate: str | None, scale: float = 1.0) -> None:
+    """A line over the years, with hollow markers where the publisher marks an estimate."""
+    ax.plot(frame["year"], frame[column] / scale, linestyle=style, marker=marker, markersize=4, color=colour,
+            label=label)
+    if estimate is not None:
+        est = frame[frame[estimate].astype(bool)]
+        ax.plot(est["year"], est[column] / scale, linestyle="none", marker=marker, markersize=5,
+                markerfacecolor="white", markeredgecolor=colour)
 
 
 def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(10, 5))
-    for column, label, style, marker, colour in (
-            ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL),
-            ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS),
-            ("russia_usd_m_constant", "Russia", "--", "^", BELOW),
-            ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311")):
-        ax.plot(russia["year"], russia[column] / 1000, linestyle=style, marker=marker, markersize=4, color=colour,
-                label=label)
+    for column, label, style, marker, colour, estimate in (
+            ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL, None),
+            ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS, None),
+            ("russia_usd_m_constant", "Russia", "--", "^", BELOW, "russia_estimate"),
+            ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")):
+        _series(ax, russia, column, label, style, marker, colour, estimate, scale=1000)
     ax.set_yscale("log")
     ax.set_xlabel("Year")
     ax.set_ylabel(f"US$ billion ({price_basis.replace('-', ' ')} prices), log scale")
@@ -80,10 +103,8 @@ def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-    axes[0].plot(russia["year"], russia["russia_share_gdp_pct"], linestyle="--", marker="^", color=BELOW,
-                 label="Russia")
-    axes[0].plot(russia["year"], russia["ukraine_share_gdp_pct"], linestyle=":", marker="D", color="#cc3311",
-                 label="Ukraine")
+    _series(axes[0], russia, "russia_share_gdp_pct", "Russia", "--", "^", BELOW, "russia_estimate")
+    _series(axes[0], russia, "ukraine_share_gdp_pct", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")
     axes[0].set_ylabel("% of GDP")
     axes[0].set_title("Share of GDP")
     axes[0].legend(loc="upper left")

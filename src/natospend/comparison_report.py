@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .breaks import SeriesBreak, break_note, trend_breaks
 from .comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from .dataset import load_spending
 from .notebook import NotebookRun, caption, source_sentence
 from .series import estimate_years, nato_table
+from .wording import count, year_ranges
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,6 +26,7 @@ class ComparisonView:
     russia: "pd.DataFrame"
     caption_both: str
     caption_sipri: str
+    breaks: dict[str, list[SeriesBreak]]  # listed breaks in NATO's share of GDP and GDP series, by ally
 
     @property
     def price_basis(self) -> str:
@@ -34,38 +37,65 @@ def build(run: NotebookRun) -> ComparisonView:
     table = nato_table(load_spending("nato", run.nato_edition))
     sipri = load_spending("sipri", run.sipri_edition)
     compared = nato_vs_sipri(table, sipri)
+    russia = russia_comparison(sipri)
     sipri_sentence = source_sentence("sipri", run.sipri_edition)
+    russia_sentence = sipri_sentence + "".join(
+        f" {who}'s figures for {year_ranges(russia.loc[russia[column], 'year'])} are SIPRI estimates (hollow markers)."
+        for who, column in (("Russia", "russia_estimate"), ("Ukraine", "ukraine_estimate")) if russia[column].any())
     return ComparisonView(year=run.year, nato_edition=run.nato_edition, sipri_edition=run.sipri_edition,
                           compared=compared, counts=allies_at_threshold_by_definition(compared),
-                          russia=russia_comparison(sipri),
+                          russia=russia,
                           caption_both=caption(source_sentence("nato", run.nato_edition, estimate_years(table)),
                                                sipri_sentence),
-                          caption_sipri=caption(sipri_sentence))
+                          caption_sipri=caption(russia_sentence), breaks=trend_breaks("nato", run.nato_edition))
+
+
+def _break_before(view: ComparisonView, country: str) -> bool:
+    return any(b.year <= view.year for b in view.breaks.get(country, []))
 
 
 def headline(view: ComparisonView) -> str:
-    year = view.compared[view.compared["year"] == view.year].dropna(subset=["difference_pp"])
+    year = view.compared[(view.compared["year"] == view.year) & view.compared["member"]].dropna(
+        subset=["difference_pp"])
     counts = view.counts.set_index("year").loc[view.year]
     higher = year.nlargest(3, "difference_pp")
     lower = year.nsmallest(3, "difference_pp")
     russia = view.russia.set_index("year")
     latest = int(russia["russia_usd_m_constant"].last_valid_index())
     row = russia.loc[latest]
-    names = lambda rows: ", ".join(f"{r.country_name} ({r.difference_pp:+.2f})" for r in rows.itertuples())  # noqa: E731
+
+    def listed(rows: "pd.DataFrame") -> str:
+        return ", ".join(f"{r.country_name} ({r.difference_pp:+.2f}"
+                         + ("; NATO's series breaks, see below" if _break_before(view, r.country) else "") + ")"
+                         for r in rows.itertuples())
+
+    estimate = "; Russia's figures are SIPRI estimates" if bool(row["russia_estimate"]) else ""
     return "\n".join([
-        f"**NATO against SIPRI in {view.year}:** on NATO's figures {int(counts['allies_at_2pct_nato'])} allies "
-        f"stand at 2% of GDP or more, on SIPRI's {int(counts['allies_at_2pct_sipri'])} "
+        f"**NATO against SIPRI in {view.year}:** on NATO's figures {int(counts['allies_at_2pct_nato'])} of "
+        f"{int(counts['members'])} members stand at 2% of GDP or more, on SIPRI's {int(counts['allies_at_2pct_sipri'])} "
         f"(of {int(counts['allies_with_both'])} with both). NATO's share is higher than SIPRI's for "
-        f"{int((year['difference_pp'] > 0).sum())} allies and lower for {int((year['difference_pp'] < 0).sum())}; "
-        f"the median difference is {year['difference_pp'].median():+.2f} points. Largest: {names(higher)}; "
-        f"smallest: {names(lower)}.",
+        f"{count(int((year['difference_pp'] > 0).sum()), 'ally', 'allies')} and lower for "
+        f"{int((year['difference_pp'] < 0).sum())}; the median difference is {year['difference_pp'].median():+.2f} "
+        f"points. Largest: {listed(higher)}; smallest: {listed(lower)}.",
         "",
-        f"**The allies against Russia (SIPRI, {latest}):** Russia spent {row['russia_share_gdp_pct']:.1f}% of GDP, "
-        f"Ukraine {row['ukraine_share_gdp_pct']:.1f}%. Today's European allies together spent "
+        f"**The allies against Russia (SIPRI, {latest}{estimate}):** Russia spent {row['russia_share_gdp_pct']:.1f}% "
+        f"of GDP, Ukraine {row['ukraine_share_gdp_pct']:.1f}% (its own spending: SIPRI's figures for Ukraine do not "
+        f"include the military aid it receives from other countries). Today's European allies together spent "
         f"{row['european_allies_to_russia_ratio']:.1f} times Russia's military expenditure, and the United States "
         f"{row['united_states_usd_m_constant'] / row['russia_usd_m_constant']:.1f} times, at market exchange rates; "
         "purchasing-power comparisons would narrow these ratios, and this dataset has none.",
     ])
+
+
+def breaks_behind_differences(view: ComparisonView) -> str:
+    """The listed breaks in NATO's series that explain part of a NATO-SIPRI difference (Markdown), or ''."""
+    compared = view.compared.drop_duplicates("country").set_index("country")["country_name"]
+    items = [f"- **{compared.get(country, country)}**: {break_note(items)}. {items[0].reason}"
+             for country, items in sorted(view.breaks.items()) if any(b.year <= view.year for b in items)]
+    if not items:
+        return ""
+    return ("**Series breaks in NATO's figures.** Part of a difference can be a change in NATO's own series, "
+            "listed in `data/reference/series_breaks.csv`:\n" + "\n".join(items))
 
 
 def display_year(view: ComparisonView) -> "pd.DataFrame":

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import pathways, profile_figures
+from .breaks import SeriesBreak, break_note, load_series_breaks, trend_breaks
 from .dataset import load_spending
 from .notebook import Markdown, NotebookRun, caption, source_sentence
 from .profile import first_year_of_unbroken_run, profile_table
 from .reference import Ally, ally_by_iso3
 from .series import constant_base_year, estimate_years, nato_table
-from .targets import load_pledges
+from .targets import load_pledges, pledge_sentence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +33,10 @@ class CountryProfile:
     currency: str
     caption: str
     caption_both: str
+    pledge_caption: str
     params: dict[str, Any]
+    breaks: list[SeriesBreak]  # listed breaks that trends must not cross (share of GDP, GDP, spending)
+    personnel_breaks: list[SeriesBreak]
 
     @property
     def has_data(self) -> bool:
@@ -45,24 +50,37 @@ class CountryProfile:
 def build(run: NotebookRun) -> CountryProfile:
     ally = ally_by_iso3()[run.country]
     nato = load_spending("nato", run.edition)
-    sipri = load_spending("sipri", indicator="defence_expenditure_share_gdp_pct")
+    sipri = load_spending("sipri", run.sipri_edition, indicator="defence_expenditure_share_gdp_pct")
     table = nato_table(nato)
     nato_sentence = source_sentence("nato", run.edition, estimate_years(table))
-    sipri_edition = str(sipri["edition"].iloc[0])
+    sipri_sentence = source_sentence("sipri", run.sipri_edition, sipri_estimate_years(sipri, ally.iso3))
     pledges = load_pledges()
+    pledges = pledges[pledges["country"] == ally.iso3]
+    breaks = trend_breaks("nato", run.edition)
     if ally.has_armed_forces:
-        own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=sipri_edition)
-        path = pathways.pathways(table, run.core_target_pct, run.target_year).set_index("country").loc[ally.iso3]
+        own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=run.sipri_edition)
+        path = pathways.pathways(table, run.core_target_pct, run.target_year,
+                                 breaks=breaks).set_index("country").loc[ally.iso3]
         units = nato[(nato["country"] == ally.iso3) & (nato["indicator"] == "defence_expenditure_nc_m")]["unit"]
         currency = str(units.iloc[0]).split("(", 1)[-1].rstrip(")") if len(units) else "national currency"
     else:
         own, path, currency = table.iloc[0:0], None, ""
-    return CountryProfile(ally=ally, edition=run.edition, sipri_edition=sipri_edition,
+    return CountryProfile(ally=ally, edition=run.edition, sipri_edition=run.sipri_edition,
                           price_base=constant_base_year(nato), profile=own, path=path,
-                          pledges=pledges[pledges["country"] == ally.iso3], currency=currency,
+                          pledges=pledges, currency=currency,
                           caption=caption(nato_sentence),
-                          caption_both=caption(nato_sentence, source_sentence("sipri", sipri_edition)),
-                          params=dict(run.params))
+                          caption_both=caption(nato_sentence, sipri_sentence),
+                          pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
+                          params=dict(run.params), breaks=breaks.get(ally.iso3, []),
+                          personnel_breaks=[b for b in load_series_breaks()
+                                            if (b.source, b.edition, b.country) == ("nato", run.edition, ally.iso3)
+                                            and b.indicator == "military_personnel_k" and b.splits_trends])
+
+
+def sipri_estimate_years(sipri: "pd.DataFrame", country: str) -> list[int]:
+    """The years SIPRI marks as estimates (blue) for one country."""
+    rows = sipri[(sipri["country"] == country) & sipri["estimate"]]
+    return sorted(int(y) for y in rows["year"].unique())
 
 
 def no_data_message(view: CountryProfile) -> str:
@@ -71,40 +89,76 @@ def no_data_message(view: CountryProfile) -> str:
             f"ally with the `country` parameter.")
 
 
+def met_2pct_since(view: CountryProfile) -> int | None:
+    """The first year of the unbroken run at 2% or more up to the latest year, counting member years only."""
+    p = view.profile
+    return first_year_of_unbroken_run(p[p["member"]].dropna(subset=["share_gdp_pct"]), 2.0)
+
+
+def two_percent_record(view: CountryProfile) -> str:
+    """Since when the ally has met 2%, in words that say what the data cover."""
+    p = view.profile
+    members = p[p["member"]].dropna(subset=["share_gdp_pct"])
+    share = float(p.iloc[-1]["share_gdp_pct"])
+    since = met_2pct_since(view)
+    first, last = int(p["year"].min()), int(p["year"].max())
+    if since is None:
+        return f"It is below the 2% guideline ({2 - share:.2f} points short)"
+    if since == first:
+        return f"It has met the 2% guideline in every year of the edition ({first}-{last})"
+    if since == int(members["year"].min()):
+        return f"It has met the 2% guideline in every year since it joined ({since}-{last})"
+    return f"It has met the 2% guideline in every year since {since}"
+
+
+def core_target_sentence(view: CountryProfile) -> str:
+    path = view.path
+    assert path is not None
+    target, deadline = float(path["target_pct"]), int(path["target_year"])
+    share = float(path["base_share_pct"])
+    if bool(path["already_at_target"]):
+        return f"it is already at or above {target:g}% and needs no further rise in its share of GDP"
+    extra = (f"about {path['extra_spending_usd_m_current'] / 1000:,.1f} billion US dollars a year at "
+             f"{int(path['base_year'])} prices and exchange rates, {path['extra_spending_usd_m_constant'] / 1000:,.1f} "
+             f"billion at {view.price_base} prices")
+    text = f"it is {target - share:.2f} points of GDP short of {target:g}% ({extra})"
+    no_trend = (f"NATO's series breaks in {int(path['trend_start_year'])}, leaving too few years of the new series "
+                "for a trend")
+    if math.isnan(float(path["gdp_growth_pct"])):
+        return text + f"; {no_trend}, so neither the required nor the trend real growth can be computed"
+    text += f"; reaching it by {deadline} takes real growth of {path['required_real_growth_pct']:.1f}% a year"
+    if math.isnan(float(path["trend_real_growth_pct"])):
+        return text + f" ({no_trend})"
+    trend = f"{path['trend_real_growth_pct']:.1f}% a year"
+    since = f" since {int(path['trend_start_year'])}, after its series break" if path["trend_note"] else ""
+    reach = path["year_target_reached_at_trend"]
+    if _missing(reach):
+        return text + f", while its trend real growth of {trend}{since} does not outpace its GDP, so at trend it never gets there"
+    return text + f", and at its trend real growth of {trend}{since} it would get there in {int(reach)}"
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
 def headline(view: CountryProfile) -> str:
     """The one-paragraph summary, generated from the numbers."""
     if not view.has_data or view.path is None:
         return no_data_message(view)
-    p, path = view.profile, view.path
+    p = view.profile
     latest = p.iloc[-1]
     year, share = int(latest["year"]), float(latest["share_gdp_pct"])
     estimate = " (NATO estimate)" if latest["estimate"] else ""
-    since = first_year_of_unbroken_run(p, 2.0)
-    if since is None:
-        two = f"It is below the 2% guideline ({2 - share:.2f} points short)"
-    elif since == int(p["year"].min()):
-        two = f"It has met the 2% guideline in every year since {since}"
-    else:
-        two = f"It has met the 2% guideline every year since {since}"
-    target, deadline = float(path["target_pct"]), int(path["target_year"])
-    gap = target - share
-    reach = path["year_target_reached_at_trend"]
-    if gap <= 0:
-        core = f"it is already at or above {target:g}%"
-    else:
-        trend = (f"at its trend real growth of {path['trend_real_growth_pct']:.1f}% a year it would get there "
-                 + (f"in {int(reach)}" if reach is not None and str(reach) != "<NA>" else "never, as its trend does "
-                    "not outpace its GDP"))
-        core = (f"it is {gap:.2f} points of GDP short of {target:g}% (about "
-                f"{path['extra_spending_usd_m_constant'] / 1000:,.1f} billion US dollars a year at {view.price_base} "
-                f"prices); reaching it by {deadline} takes real growth of {path['required_real_growth_pct']:.1f}% a "
-                f"year, and {trend}")
     rank = f"ranking {int(latest['rank_share_gdp'])} of {int(latest['allies_ranked'])} allies"
-    joined = (f" It joined NATO in {view.ally.accession_date.year}; earlier years are shown as before accession."
-              if view.ally.accession_date.year > int(p["year"].min()) else "")
-    return (f"**{view.name}** spent **{share:.2f}% of GDP** on defence in {year}{estimate}, {rank}. {two}; {core}. "
+    joined = (f" It joined NATO in {view.ally.accession_date.year}; earlier years are shown as before accession "
+              "and are not counted in rankings." if view.ally.accession_date.year > int(p["year"].min()) else "")
+    breaks = f" NATO's {break_note(view.breaks)} (data/reference/series_breaks.csv)." if view.breaks else ""
+    return (f"**{view.name}** spent **{share:.2f}% of GDP** on defence in {year}{estimate}, {rank}. "
+            f"{two_percent_record(view)}; {core_target_sentence(view)}. "
             f"Equipment took {latest['equipment_share_pct']:.1f}% of its defence spending (guideline: 20%)."
-            f"{joined}")
+            f"{joined}{breaks}")
 
 
 def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
@@ -113,14 +167,16 @@ def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
         return Markdown(f"*No {figure.replace('_', ' ')} for {view.name}: no armed forces, no defence figures.*")
     p, name = view.profile, view.name
     makers = {
-        "share_of_gdp": lambda: profile_figures.share_over_time(p, name, list(GDP_TARGETS), view.caption),
+        "share_of_gdp": lambda: profile_figures.share_over_time(p, name, list(GDP_TARGETS), view.caption,
+                                                                [b.year for b in view.breaks]),
         "rank": lambda: profile_figures.rank_over_time(p, name, view.caption),
         "spending": lambda: profile_figures.spending(p, name, view.currency, view.price_base, view.caption),
         "categories": lambda: profile_figures.categories(p, name, view.caption),
-        "per_capita_and_personnel": lambda: profile_figures.per_capita_and_personnel(p, name, view.price_base,
-                                                                                     view.caption),
-        "nato_and_sipri": lambda: profile_figures.nato_and_sipri(p, name, view.caption_both),
-        "pathway": lambda: profile_figures.pathway(p, view.path, view.pledges, name, view.caption),
+        "per_capita_and_personnel": lambda: profile_figures.per_capita_and_personnel(
+            p, name, view.price_base, view.caption, [b.year for b in view.personnel_breaks]),
+        "nato_and_sipri": lambda: profile_figures.nato_and_sipri(p, name, view.caption_both,
+                                                                 [b.year for b in view.breaks]),
+        "pathway": lambda: profile_figures.pathway(p, view.path, view.pledges, name, view.pledge_caption),
     }
     return run.figure(makers[figure](), f"{view.ally.iso3.lower()}_{figure}")
 
@@ -150,11 +206,15 @@ def summary(view: CountryProfile) -> dict[str, Any]:
             "year": int(latest["year"]), "year_is_estimate": bool(latest["estimate"]),
             "share_gdp_pct": float(latest["share_gdp_pct"]), "rank": int(latest["rank_share_gdp"]),
             "allies_ranked": int(latest["allies_ranked"]),
-            "met_2pct_every_year_since": first_year_of_unbroken_run(view.profile, 2.0),
+            "met_2pct_every_year_since": met_2pct_since(view),
             "equipment_share_pct": float(latest["equipment_share_pct"]),
             "target_pct": float(path["target_pct"]), "target_year": int(path["target_year"]),
-            "gap_pp": float(path["gap_pp"]), "required_real_growth_pct": float(path["required_real_growth_pct"]),
+            "gap_pp": float(path["gap_pp"]), "already_at_target": bool(path["already_at_target"]),
+            "required_real_growth_pct": float(path["required_real_growth_pct"]),
             "trend_real_growth_pct": float(path["trend_real_growth_pct"]),
-            "year_target_reached_at_trend": None if str(reach) == "<NA>" or reach is None else int(reach),
+            "trend_start_year": int(path["trend_start_year"]), "trend_note": str(path["trend_note"]),
+            "year_target_reached_at_trend": None if _missing(reach) else int(reach),
             "extra_spending_usd_m_constant": float(path["extra_spending_usd_m_constant"]),
-            "pledges": view.pledges[["target_year", "share_gdp_pct", "stated_by", "stated_on"]].to_dict("records")}
+            "extra_spending_usd_m_current": float(path["extra_spending_usd_m_current"]),
+            "pledges": view.pledges[["target_year", "share_gdp_pct", "stated_by", "stated_on", "source",
+                                     "quote"]].to_dict("records")}

@@ -108,17 +108,19 @@ def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
     wide = table.pivot(index="country_name", columns="year", values="share_gdp_pct")
     latest = wide.columns.max()
     wide = wide.sort_values(latest, ascending=False)
+    members = table.pivot(index="country_name", columns="year", values="member").reindex_like(wide)
     estimated = set(table.loc[table["estimate"], "year"])
     fig, ax = plt.subplots(figsize=(10, 10))
     # cividis: perceptually uniform, readable by colour-blind readers and in greyscale
     # two decimals: one would print 1.96 as "2.0" on the 2% line
-    sns.heatmap(wide, annot=True, fmt=".2f", cmap="cividis", cbar_kws={"label": "% of GDP"}, ax=ax,
-                annot_kws={"fontsize": 6.5}, linewidths=0.3)
+    # years before accession are left blank: no ally is shown as a member before it joined
+    sns.heatmap(wide, mask=~members.fillna(False).astype(bool), annot=True, fmt=".2f", cmap="cividis",
+                cbar_kws={"label": "% of GDP"}, ax=ax, annot_kws={"fontsize": 6.5}, linewidths=0.3)
     ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
     ax.set_xlabel("Year (e = estimate)")
     ax.set_ylabel("")
     ax.set_title("Defence expenditure, % of GDP, by ally and year")
-    return finish(fig, caption)
+    return finish(fig, caption + " Blank: before the ally joined NATO.")
 
 
 def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 2.0,
@@ -160,7 +162,7 @@ def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption:
         ax.plot(estimated["year"], estimated["allies_meeting"], linestyle="none", marker=markers[i % 4],
                 markerfacecolor="white", markeredgecolor=line.get_color(), markersize=8)
     ax.set_xlabel("Year")
-    ax.set_ylabel("Allies meeting the target (of those reporting)")
+    ax.set_ylabel("Allies meeting the target (members at year's end)")
     ax.set_title("How many allies meet each target")
     ax.legend(loc="upper left")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -200,24 +202,53 @@ def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, capti
 
 
 def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
-    """Dot plot: each ally's required real growth against its trend real growth."""
+    """Dot plot: each ally's required real growth against its trend real growth. An ally already at
+    or above the target needs none: it shows its trend only, marked as already there."""
     import matplotlib.pyplot as plt
 
-    data = paths.sort_values(["required_real_growth_pct", "country"], ascending=[True, True])
+    at = paths["already_at_target"].astype(bool)
+    data = _growth_order(paths[~at], paths[at])
     fig, ax = plt.subplots(figsize=(8, 9))
-    y = range(len(data))
-    ax.hlines(list(y), data["trend_real_growth_pct"], data["required_real_growth_pct"], color="#bbbbbb")
-    ax.scatter(data["trend_real_growth_pct"], list(y), marker="o", color=NEUTRAL, label="trend real growth",
-               zorder=3)
-    ax.scatter(data["required_real_growth_pct"], list(y), marker="D", color=MEETS, label="required real growth",
-               zorder=3)
-    ax.set_yticks(list(y), data["country_name"])
+    y = list(range(len(data)))
+    needs = ~data["already_at_target"].astype(bool).to_numpy()
+    ax.hlines([v for v, n in zip(y, needs) if n], data.loc[needs, "trend_real_growth_pct"],
+              data.loc[needs, "required_real_growth_pct"], color="#bbbbbb")
+    ax.scatter(data["trend_real_growth_pct"], y, marker="o", color=NEUTRAL, label="trend real growth", zorder=3)
+    ax.scatter(data.loc[needs, "required_real_growth_pct"], [v for v, n in zip(y, needs) if n], marker="D",
+               color=MEETS, label="required real growth", zorder=3)
+    if (~needs).any():
+        ax.scatter(data.loc[~needs, "trend_real_growth_pct"], [v for v, n in zip(y, needs) if not n], marker="o",
+                   facecolor="white", edgecolor=MEETS, s=60, label="already at or above the target: none required",
+                   zorder=4)
+    labels = [_trend_label(r.country_name, r.trend_note, r.trend_start_year, r.trend_real_growth_pct)
+              for r in data.itertuples()]
+    ax.set_yticks(y, labels)
     ax.axvline(0, color="black", linewidth=0.8)
     target, year = data["target_pct"].iloc[0], data["target_year"].iloc[0]
-    ax.set_xlabel("Real growth of defence expenditure, % a year")
+    base = int(data["base_year"].iloc[0])
+    estimate = " (a NATO estimate)" if bool(data["estimate"].any()) else ""
+    ax.set_xlabel(f"Real growth of defence expenditure, % a year, from {base}{estimate}")
     ax.set_title(f"Real growth needed to reach {target:g}% of GDP by {year}, against trend")
-    ax.legend(loc="lower right")
+    # below the axes: inside, it would cover the allies at the bottom of the ranking
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False)
     return finish(fig, caption)
+
+
+def _trend_label(name: str, note: str, start: int, trend: float) -> str:
+    """An ally's axis label, naming a series break that moved or removed its trend."""
+    import math
+
+    if not note:
+        return name
+    return f"{name} (series break {start}: {'no trend' if math.isnan(trend) else 'trend from it'})"
+
+
+def _growth_order(below: "pd.DataFrame", at: "pd.DataFrame") -> "pd.DataFrame":
+    """Allies below the target by required growth (largest at the top), those already there underneath."""
+    import pandas as pd
+
+    return pd.concat([at.sort_values(["trend_real_growth_pct", "country"]),
+                      below.sort_values(["required_real_growth_pct", "country"])], ignore_index=True)
 
 
 def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
@@ -239,32 +270,50 @@ def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
     ax.text(target_year, 1.0, f" deadline {target_year}", transform=ax.get_xaxis_transform(), fontsize=8,
             va="bottom")
     ax.set_xlim(base, horizon)
-    ax.set_xlabel(f"Year the target is reached at trend growth (cross-hatched: not before {horizon}, "
-                  "or never)")
+    estimate = ", a NATO estimate" if bool(data["estimate"].any()) else ""
+    ax.set_xlabel(f"Year the target is reached at trend growth from {base}{estimate} (cross-hatched: not before "
+                  f"{horizon}, or never)")
     ax.set_title(f"When each ally reaches {data['target_pct'].iloc[0]:g}% of GDP at its own trend")
     return finish(fig, caption)
 
 
 def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, caption: str) -> "Figure":
+    """The gap in dollars: bars in current US dollars of the base year, markers at constant prices."""
     import matplotlib.pyplot as plt
 
-    data = paths[paths["extra_spending_usd_m_constant"] > 0].sort_values(
-        ["extra_spending_usd_m_constant", "country"], ascending=[True, True])
+    data = paths[paths["extra_spending_usd_m_current"] > 0].sort_values(
+        ["extra_spending_usd_m_current", "country"], ascending=[True, True])
     fig, ax = plt.subplots(figsize=(8, 9))
-    ax.barh(data["country_name"], data["extra_spending_usd_m_constant"] / 1000, color=MEETS)
-    ax.set_xlabel(f"Extra spending needed in {base_year}, billion US dollars ({price_base} prices)")
+    ax.barh(data["country_name"], data["extra_spending_usd_m_current"] / 1000, color=MEETS,
+            label=f"current US dollars ({base_year} prices and exchange rates)")
+    ax.scatter(data["extra_spending_usd_m_constant"] / 1000, data["country_name"], marker="|", s=120, color=BELOW,
+               linewidths=2.5, zorder=3, label=f"constant {price_base} US dollars")
+    estimate = " (NATO estimates)" if bool(data["estimate"].any()) else ""
+    ax.set_xlabel(f"Extra spending needed in {base_year}{estimate}, billion US dollars")
     ax.set_title(f"The gap to {paths['target_pct'].iloc[0]:g}% of GDP in dollars, {base_year}")
+    ax.legend(loc="lower right")
     return finish(fig, caption)
 
 
-def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.DataFrame", caption: str) -> "Figure":
-    """Small multiples: history, the required path to the target, the trend path, and pledges."""
+def mark_breaks(ax, years: Iterable[int]) -> None:  # type: ignore[no-untyped-def]
+    """A listed series break on a time axis: a dashed grey line half a year before the break year."""
+    for year in sorted(set(years)):
+        ax.axvline(year - 0.5, color="#555555", linestyle=(0, (2, 2)), linewidth=0.9, zorder=1)
+        ax.text(year - 0.5, 0.98, " break", transform=ax.get_xaxis_transform(), fontsize=7, color="#555555",
+                ha="left", va="top")
+
+
+def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.DataFrame", caption: str,
+               break_years: dict[str, list[int]] | None = None) -> "Figure":
+    """Small multiples: history (hollow markers: estimates), the required path to the target (none for an
+    ally already there), the trend path, listed series breaks, and pledges."""
     import math
 
     import matplotlib.pyplot as plt
 
     from .pathways import share_path
 
+    break_years = break_years or {}
     allies = paths.sort_values("country_name")
     columns = 6
     rows = math.ceil(len(allies) / columns)
@@ -273,11 +322,17 @@ def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.Data
     for ax, path in zip(flat, allies.itertuples()):
         past = history[history["country"] == path.country].sort_values("year")
         ax.plot(past["year"], past["share_gdp_pct"], color="black", linewidth=1.2)
+        estimated = past[past["estimate"]]
+        ax.plot(estimated["year"], estimated["share_gdp_pct"], linestyle="none", marker="o", markersize=3.5,
+                markerfacecolor="white", markeredgecolor="black")
         years = list(range(path.base_year, path.target_year + 1))
-        ax.plot(years, share_path(path.base_year, path.base_share_pct, path.required_real_growth_pct / 100,
-                                  path.gdp_growth_pct / 100, years), color=MEETS, linestyle="--", linewidth=1.2)
-        ax.plot(years, share_path(path.base_year, path.base_share_pct, path.trend_real_growth_pct / 100,
-                                  path.gdp_growth_pct / 100, years), color=BELOW, linestyle=":", linewidth=1.5)
+        if not path.already_at_target:
+            ax.plot(years, share_path(path.base_year, path.base_share_pct, path.required_real_growth_pct / 100,
+                                      path.gdp_growth_pct / 100, years), color=MEETS, linestyle="--", linewidth=1.2)
+        if not math.isnan(path.trend_real_growth_pct):
+            ax.plot(years, share_path(path.base_year, path.base_share_pct, path.trend_real_growth_pct / 100,
+                                      path.gdp_growth_pct / 100, years), color=BELOW, linestyle=":", linewidth=1.5)
+        mark_breaks(ax, break_years.get(path.country, []))
         own = pledges[pledges["country"] == path.country]
         ax.scatter(own["target_year"], own["share_gdp_pct"], marker="*", s=70, color="#cc3311", zorder=4)
         ax.axhline(path.target_pct, color="#999999", linewidth=0.6)
@@ -287,12 +342,13 @@ def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.Data
     top = max(float(allies["target_pct"].iloc[0]) * 1.6, 6.0)
     flat[0].set_ylim(0, top)
     fig.supylabel("Defence expenditure, % of GDP")
-    fig.suptitle("Each ally's path to the target: history (solid), required (dashed), trend (dotted), "
-                 "national pledges (stars)", fontweight="bold")
+    fig.suptitle("Each ally's path to the target: history (solid; hollow: estimates), required (dashed; none "
+                 "where already there), trend (dotted), pledges (stars)", fontweight="bold")
     return finish(fig, caption, top=0.97)
 
 
-def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str) -> "Figure":
+def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str, base_year: int | None = None,
+                        base_is_estimate: bool = False) -> "Figure":
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -302,5 +358,6 @@ def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str) -> 
     ax.set_yticklabels([f"{v:g}%" for v in grid.index], rotation=0)
     ax.set_xlabel("Target year")
     ax.set_ylabel("Target, % of GDP")
-    ax.set_title("Spending needed above trend in the target year, all allies")
+    start = f" (from {base_year}{', a NATO estimate' if base_is_estimate else ''})" if base_year else ""
+    ax.set_title(f"Spending needed above trend in the target year, all allies{start}")
     return finish(fig, caption)

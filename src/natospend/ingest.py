@@ -103,7 +103,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def run_ingest(*, nato_path: Path | None = None, sipri_path: Path | None = None, csv_path: Path | None = None,
                label: str | None = None, csv_edition: str = "user", dataset_path: Path = SPENDING_CSV,
-               sources_path: Path = SOURCES_JSON) -> "pd.DataFrame":
+               sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None) -> "pd.DataFrame":
     """Parse, merge, validate and write. Raises before writing anything if any step fails."""
     from .errors import InputError
     from .validation import validate_dataset
@@ -128,7 +128,10 @@ def run_ingest(*, nato_path: Path | None = None, sipri_path: Path | None = None,
         raise InputError("nothing to ingest", expected="--nato PATH, --sipri PATH or --csv PATH --label NAME")
     existing = read_spending_csv(dataset_path) if dataset_path.is_file() else None
     combined = merge(existing, frames)
-    validate_dataset(combined)
+    from .breaks import SERIES_BREAKS_CSV
+
+    validate_dataset(combined, series_breaks_path or SERIES_BREAKS_CSV,
+                     {(r["source"], r["edition"]): r["file_name"] for r in records})
     old_sources = json.loads(sources_path.read_text(encoding="utf-8")) if sources_path.is_file() else None
     sources = merge_sources(old_sources, records)
     csv_bytes = to_csv_bytes(combined)

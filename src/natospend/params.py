@@ -57,6 +57,8 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
     "03_country_profile": (
         ParamSpec("country", (str,), "ally: ISO3 code or any spelling"),
         EDITION,
+        ParamSpec("sipri_edition", (str, int), "SIPRI edition (release year) for the side-by-side series; None for "
+                  "the latest", nullable=True),
         _number("core_target_pct", "core defence target, % of GDP", minimum=0, maximum=100),
         _year("target_year", "year by which the target is to be met"),
         OUTPUT_DIR,

@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Iterable
 
+from .breaks import SeriesBreak, break_note, trend_start
 from .errors import InputError
 from .series import allies_only
+from .wording import count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,41 +66,67 @@ def share_path(base_year: int, base_share: float, real_growth: float, gdp_growth
 
 PATHWAY_COLUMNS = ("country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
                    "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
-                   "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate")
+                   "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate",
+                   "extra_spending_usd_m_current", "already_at_target", "trend_start_year", "trend_note")
+
+
+# A trend needs a few years: one or two years after a break say nothing about a trend.
+MIN_TREND_YEARS = 3
 
 
 def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | None = None,
-                 trend_start_year: int = 2014) -> "pd.DataFrame":
+                 trend_start_year: int = 2014, breaks: "dict[str, list[SeriesBreak]] | None" = None
+                 ) -> "pd.DataFrame":
     """Per ally: g, real GDP growth (its own Table 5 trend, or one number for all), and r, trend real
-    growth of defence spending (Table 2 constant), both compound over trend_start_year..base_year."""
+    growth of defence spending (Table 2 constant), both compound over trend_start_year..base_year.
+
+    A listed series break (breaks.py) inside the window moves that ally's window to start at the
+    break year; an ally left with fewer than MIN_TREND_YEARS years is not comparable: no trend (NaN),
+    and trend_note says why.
+    """
     import pandas as pd
 
     if not trend_start_year < base_year:
         raise InputError(f"trend_start_year {trend_start_year} must be before the base year {base_year}")
+    breaks = breaks or {}
     allies = allies_only(table)
+    values = allies.set_index(["country", "year"])
     base = allies[allies["year"] == base_year].set_index("country")
-    start = allies[allies["year"] == trend_start_year].set_index("country")
-    missing = sorted(set(base.index) - set(start.index))
-    if missing:
-        raise InputError(f"{', '.join(missing)} have no data in the trend start year {trend_start_year}")
-    window = base_year - trend_start_year
     rows = []
     for country, row in base.iterrows():
-        first = start.loc[country]
+        start = trend_start(str(country), trend_start_year, base_year, breaks)
+        note = break_note(breaks.get(str(country), [])) if start != trend_start_year else ""
+        if note and base_year - start < MIN_TREND_YEARS:
+            rows.append({"country": country, "gdp_growth": math.nan if gdp_growth_pct is None else gdp_growth_pct / 100,
+                         "trend_real_growth": math.nan, "trend_start_year": start,
+                         "trend_note": f"not comparable: {note}, which leaves {count(base_year - start, 'year', 'years')}"
+                                       f" of the new series to {base_year}, too few for a trend"})
+            continue
+        if (country, start) not in values.index:
+            raise InputError(f"{country} has no data in the trend start year {start}")
+        first = values.loc[(country, start)]
+        window = base_year - start
         g = (gdp_growth_pct / 100 if gdp_growth_pct is not None
              else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window))
         r = compound_growth(first["defence_usd_m_constant"], row["defence_usd_m_constant"], window)
-        rows.append({"country": country, "gdp_growth": g, "trend_real_growth": r})
+        if note:
+            note = f"trend from {start}, after the {note}"
+        rows.append({"country": country, "gdp_growth": g, "trend_real_growth": r, "trend_start_year": start,
+                     "trend_note": note})
     return pd.DataFrame(rows).set_index("country")
 
 
 def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_growth_pct: float | None = None,
-             trend_start_year: int = 2014, base_year: int | None = None) -> "pd.DataFrame":
+             trend_start_year: int = 2014, base_year: int | None = None,
+             breaks: "dict[str, list[SeriesBreak]] | None" = None) -> "pd.DataFrame":
     """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
 
     gdp_growth_pct None: each ally's own compound real GDP growth (Table 5 constant) over
     trend_start_year..base_year; a number: that growth for all. Trend real growth is the
-    compound growth of real defence spending (Table 2 constant) over the same window.
+    compound growth of real defence spending (Table 2 constant) over the same window, which
+    starts later for an ally with a listed series break in it. An ally already at or above the
+    target needs no growth: its required growth is empty and already_at_target is true. The gap in
+    dollars is given at constant prices and at the base year's current prices and exchange rates.
     """
     import pandas as pd
 
@@ -106,21 +134,29 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
     y0 = int(allies["year"].max()) if base_year is None else base_year
     if target_year <= y0:
         raise InputError(f"target_year {target_year} must be after the base year {y0}")
-    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year)
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     base = allies[allies["year"] == y0].set_index("country")
     records = []
     for country, row in base.iterrows():
         g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
         s0 = float(row["share_gdp_pct"])
+        at_target = s0 >= target_pct
+        comparable = not (math.isnan(g) or math.isnan(r))
         records.append({
             "country": country, "country_name": row["country_name"], "base_year": y0, "base_share_pct": s0,
             "target_pct": target_pct, "target_year": target_year, "gdp_growth_pct": g * 100,
             "trend_real_growth_pct": r * 100,
-            "required_real_growth_pct": required_real_growth(s0, target_pct, target_year - y0, g) * 100,
-            "year_target_reached_at_trend": year_target_reached(y0, s0, target_pct, r, g),
+            "required_real_growth_pct": (math.nan if at_target or math.isnan(g)
+                                         else required_real_growth(s0, target_pct, target_year - y0, g) * 100),
+            "year_target_reached_at_trend": (year_target_reached(y0, s0, target_pct, r, g)
+                                             if comparable or at_target else None),
             "gap_pp": target_pct - s0,
             "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
             "estimate": bool(row["estimate"]),
+            "extra_spending_usd_m_current": extra_spending(target_pct, s0, float(row["gdp_usd_m_current"])),
+            "already_at_target": at_target,
+            "trend_start_year": int(growth.at[country, "trend_start_year"]),
+            "trend_note": growth.at[country, "trend_note"],
         })
     frame = pd.DataFrame.from_records(records, columns=list(PATHWAY_COLUMNS))
     frame["year_target_reached_at_trend"] = frame["year_target_reached_at_trend"].astype("Int64")
@@ -132,32 +168,28 @@ def extra_spending_totals(paths: "pd.DataFrame") -> "pd.DataFrame":
     import pandas as pd
 
     is_us = paths["country"] == "USA"
-    totals = {
-        "Europe and Canada": paths.loc[~is_us, "extra_spending_usd_m_constant"].sum(),
-        "United States": paths.loc[is_us, "extra_spending_usd_m_constant"].sum(),
-        "All allies": paths["extra_spending_usd_m_constant"].sum(),
-    }
-    below = {
-        "Europe and Canada": int((paths.loc[~is_us, "gap_pp"] > 0).sum()),
-        "United States": int((paths.loc[is_us, "gap_pp"] > 0).sum()),
-        "All allies": int((paths["gap_pp"] > 0).sum()),
-    }
-    return pd.DataFrame({"group": list(totals), "allies_below_target": list(below.values()),
-                         "extra_spending_usd_m_constant": list(totals.values())})
+    groups = {"Europe and Canada": ~is_us, "United States": is_us, "All allies": is_us | ~is_us}
+    return pd.DataFrame({
+        "group": list(groups),
+        "allies_below_target": [int((paths.loc[m, "gap_pp"] > 0).sum()) for m in groups.values()],
+        "extra_spending_usd_m_constant": [paths.loc[m, "extra_spending_usd_m_constant"].sum() for m in groups.values()],
+        "extra_spending_usd_m_current": [paths.loc[m, "extra_spending_usd_m_current"].sum() for m in groups.values()],
+    })
 
 
 def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_years: Iterable[int],
-                gdp_growth_pct: float | None = None, trend_start_year: int = 2014) -> "pd.DataFrame":
+                gdp_growth_pct: float | None = None, trend_start_year: int = 2014,
+                breaks: "dict[str, list[SeriesBreak]] | None" = None) -> "pd.DataFrame":
     """Alliance total, in year Y, of the real spending needed above each ally's trend to stand at T.
 
     For each ally: max(0, T/100 x GDP(y0) x (1+g)^(Y-y0) - D(y0) x (1+r)^(Y-y0)), constant USD m,
-    summed over all allies; rows are targets, columns target years.
+    summed over all allies with a trend; rows are targets, columns target years.
     """
     import pandas as pd
 
     allies = allies_only(table)
     y0 = int(allies["year"].max())
-    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year)
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     level = allies[allies["year"] == y0].set_index("country")
     years = list(target_years)
     grid = {}

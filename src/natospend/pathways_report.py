@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from . import pathways
 from .dataset import load_spending
 from .notebook import NotebookRun, caption, source_sentence
+from .breaks import SeriesBreak, break_years, trend_breaks
 from .series import allies_only, constant_base_year, estimate_years, nato_table
-from .targets import load_pledges
+from .targets import Target, definitions_markdown, load_pledges, load_targets, pledge_sentence
+from .wording import count, names, verb
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +33,15 @@ class PathwaysView:
     history: "pd.DataFrame"
     pledges: "pd.DataFrame"
     caption: str
+    pledge_caption: str  # the caption of a figure that draws the pledges: sources, then who pledged
     params: dict[str, Any]
+    breaks: dict[str, list[SeriesBreak]]
+    core_target: Target
+    total_target: Target
+
+    @property
+    def break_years(self) -> dict[str, list[int]]:
+        return break_years(self.breaks)
 
     @property
     def total_target_pct(self) -> float:
@@ -43,21 +53,58 @@ def build(run: NotebookRun) -> PathwaysView:
     table = nato_table(nato)
     allies = allies_only(table)
     base_year = int(allies["year"].max())
-    args = dict(gdp_growth_pct=run.gdp_growth_pct, trend_start_year=run.trend_start_year)
+    breaks = trend_breaks("nato", run.edition)
+    targets = load_targets()
+    args = dict(gdp_growth_pct=run.gdp_growth_pct, trend_start_year=run.trend_start_year, breaks=breaks)
     core = pathways.pathways(table, run.core_target_pct, run.target_year, **args)
     total = pathways.pathways(table, run.core_target_pct + run.related_target_pct, run.target_year, **args)
     years = sorted(set(SENSITIVITY_YEARS) | {run.target_year})
+    nato_sentence = source_sentence("nato", run.edition, estimate_years(table))
+    moved = core[core["trend_note"] != ""].sort_values("country_name")
+    if len(moved):
+        nato_sentence += " Series breaks (no trend runs across them): " + names(
+            [f"{r.country_name} {r.trend_start_year}" for r in moved.itertuples()]) + "."
+    pledges = load_pledges()
     return PathwaysView(
         edition=run.edition, base_year=base_year, price_base=constant_base_year(nato), core=core, total=total,
         core_totals=pathways.extra_spending_totals(core),
         total_totals=pathways.extra_spending_totals(total),
         sensitivity=pathways.sensitivity(table, SENSITIVITY_TARGETS, [y for y in years if y > base_year], **args),
-        history=allies[["country", "year", "share_gdp_pct"]], pledges=load_pledges(),
-        caption=caption(source_sentence("nato", run.edition, estimate_years(table))), params=dict(run.params))
+        history=allies[["country", "year", "share_gdp_pct", "estimate"]], pledges=pledges,
+        caption=caption(nato_sentence), pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
+        params=dict(run.params),
+        breaks=breaks, core_target=targets["core_3_5pct"], total_target=targets["total_5pct"])
 
 
 def _names(frame: "pd.DataFrame") -> str:
-    return ", ".join(frame["country_name"]) or "none"
+    return names(frame["country_name"].tolist())
+
+
+def _bn(value_usd_m: float) -> str:
+    return f"{value_usd_m / 1000:,.0f} bn"
+
+
+def definitions(view: PathwaysView) -> str:
+    """What the core and total targets are, as agreed, and what comparing NATO's figures with them means."""
+    p = view.params
+    lines = [definitions_markdown([view.core_target, view.total_target])]
+    if (p["core_target_pct"], view.total_target_pct) != (view.core_target.threshold_pct,
+                                                          view.total_target.threshold_pct):
+        lines.append(f"\nThis run uses {p['core_target_pct']:g}% for the core target and {view.total_target_pct:g}% "
+                     "in all, instead of the agreed thresholds; what the comparisons mean is unchanged.")
+    return "\n".join(lines)
+
+
+def trend_notes(view: PathwaysView) -> str:
+    """Where a listed series break moved an ally's trend window or left it without one (Markdown), or ''."""
+    moved = view.core[view.core["trend_note"] != ""]
+    if not len(moved):
+        return ""
+    items = [f"- **{r.country_name}**: {r.trend_note}." for r in moved.sort_values("country_name").itertuples()]
+    return ("**Series breaks.** Trend growth never runs across a listed series break "
+            "(`data/reference/series_breaks.csv`): for these allies the window starts at the break, or, where "
+            f"fewer than {pathways.MIN_TREND_YEARS} years follow it, there is no trend:\n"
+            + "\n".join(items))
 
 
 def headline(view: PathwaysView) -> str:
@@ -65,36 +112,63 @@ def headline(view: PathwaysView) -> str:
     core, year = p["core_target_pct"], p["target_year"]
     growth = ("each ally's own real GDP trend" if p["gdp_growth_pct"] is None
               else f"real GDP growth of {p['gdp_growth_pct']:g}% a year for all")
-    at = view.core[view.core["gap_pp"] <= 0]
-    late = view.core[(view.core["gap_pp"] > 0) & (view.core["year_target_reached_at_trend"].isna()
-                                                  | (view.core["year_target_reached_at_trend"] > year))]
-    totals = view.core_totals.set_index("group")["extra_spending_usd_m_constant"]
-    total5 = view.total_totals.set_index("group")["extra_spending_usd_m_constant"]
+    at = view.core[view.core["already_at_target"]]
+    below = view.core[~view.core["already_at_target"]]
+    reach = below["year_target_reached_at_trend"]
+    comparable = below["trend_real_growth_pct"].notna()
+    late = below[comparable & (reach.isna() | (reach > year))]
+    unknown = below[~comparable]
+    totals = view.core_totals.set_index("group")
+    total5 = view.total_totals.set_index("group")
+    estimate = " (NATO estimates)" if bool(view.core["estimate"].any()) else ""
+    moved = view.core[view.core["trend_note"] != ""]
+    window = f" (except {_names(moved)}: see the series breaks below)" if len(moved) else ""
+    current, constant = f"{view.base_year} prices and exchange rates", f"{view.price_base} prices"
     return "\n".join([
-        f"**Pathways from {view.base_year} (NATO estimates) to {core:g}% of GDP by {year}**, assuming {growth} "
-        f"and trend real growth of defence spending measured from {p['trend_start_year']}:",
+        f"**Pathways from {view.base_year}{estimate} to {core:g}% of GDP by {year}**, assuming {growth} "
+        f"and trend real growth of defence spending measured from {p['trend_start_year']}{window}:",
         "",
-        f"- Already at or above {core:g}%: **{len(at)}** ({_names(at)}).",
-        f"- At their own trend, **{len(late)}** would not reach {core:g}% by {year}: {_names(late)}.",
-        f"- Standing at {core:g}% in {view.base_year} would take **{totals['All allies'] / 1000:,.0f} billion US "
-        f"dollars** more a year ({view.price_base} prices): {totals['Europe and Canada'] / 1000:,.0f} bn for Europe "
-        f"and Canada, {totals['United States'] / 1000:,.0f} bn for the United States.",
-        f"- For {view.total_target_pct:g}% in all: {total5['All allies'] / 1000:,.0f} bn.",
+        f"- Already at or above {core:g}%: **{len(at)}**"
+        + (f" ({_names(at)}); {verb(len(at), 'it needs', 'they need')} no growth to get there." if len(at) else "."),
+        f"- At their own trend, **{count(len(late), 'ally', 'allies')}** would not reach {core:g}% by {year}: "
+        f"{_names(late)}." + (f" Not comparable ({_names(unknown)}): no trend after a series break." if len(unknown)
+                              else ""),
+        f"- Standing at {core:g}% in {view.base_year} would take **{_bn(totals.at['All allies', 'extra_spending_usd_m_current'])}"
+        f" US dollars** more that year (current US dollars, {current}; {_bn(totals.at['All allies', 'extra_spending_usd_m_constant'])}"
+        f" at {constant}): {_bn(totals.at['Europe and Canada', 'extra_spending_usd_m_current'])} for Europe and Canada, "
+        f"{_bn(totals.at['United States', 'extra_spending_usd_m_current'])} for the United States.",
+        f"- For {view.total_target_pct:g}% in all: {_bn(total5.at['All allies', 'extra_spending_usd_m_current'])} "
+        f"(current US dollars; {_bn(total5.at['All allies', 'extra_spending_usd_m_constant'])} at {constant}).",
         "",
-        "The published tables do not split core from defence-related spending, so each ally's *total* defence "
-        f"expenditure is compared with {core:g}%.",
+        f"*{core:g}%:* {view.core_target.comparison} *{view.total_target_pct:g}%:* {view.total_target.comparison}",
     ])
 
 
-def display_pathways(frame: "pd.DataFrame") -> "pd.DataFrame":
+def display_pathways(view: PathwaysView, frame: "pd.DataFrame") -> "pd.DataFrame":
+    """A pathways table for reading: words where a number would mislead (no growth needed, never, no trend)."""
     shown = frame[["country_name", "base_share_pct", "gdp_growth_pct", "trend_real_growth_pct",
                    "required_real_growth_pct", "year_target_reached_at_trend", "gap_pp",
-                   "extra_spending_usd_m_constant"]].copy()
+                   "extra_spending_usd_m_current", "extra_spending_usd_m_constant"]].copy()
+    shown["extra_spending_usd_m_current"] = shown["extra_spending_usd_m_current"] / 1000
     shown["extra_spending_usd_m_constant"] = shown["extra_spending_usd_m_constant"] / 1000
+    shown = shown.round(2).astype(object)
+    at = frame["already_at_target"].to_numpy()
+    shown.loc[at, "required_real_growth_pct"] = "none needed"
+    shown.loc[at, "year_target_reached_at_trend"] = "already there"
+    no_trend = frame["trend_real_growth_pct"].isna().to_numpy()
+    shown.loc[no_trend & ~at, "trend_real_growth_pct"] = "no trend"
+    shown.loc[frame["gdp_growth_pct"].isna().to_numpy(), "gdp_growth_pct"] = "no trend"
+    never = frame["year_target_reached_at_trend"].isna().to_numpy() & ~at
+    shown.loc[never & ~no_trend, "year_target_reached_at_trend"] = "never"
+    shown.loc[never & no_trend, "year_target_reached_at_trend"] = "no trend"
+    later = (frame["trend_note"] != "").to_numpy()
+    shown.loc[later, "country_name"] = [f"{r.country_name} (series break {r.trend_start_year})"
+                                        for r in frame[later].itertuples()]
     shown.columns = ["Ally", "Share of GDP, %", "Real GDP growth, %/yr", "Trend real growth, %/yr",
                      "Required real growth, %/yr", "Reaches target at trend (year)", "Gap, pp",
-                     "Extra spending, USD bn"]
-    return shown.round(2).set_index("Ally")
+                     f"Extra spending, USD bn (current, {view.base_year})",
+                     f"Extra spending, USD bn ({view.price_base} prices)"]
+    return shown.set_index("Ally")
 
 
 def display_totals(view: PathwaysView) -> "pd.DataFrame":
@@ -102,10 +176,13 @@ def display_totals(view: PathwaysView) -> "pd.DataFrame":
     total = view.total_totals.set_index("group")
     core_pct, total_pct = view.params["core_target_pct"], view.total_target_pct
     shown = core[["allies_below_target"]].rename(columns={"allies_below_target": f"Allies below {core_pct:g}%"})
-    shown[f"Extra for {core_pct:g}%, USD bn"] = core["extra_spending_usd_m_constant"] / 1000
+    current, constant = f"USD bn, current {view.base_year}", f"USD bn, {view.price_base} prices"
+    shown[f"Extra for {core_pct:g}%, {current}"] = core["extra_spending_usd_m_current"] / 1000
+    shown[f"Extra for {core_pct:g}%, {constant}"] = core["extra_spending_usd_m_constant"] / 1000
     shown[f"Allies below {total_pct:g}%"] = total["allies_below_target"]
-    shown[f"Extra for {total_pct:g}%, USD bn"] = total["extra_spending_usd_m_constant"] / 1000
-    shown.index.name = f"Group ({view.price_base} prices)"
+    shown[f"Extra for {total_pct:g}%, {current}"] = total["extra_spending_usd_m_current"] / 1000
+    shown[f"Extra for {total_pct:g}%, {constant}"] = total["extra_spending_usd_m_constant"] / 1000
+    shown.index.name = "Group"
     return shown.round(1)
 
 
@@ -129,6 +206,10 @@ def summary(view: PathwaysView) -> dict[str, Any]:
         "extra_spending_usd_m_constant": view.core_totals.set_index("group")["extra_spending_usd_m_constant"].to_dict(),
         "extra_spending_total_target_usd_m_constant":
             view.total_totals.set_index("group")["extra_spending_usd_m_constant"].to_dict(),
+        "extra_spending_usd_m_current": view.core_totals.set_index("group")["extra_spending_usd_m_current"].to_dict(),
+        "extra_spending_total_target_usd_m_current":
+            view.total_totals.set_index("group")["extra_spending_usd_m_current"].to_dict(),
+        "trend_starts_later": {r.country: int(r.trend_start_year) for r in core[core["trend_note"] != ""].itertuples()},
         "median_required_real_growth_pct": float(core.loc[core["gap_pp"] > 0, "required_real_growth_pct"].median()),
         "caption": view.caption,
     }

@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .reference import ally_by_iso3
-from .series import allies_only
+from .series import members_only
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PROFILE_COLUMNS = ("country", "country_name", "year", "member", "estimate", "share_gdp_pct", "rank_share_gdp",
-                   "allies_ranked", "sipri_share_gdp_pct", "real_change_pct", "defence_nc_m_current",
+                   "allies_ranked", "sipri_share_gdp_pct", "sipri_estimate", "real_change_pct", "defence_nc_m_current",
                    "defence_nc_m_constant", "defence_usd_m_current", "defence_usd_m_constant", "equipment_share_pct",
                    "personnel_share_pct", "infrastructure_share_pct", "other_share_pct",
                    "defence_per_capita_usd_constant", "military_personnel_k", "gdp_usd_m_constant")
 
 
 def ranks_by_year(table: "pd.DataFrame") -> "pd.DataFrame":
-    """Each ally's rank by share of GDP in each year (1 = highest), among the allies reporting."""
-    allies = allies_only(table)[["country", "year", "share_gdp_pct"]].copy()
+    """Each ally's rank by share of GDP in each year (1 = highest), among the members at year's end."""
+    allies = members_only(table)[["country", "year", "share_gdp_pct"]].copy()
     allies["rank_share_gdp"] = allies.groupby("year")["share_gdp_pct"].rank(ascending=False, method="min")
     allies["allies_ranked"] = allies.groupby("year")["share_gdp_pct"].transform("count")
     return allies
@@ -33,8 +33,9 @@ def profile_table(table: "pd.DataFrame", sipri: "pd.DataFrame", country: str) ->
     own = own.merge(ranks[ranks["country"] == country][["year", "rank_share_gdp", "allies_ranked"]], on="year",
                     how="left")
     sipri_share = sipri[(sipri["country"] == country) & (sipri["indicator"] == "defence_expenditure_share_gdp_pct")]
-    own = own.merge(sipri_share[["year", "value"]].rename(columns={"value": "sipri_share_gdp_pct"}), on="year",
-                    how="left")
+    own = own.merge(sipri_share[["year", "value", "estimate"]].rename(
+        columns={"value": "sipri_share_gdp_pct", "estimate": "sipri_estimate"}), on="year", how="left")
+    own["sipri_estimate"] = own["sipri_estimate"].fillna(False).astype(bool)
     own["member"] = own["year"] >= ally.accession_date.year
     own["rank_share_gdp"] = own["rank_share_gdp"].astype("Int64")
     own["allies_ranked"] = own["allies_ranked"].astype("Int64")

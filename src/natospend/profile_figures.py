@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .figures import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, finish
+from .figures import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, finish, mark_breaks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,19 +24,21 @@ def _before_accession(ax: "Axes", profile: "pd.DataFrame") -> None:
 
 
 def _line_with_estimates(ax: "Axes", profile: "pd.DataFrame", column: str, label: str, style: str = "-",
-                         marker: str = "o", colour: str = MEETS) -> None:
+                         marker: str = "o", colour: str = MEETS, estimate: str = "estimate") -> None:
     data = profile.dropna(subset=[column])
     ax.plot(data["year"], data[column], linestyle=style, marker=marker, color=colour, label=label)
-    est = data[data["estimate"]]
+    est = data[data[estimate]]
     ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
             markeredgecolor=colour, markersize=8)
 
 
-def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], caption: str) -> "Figure":
+def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], caption: str,
+                    break_years: list[int] | None = None) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 5))
     _before_accession(ax, profile)
+    mark_breaks(ax, break_years or [])
     _line_with_estimates(ax, profile, "share_gdp_pct", "NATO: defence expenditure, % of GDP")
     for value in targets:
         ax.axhline(value, color="black", linestyle=TARGET_STYLES.get(value, "--"), linewidth=1)
@@ -46,7 +48,9 @@ def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], ca
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: defence expenditure as a share of GDP against the targets")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
-    return finish(fig, caption + " " + ESTIMATE_NOTE + " Grey band: before accession.")
+    band = " Grey band: before accession." if not profile["member"].all() else ""
+    return finish(fig, caption + " " + ESTIMATE_NOTE + band
+                  + (" Dashed grey line: a listed series break." if break_years else ""))
 
 
 def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
@@ -111,7 +115,8 @@ def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
     return finish(fig, caption)
 
 
-def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int, caption: str) -> "Figure":
+def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int, caption: str,
+                             personnel_breaks: list[int] | None = None) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
@@ -121,44 +126,55 @@ def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int
     axes[0].set_title("Defence expenditure per capita")
     _before_accession(axes[1], profile)
     _line_with_estimates(axes[1], profile, "military_personnel_k", "military personnel", "--", "s", BELOW)
+    mark_breaks(axes[1], personnel_breaks or [])
     axes[1].set_ylabel("Thousand persons")
     axes[1].set_title("Military personnel")
     for ax in axes:
         ax.set_xlabel("Year")
     fig.suptitle(name, fontweight="bold")
-    return finish(fig, caption + " " + ESTIMATE_NOTE, top=0.95)
+    note = " Dashed grey line: a jump in personnel the tables do not explain (series_breaks.csv)."
+    return finish(fig, caption + " " + ESTIMATE_NOTE + (note if personnel_breaks else ""), top=0.95)
 
 
-def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
+def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str, break_years: list[int] | None = None) -> "Figure":
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     _line_with_estimates(ax, profile, "share_gdp_pct", "NATO", "-", "o", MEETS)
-    sipri = profile.dropna(subset=["sipri_share_gdp_pct"])
-    ax.plot(sipri["year"], sipri["sipri_share_gdp_pct"], linestyle="--", marker="s", color=BELOW, label="SIPRI")
+    _line_with_estimates(ax, profile, "sipri_share_gdp_pct", "SIPRI", "--", "s", BELOW, estimate="sipri_estimate")
+    mark_breaks(ax, break_years or [])
     ax.axhline(2, color="black", linestyle=":", linewidth=1)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("Year")
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: NATO's and SIPRI's figures side by side")
     ax.legend(loc="upper left")
-    return finish(fig, caption)
+    note = " Hollow markers: estimates (NATO's and SIPRI's)."
+    return finish(fig, caption + note + (" Dashed grey line: a listed break in NATO's series." if break_years else ""))
 
 
 def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame", name: str, caption: str) -> "Figure":
+    """History (hollow markers: estimates), the required path (none when already at the target), the
+    trend path (none when a series break leaves no trend), the target line and the pledges."""
+    import math
+
     import matplotlib.pyplot as plt
 
     from .pathways import share_path
 
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.plot(profile["year"], profile["share_gdp_pct"], color="black", linewidth=1.5, label="history (NATO)")
+    _line_with_estimates(ax, profile, "share_gdp_pct", "history (NATO)", "-", "o", "black")
     years = list(range(int(path["base_year"]), int(path["target_year"]) + 1))
     base, share = int(path["base_year"]), float(path["base_share_pct"])
     g = float(path["gdp_growth_pct"]) / 100
-    ax.plot(years, share_path(base, share, float(path["required_real_growth_pct"]) / 100, g, years), color=MEETS,
-            linestyle="--", label=f"required: {path['required_real_growth_pct']:.1f}% real growth a year")
-    ax.plot(years, share_path(base, share, float(path["trend_real_growth_pct"]) / 100, g, years), color=BELOW,
-            linestyle=":", linewidth=2, label=f"trend: {path['trend_real_growth_pct']:.1f}% a year")
+    if not bool(path["already_at_target"]) and not math.isnan(float(path["required_real_growth_pct"])):
+        ax.plot(years, share_path(base, share, float(path["required_real_growth_pct"]) / 100, g, years),
+                color=MEETS, linestyle="--",
+                label=f"required: {path['required_real_growth_pct']:.1f}% real growth a year")
+    if not math.isnan(float(path["trend_real_growth_pct"])):
+        since = f" since {int(path['trend_start_year'])}"
+        ax.plot(years, share_path(base, share, float(path["trend_real_growth_pct"]) / 100, g, years), color=BELOW,
+                linestyle=":", linewidth=2, label=f"trend{since}: {path['trend_real_growth_pct']:.1f}% a year")
     ax.axhline(float(path["target_pct"]), color="#777777", linewidth=0.8)
     if len(pledges):
         ax.scatter(pledges["target_year"], pledges["share_gdp_pct"], marker="*", s=150, color="#cc3311", zorder=4,
@@ -166,6 +182,10 @@ def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame",
     ax.set_ylim(0, max(float(path["target_pct"]) * 1.4, share * 1.3))
     ax.set_xlabel("Year")
     ax.set_ylabel("% of GDP")
-    ax.set_title(f"{name}: pathway to {path['target_pct']:g}% of GDP by {int(path['target_year'])}")
+    status = " (already there)" if bool(path["already_at_target"]) else ""
+    ax.set_title(f"{name}: pathway to {path['target_pct']:g}% of GDP by {int(path['target_year'])}{status}")
     ax.legend(loc="upper left", fontsize=8)
-    return finish(fig, caption)
+    note = " Hollow markers: estimates."
+    if path["trend_note"]:
+        note += f" {str(path['trend_note'])[0].upper()}{str(path['trend_note'])[1:]}."
+    return finish(fig, caption + note)

@@ -21,6 +21,11 @@ class Ally:
     accession_date: date
     region: str  # "Europe" or "North America"
     has_armed_forces: bool
+    aliases: tuple[str, ...] = ()  # the common English spellings researchers type (UK, Turkey, Holland)
+
+    @property
+    def spellings(self) -> set[str]:
+        return {self.iso3, self.name, self.nato_name, self.sipri_name, *self.aliases}
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -47,6 +52,7 @@ def allies() -> tuple[Ally, ...]:
             accession_date=date.fromisoformat(row["accession_date"]),
             region=row["region"],
             has_armed_forces=row["has_armed_forces"] == "true",
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
         )
         for row in rows
     )
@@ -90,11 +96,22 @@ def known_country_codes() -> dict[str, str]:
     return codes
 
 
-def resolve_ally(text: str) -> str:
-    """An ally's ISO3 code from its code or any of its spellings; ValueError if none."""
-    key = normalise_name(text)
+@lru_cache(maxsize=1)
+def _ally_spellings() -> dict[str, str]:
+    """Normalised spelling -> ISO3, for every code, name and alias of every ally."""
+    index: dict[str, str] = {}
     for ally in allies():
-        spellings = {ally.iso3, ally.name, ally.nato_name, ally.sipri_name}
-        if key in {normalise_name(s) for s in spellings}:
-            return ally.iso3
-    raise ValueError(text)
+        for spelling in ally.spellings:
+            key = normalise_name(spelling)
+            if index.setdefault(key, ally.iso3) != ally.iso3:
+                raise ValueError(f"allies.csv: {spelling!r} names both {index[key]} and {ally.iso3}")
+    return index
+
+
+def resolve_ally(text: str) -> str:
+    """An ally's ISO3 code from its code or any of its spellings (NATO's, SIPRI's, common English
+    ones such as UK, Turkey, Holland); ValueError if none."""
+    found = _ally_spellings().get(normalise_name(text))
+    if found is None:
+        raise ValueError(text)
+    return found

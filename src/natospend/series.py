@@ -58,11 +58,27 @@ def nato_table(nato: "pd.DataFrame") -> "pd.DataFrame":
         "national_2pct_law").astype(bool)
     table = table.sort_index().reset_index()
     table["is_aggregate"] = table["country"].isin(AGGREGATES)
+    table["member"] = member_at_year_end(table["country"], table["year"])
     return table
 
 
+def member_at_year_end(countries: "pd.Series", years: "pd.Series") -> "pd.Series":
+    """True where the country was an ally at the end of the year (aggregates count as members)."""
+    from .reference import ally_by_iso3
+
+    joined = {code: ally.accession_date.year for code, ally in ally_by_iso3().items()}
+    return (years >= countries.map(joined).fillna(0)).astype(bool)
+
+
 def allies_only(table: "pd.DataFrame") -> "pd.DataFrame":
+    """Every ally's rows with data, members or not yet (trends of an ally's own series use them all)."""
     return table[~table["is_aggregate"] & table["share_gdp_pct"].notna()].reset_index(drop=True)
+
+
+def members_only(table: "pd.DataFrame") -> "pd.DataFrame":
+    """The allies' rows in the years they were members at year's end: what counts and ranks use."""
+    allies = allies_only(table)
+    return allies[allies["member"]].reset_index(drop=True)
 
 
 def estimate_years(table: "pd.DataFrame") -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from .series import allies_only
+from .series import members_only
 from .targets import Target
 
 if TYPE_CHECKING:
@@ -26,13 +26,14 @@ def measurable(targets: Iterable[Target]) -> list[Target]:
 
 
 def target_status(table: "pd.DataFrame", year: int, targets: Iterable[Target]) -> "pd.DataFrame":
-    """One row per ally in `year`: its shares and, per target, meets_<id> and the signed gap.
+    """One row per ally that was a member at the end of `year`: its shares and, per target,
+    meets_<id> and the signed gap.
 
     gap_<id>_pp = threshold - value: positive is a shortfall, negative a margin above.
     The dollar gaps are that many points of GDP (or of defence spending, for the equipment
     target) in current and in constant US dollars.
     """
-    allies = allies_only(table)
+    allies = members_only(table)
     rows = allies[allies["year"] == year].copy()
     out = rows[["country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate",
                 "national_2pct_law"]].copy()
@@ -48,10 +49,10 @@ def target_status(table: "pd.DataFrame", year: int, targets: Iterable[Target]) -
 
 
 def allies_meeting_by_year(table: "pd.DataFrame", targets: Iterable[Target]) -> "pd.DataFrame":
-    """year x target: how many allies meet it, out of how many report."""
+    """year x target: how many allies meet it, out of the members (at year's end) that report."""
     import pandas as pd
 
-    allies = allies_only(table)
+    allies = members_only(table)
     records = []
     for target in measurable(targets):
         column = _MEASURE_COLUMN[target.measure]  # type: ignore[index]

@@ -8,8 +8,10 @@ which the error message turns into rows a researcher can find. Checks that span 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .breaks import SERIES_BREAKS_CSV, check_series_breaks
 from .errors import InputError
 from .indicators import INDICATORS
 from .paths import REFERENCE_DIR
@@ -148,8 +150,11 @@ def check_nato_share_cross(frame: "pd.DataFrame") -> None:
                      "data/reference/known_outliers.csv with a reason")
 
 
-def validate_dataset(frame: "pd.DataFrame") -> None:
+def validate_dataset(frame: "pd.DataFrame", series_breaks: Path = SERIES_BREAKS_CSV,
+                     files: dict[tuple[str, str], str] | None = None) -> None:
+    """Every check, before anything is written; files maps (source, edition) to the input's file name."""
     check_schema(frame)
     check_ranges(frame)
     check_nato_completeness(frame)
     check_nato_share_cross(frame)
+    check_series_breaks(frame, series_breaks, files)

@@ -1,0 +1,190 @@
+"""What the reports say is true to the sources: definitions, series breaks, today's dollars, pledges,
+membership years, names and generated prose."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from natospend import alliance_overview, load_spending, pathways, status
+from natospend.breaks import SeriesBreak, find_jumps, load_series_breaks, trend_breaks
+from natospend.errors import InputError
+from natospend.ingest import run_ingest
+from natospend.reference import resolve_ally
+from natospend.series import allies_only, nato_table
+from natospend.targets import TARGETS_YAML, definitions_markdown, load_targets
+from natospend.wording import count, names, verb, year_ranges
+from workbooks import NatoLayout, make_nato_workbook
+
+BREAK_HEADER = "source,edition,country,indicator,year,kind,what_changed,reason\n"
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return nato_table(load_spending("nato", "2024"))
+
+
+# ---- 1. The Hague commitment as agreed -------------------------------------------------------
+
+def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> None:
+    source = TARGETS_YAML.read_text(encoding="utf-8")
+    changed = tmp_path / "targets.yaml"
+    changed.write_text(source.replace("like for like.", "like for like (TEST WORDING)."), encoding="utf-8")
+    targets = load_targets(changed)
+    assert "TEST WORDING" in definitions_markdown([targets["core_3_5pct"]])
+    view = alliance_overview.AllianceOverview(
+        year=2024, edition="2024", price_base=2015, targets=[targets["core_3_5pct"], targets["total_5pct"]],
+        table=table, status=status.target_status(table, 2024, [targets["core_3_5pct"], targets["total_5pct"]]),
+        counts=pd.DataFrame(), aggregates=status.alliance_aggregates(table, 2024),
+        burden=pd.DataFrame({"year": []}), per_capita=pd.DataFrame(), caption="")
+    text = alliance_overview.headline(view)
+    assert "TEST WORDING" in text and "overstates the gap to 5%" in text
+    assert "do not split core" not in text
+
+
+def test_a_target_without_its_wording_is_refused(tmp_path: Path) -> None:
+    source = TARGETS_YAML.read_text(encoding="utf-8")
+    broken = tmp_path / "targets.yaml"
+    broken.write_text(source.replace("    wording_source: \"The Hague Summit Declaration, 25 June 2025, para. 2\"\n",
+                                     ""), encoding="utf-8")
+    with pytest.raises(InputError, match="total_5pct.*wording_source is missing"):
+        load_targets(broken)
+
+
+# ---- 2. Series breaks --------------------------------------------------------------------------
+
+def test_the_committed_edition_has_every_jump_listed() -> None:
+    frame = load_spending("nato", "2024")
+    listed = {(b.country, b.indicator, b.year) for b in load_series_breaks()}
+    found = {(j.country, j.indicator, int(j.year)) for j in find_jumps(frame).itertuples()}
+    assert ("LUX", "gdp_usd_m", 2023) in found and ("LUX", "defence_expenditure_share_gdp_pct", 2023) in found
+    assert found <= listed
+    assert all(b.reason.strip() and b.what_changed.strip() for b in load_series_breaks())
+
+
+def _break_layout() -> NatoLayout:
+    # Luxembourg's personnel double from 2023 (index 9) on: one jump, no cross-table check touched
+    return NatoLayout(overrides={("7", "0", "Luxembourg", 9): 40.0, ("7", "0", "Luxembourg", 10): 40.0})
+
+
+def test_an_unlisted_jump_fails_ingest_until_listed(tmp_path: Path) -> None:
+    workbook = make_nato_workbook(tmp_path / "nato.xlsx", _break_layout())
+    breaks = tmp_path / "series_breaks.csv"
+    breaks.write_text(BREAK_HEADER, encoding="utf-8")
+    dataset, sources = tmp_path / "spending.csv", tmp_path / "sources.json"
+    with pytest.raises(InputError, match=r"file nato.xlsx, sheet 'Table 7', column 2023: NATO edition 2024: LUX "
+                                         r"military_personnel_k moves from 26 in 2022 to 40 in 2023"):
+        run_ingest(nato_path=workbook, dataset_path=dataset, sources_path=sources, series_breaks_path=breaks)
+    assert not dataset.exists()
+    breaks.write_text(BREAK_HEADER + "nato,2024,LUX,military_personnel_k,2023,unexplained,doubles,test\n",
+                      encoding="utf-8")
+    run_ingest(nato_path=workbook, dataset_path=dataset, sources_path=sources, series_breaks_path=breaks)
+    assert dataset.is_file()
+
+
+def test_a_break_list_without_a_reason_is_refused(tmp_path: Path) -> None:
+    breaks = tmp_path / "series_breaks.csv"
+    breaks.write_text(BREAK_HEADER + "nato,2024,LUX,gdp_usd_m,2023,break,fell, \n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2, column reason: reason is empty"):
+        load_series_breaks(breaks)
+    breaks.write_text(BREAK_HEADER + "nato,2024,LUX,gdp_usd_m,2023,oops,fell,why\n", encoding="utf-8")
+    with pytest.raises(InputError, match="column kind"):
+        load_series_breaks(breaks)
+
+
+def test_a_listed_break_moves_the_trend_window(table: pd.DataFrame, tmp_path: Path) -> None:
+    moved = {"ESP": [SeriesBreak("nato", "2024", "ESP", "gdp_usd_m", 2018, "break", "new GDP", "test")]}
+    paths = pathways.pathways(table, 3.5, 2035, breaks=moved).set_index("country")
+    rows = allies_only(table).set_index(["country", "year"])
+    g = (rows.at[("ESP", 2024), "gdp_usd_m_constant"] / rows.at[("ESP", 2018), "gdp_usd_m_constant"]) ** (1 / 6) - 1
+    r = (rows.at[("ESP", 2024), "defence_usd_m_constant"]
+         / rows.at[("ESP", 2018), "defence_usd_m_constant"]) ** (1 / 6) - 1
+    assert paths.at["ESP", "trend_start_year"] == 2018 and "series break in 2018" in paths.at["ESP", "trend_note"]
+    assert paths.at["ESP", "gdp_growth_pct"] == pytest.approx(g * 100)
+    assert paths.at["ESP", "trend_real_growth_pct"] == pytest.approx(r * 100)
+    assert paths.at["FRA", "trend_start_year"] == 2014 and paths.at["FRA", "trend_note"] == ""
+    # a genuine movement (kind `real`) does not move it; a change of series does
+    listed = tmp_path / "series_breaks.csv"
+    listed.write_text(BREAK_HEADER + "nato,2024,ESP,gdp_usd_m,2018,real,recession,test\n"
+                      "nato,2024,FRA,defence_expenditure_usd_m,2019,break,new definition,test\n", encoding="utf-8")
+    found = trend_breaks("nato", "2024", listed)
+    assert set(found) == {"FRA"}
+    assert pathways.growth_rates(table, 2024, breaks=found).at["FRA", "trend_start_year"] == 2019
+    assert trend_breaks("nato", "2024").get("BGR") is None  # Bulgaria's 2019 spike is listed as real
+
+
+def test_luxembourg_trend_is_not_computed_across_2023(table: pd.DataFrame) -> None:
+    paths = pathways.pathways(table, 3.5, 2035, breaks=trend_breaks("nato", "2024")).set_index("country")
+    lux = paths.loc["LUX"]
+    assert lux["trend_start_year"] == 2023 and "not comparable" in lux["trend_note"]
+    assert math.isnan(lux["trend_real_growth_pct"]) and math.isnan(lux["gdp_growth_pct"])
+    assert pd.isna(lux["year_target_reached_at_trend"])
+    # without the listed break the 2014-2024 trend would run across the new denominator
+    naive = pathways.pathways(table, 3.5, 2035).set_index("country")
+    assert naive.at["LUX", "gdp_growth_pct"] < -1.9
+    # the sensitivity grid drops what has no trend instead of running across the break
+    grid = pathways.sensitivity(table, [3.5], [2035], breaks=trend_breaks("nato", "2024"))
+    assert grid.loc[3.5, 2035] > 0
+
+
+# ---- 3. Money in today's dollars ------------------------------------------------------------------
+
+def test_current_dollar_gap_is_gap_times_current_gdp(table: pd.DataFrame) -> None:
+    paths = pathways.pathways(table, 3.5, 2035)
+    base = allies_only(table)
+    base = base[base["year"] == 2024].set_index("country")
+    expected = sum(max(0.0, 3.5 - base.at[c, "share_gdp_pct"]) / 100 * base.at[c, "gdp_usd_m_current"]
+                   for c in base.index)
+    totals = pathways.extra_spending_totals(paths).set_index("group")
+    assert totals.at["All allies", "extra_spending_usd_m_current"] == pytest.approx(expected)
+    # today's dollars are worth more than 2015's: the current figure is the larger one
+    assert totals.at["All allies", "extra_spending_usd_m_current"] > totals.at["All allies",
+                                                                               "extra_spending_usd_m_constant"]
+
+
+def test_an_ally_above_the_target_needs_no_growth(table: pd.DataFrame) -> None:
+    poland = pathways.pathways(table, 3.5, 2035).set_index("country").loc["POL"]
+    assert bool(poland["already_at_target"]) and math.isnan(poland["required_real_growth_pct"])
+    assert poland["extra_spending_usd_m_current"] == 0
+
+
+# ---- 5. Members, years and words -------------------------------------------------------------------
+
+def test_2014_counts_only_members(table: pd.DataFrame) -> None:
+    result = status.target_status(table, 2014, load_targets().values())
+    assert len(result) == 27
+    assert not {"FIN", "SWE", "MNE", "MKD"} & set(result["country"])
+    assert "MNE" in set(status.target_status(table, 2017, [])["country"])  # joined June 2017
+    assert "MKD" not in set(status.target_status(table, 2019, [])["country"])
+
+
+@pytest.mark.parametrize(("spelling", "iso3"), [
+    ("Turkey", "TUR"), ("Czech Republic", "CZE"), ("UK", "GBR"), ("Britain", "GBR"), ("US", "USA"),
+    ("USA", "USA"), ("United States", "USA"), ("America", "USA"), ("Macedonia", "MKD"), ("Holland", "NLD"),
+    ("u.k.", "GBR"), ("Türkiye", "TUR"), ("Slovakia", "SVK")])
+def test_common_names_resolve(spelling: str, iso3: str) -> None:
+    assert resolve_ally(spelling) == iso3
+
+
+def test_unknown_name_is_refused() -> None:
+    with pytest.raises(ValueError):
+        resolve_ally("Austria")
+
+
+def test_counts_and_lists_read_as_english() -> None:
+    assert f"{count(1, 'ally', 'allies')} {verb(1, 'meets', 'meet')}" == "1 ally meets"
+    assert f"{count(3, 'ally', 'allies')} {verb(3, 'meets', 'meet')}" == "3 allies meet"
+    assert names(["A", "B", "C"]) == "A, B and C" and names([]) == "none"
+    assert year_ranges([2004, 2005, 2006, 2010]) == "2004-2006 and 2010"
+
+
+def test_notebook_03_records_the_sipri_edition_it_reads() -> None:
+    from natospend.runner import _editions, _header_note, plan_run, resolve_notebooks
+
+    plan = plan_run(resolve_notebooks(["03"]), {"country": "Poland"}, name="t")
+    resolved = plan.notebooks[0].resolved
+    assert _editions(resolved) == {"nato": {"2024"}, "sipri": {resolved["sipri_edition"]}}
+    assert "SIPRI edition" in _header_note(resolved)
