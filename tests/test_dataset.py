@@ -32,8 +32,22 @@ def test_columns_types_and_keys() -> None:
 def test_default_is_latest_edition_per_source() -> None:
     nato = load_spending("nato")
     assert set(nato["edition"]) == {"2024"} and set(nato["source"]) == {"nato"}
-    assert set(load_spending("sipri")["edition"]) == {"2025"}
+    assert set(load_spending("sipri")["edition"]) == {"2026"}  # April 2026 is SIPRI's latest
+    assert set(load_spending("sipri", "2025")["edition"]) == {"2025"}  # an older edition on request
     assert len(load_spending("nato", "2024", indicator="equipment_share_pct")) == 31 * 11
+    both = load_spending()
+    assert set(zip(both["source"], both["edition"])) == {("nato", "2024"), ("sipri", "2026")}
+
+
+def test_editions_side_by_side() -> None:
+    from natospend.dataset import editions
+
+    assert editions("sipri") == ["2025", "2026"] and editions("nato") == ["2024"]
+    old = load_spending("sipri", "2025", indicator="defence_expenditure_usd_m")
+    new = load_spending("sipri", "2026", indicator="defence_expenditure_usd_m")
+    assert {b for b in old["price_basis"] if b.startswith("constant")} == {"constant-2023"}
+    assert {b for b in new["price_basis"] if b.startswith("constant")} == {"constant-2024"}
+    assert old["year"].max() == 2024 and new["year"].max() == 2025
 
 
 def test_unknown_source_or_edition_is_a_clear_error() -> None:
@@ -74,9 +88,13 @@ def test_sipri_shares_are_percent() -> None:
 
 def test_sources_record_provenance() -> None:
     sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
-    by_source = {r["source"]: r for r in sources["inputs"]}
-    assert by_source["nato"]["sha256"] == "94f4de63de124dd323cb6729ddf66b66a3e024b9984d21abc6cb5624773b375e"
-    assert by_source["sipri"]["sha256"] == "8a31c2794c8070230b3b9ef26a3249663f6317a8bc86ba3ec3099c791cdb692f"
-    for record in by_source.values():
+    by_key = {(r["source"], r["edition"]): r for r in sources["inputs"]}
+    assert by_key[("nato", "2024")]["sha256"] == "94f4de63de124dd323cb6729ddf66b66a3e024b9984d21abc6cb5624773b375e"
+    assert by_key[("sipri", "2025")]["sha256"] == "8a31c2794c8070230b3b9ef26a3249663f6317a8bc86ba3ec3099c791cdb692f"
+    resaved = by_key[("sipri", "2026")]
+    assert resaved["sha256"] == "6e77cbd9de445cb4a3b6c1ce15207649057ec71272ffe1a4c1e480aadc9bbefc"
+    assert resaved["publisher_file"] == {"md5": "1b197f8d3c0d803d234870477ce17b64", "bytes": 922552}
+    assert "re-saved" in resaved["note"]
+    for record in by_key.values():
         assert record["publisher"] and record["release_date"] and record["attribution"] and record["file_name"]
     assert "no_data" in sources["flags"]

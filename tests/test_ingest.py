@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,11 @@ def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below a folder (temporary files included) with its sha256."""
+    return {str(p.relative_to(folder)): _digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_long_and_wide_csv_forms(tmp_path: Path) -> None:
@@ -61,18 +67,21 @@ def test_label_is_checked(tmp_path: Path) -> None:
 def test_ingest_synthetic_workbooks_then_add_csv(project_copy: Path, tmp_path: Path) -> None:
     nato = make_nato_workbook(tmp_path / "nato.xlsx")
     sipri = make_sipri_workbook(tmp_path / "sipri.xlsx")
-    dataset = project_copy / "data/processed/spending.csv"
-    dataset.unlink()
+    dataset = project_copy / "data/processed/spending"
+    shutil.rmtree(dataset)
     done = _cli("ingest", "--nato", str(nato), "--sipri", str(sipri), home=project_copy)
     assert done.returncode == 0, done.stderr
-    first = _digest(dataset)
+    first = _tree(dataset)
+    assert set(first) == {"nato/2024.csv", "sipri/2025.csv"}  # one file per source and edition
     again = _cli("ingest", "--nato", str(nato), "--sipri", str(sipri), home=project_copy)
-    assert again.returncode == 0 and _digest(dataset) == first  # deterministic bytes
+    assert again.returncode == 0 and _tree(dataset) == first  # deterministic bytes
 
     budget = tmp_path / "budget.csv"
     budget.write_text("country,year,defence_expenditure_share_gdp_pct\nGBR,2027,2.5\nGBR,2029,3.0\n")
     added = _cli("ingest", "--csv", str(budget), "--label", "uk-pledge", home=project_copy)
     assert added.returncode == 0, added.stderr
+    after = _tree(dataset)
+    assert {k: after[k] for k in first} == first and "uk-pledge/user.csv" in after  # its own file, others kept
     frame = load_spending(path=dataset)
     assert set(frame["source"]) == {"nato", "sipri", "uk-pledge"}  # NATO and SIPRI rows were kept
     mine = frame[frame["source"] == "uk-pledge"]
@@ -86,25 +95,23 @@ def test_ingest_synthetic_workbooks_then_add_csv(project_copy: Path, tmp_path: P
 ])
 def test_failed_ingest_leaves_dataset_untouched(project_copy: Path, tmp_path: Path, layout: NatoLayout,
                                                 message: str) -> None:
-    dataset = project_copy / "data/processed/spending.csv"
-    sources = project_copy / "data/processed/sources.json"
-    before = (_digest(dataset), _digest(sources))
+    processed = project_copy / "data/processed"
+    before = _tree(processed)
     bad = make_nato_workbook(tmp_path / "bad.xlsx", layout)
     done = _cli("ingest", "--nato", str(bad), home=project_copy)
     assert done.returncode == 2
     assert "natospend ingest: error: file bad.xlsx" in done.stderr and message in done.stderr
-    assert (_digest(dataset), _digest(sources)) == before
-    assert sorted(p.name for p in dataset.parent.iterdir()) == ["sources.json", "spending.csv"]  # no temp left
+    assert _tree(processed) == before  # same files, same bytes, no temporary file left
 
 
 def test_failed_csv_ingest_leaves_dataset_untouched(project_copy: Path, tmp_path: Path) -> None:
-    dataset = project_copy / "data/processed/spending.csv"
-    before = _digest(dataset)
+    processed = project_copy / "data/processed"
+    before = _tree(processed)
     bad = tmp_path / "dupes.csv"
     bad.write_text("country,year,indicator,value\nFRA,2026,gdp_usd_m,1\nFRA,2026,gdp_usd_m,1\n")
     done = _cli("ingest", "--csv", str(bad), "--label", "dupes", home=project_copy)
     assert done.returncode == 2 and "row 3: duplicate row for FRA 2026" in done.stderr
-    assert _digest(dataset) == before
+    assert _tree(processed) == before
 
 
 def test_sipri_problem_fails_cleanly(project_copy: Path, tmp_path: Path) -> None:
@@ -116,3 +123,32 @@ def test_sipri_problem_fails_cleanly(project_copy: Path, tmp_path: Path) -> None
 def test_nothing_to_ingest(project_copy: Path) -> None:
     done = _cli("ingest", home=project_copy)
     assert done.returncode == 2 and "nothing to ingest" in done.stderr
+
+
+def test_several_editions_in_one_ingest(project_copy: Path, tmp_path: Path) -> None:
+    old = make_sipri_workbook(tmp_path / "SIPRI-Milex-data-old.xlsx")
+    new = make_sipri_workbook(tmp_path / "SIPRI-Milex-data-new.xlsx", SipriLayout.april_2026())
+    done = _cli("ingest", "--sipri", str(old), "--sipri", str(new), home=project_copy)
+    assert done.returncode == 0, done.stderr
+    assert "sipri 2025:" in done.stdout and "sipri 2026:" in done.stdout
+    # a folder of workbooks: every NATO and SIPRI file in it
+    by_folder = _cli("ingest", "--raw-dir", str(tmp_path), home=project_copy)
+    assert by_folder.returncode == 0, by_folder.stderr
+    assert "sipri 2025:" in by_folder.stdout and "sipri 2026:" in by_folder.stdout
+    # two files of one edition are refused
+    twice = _cli("ingest", "--sipri", str(old), "--sipri", str(old), home=project_copy)
+    assert twice.returncode == 2 and "are both sipri edition 2025" in twice.stderr
+
+
+def test_bad_sipri_release_leaves_dataset_untouched(project_copy: Path, tmp_path: Path) -> None:
+    processed = project_copy / "data/processed"
+    before = _tree(processed)
+    bad = make_sipri_workbook(tmp_path / "third.xlsx", SipriLayout.april_2026(title_base=2023))
+    done = _cli("ingest", "--sipri", str(bad), home=project_copy)
+    assert done.returncode == 2 and "sheet 'Constant (2024) US$', row 1, column A" in done.stderr
+    assert _tree(processed) == before
+
+
+def test_an_edition_not_in_the_dataset_lists_those_that_are() -> None:
+    with pytest.raises(InputError, match=r"edition '2024' is not in the dataset for source sipri.*one of 2025, 2026"):
+        load_spending("sipri", "2024")

@@ -55,12 +55,34 @@ def test_later_edition_layout_is_read(tmp_path: Path) -> None:
 
 
 def test_changed_title_is_rejected_not_misread(tmp_path: Path) -> None:
-    path = make_nato_workbook(tmp_path / "core.xlsx", NatoLayout(table1_title="Core defence expenditure"))
+    path = make_nato_workbook(tmp_path / "other.xlsx", NatoLayout(table1_title="Defence and related expenditure"))
     with pytest.raises(InputError) as caught:
         parse_nato_workbook(path)
     message = str(caught.value)
-    assert "core.xlsx" in message and "TABLE1" in message and "row 4" in message
-    assert "Core defence expenditure" in message and "'defence expenditure'" in message
+    assert "other.xlsx" in message and "TABLE1" in message and "row 4" in message
+    assert "Defence and related expenditure" in message and "'defence expenditure'" in message
+
+
+def test_june_2025_edition_shape_is_read(tmp_path: Path) -> None:
+    """Synthetic, in the 2014-2025 shape: one more year, 2024 and 2025 estimates (no real file here)."""
+    wb = parse_nato_workbook(make_nato_workbook(tmp_path / "nato2025.xlsx", NatoLayout(last_year=2025)))
+    assert wb.edition == "2025" and wb.title == "Defence Expenditure of NATO Countries (2014-2025)"
+    rows = {(r.country, r.indicator, r.price_basis, r.year): r for r in wb.rows}
+    assert rows[("POL", "defence_expenditure_share_gdp_pct", "constant-2015", 2025)].estimate is True
+    assert rows[("POL", "defence_expenditure_share_gdp_pct", "constant-2015", 2023)].estimate is False
+
+
+def test_core_defence_expenditure_edition_is_the_same_series(tmp_path: Path) -> None:
+    """Synthetic, in the July 2026 shape: 'Core defence expenditure' titles, 2014-2026, 2025-2026 estimates."""
+    layout = NatoLayout(last_year=2026, core=True, sheet_name="Table {n}")
+    wb = parse_nato_workbook(make_nato_workbook(tmp_path / "nato2026.xlsx", layout))
+    assert wb.edition == "2026" and wb.core_titles
+    assert wb.title == "Defence Investment of NATO Countries (2014-2026)"
+    rows = {(r.country, r.indicator, r.price_basis, r.year): r for r in wb.rows}
+    share = rows[("GBR", "defence_expenditure_share_gdp_pct", "constant-2015", 2026)]
+    assert share.estimate is True and share.source_table == "Table 3"
+    assert ("USA", "defence_expenditure_per_capita_usd", "constant-2015", 2026) in rows
+    assert not any(r.country == "ISL" and r.indicator == "defence_expenditure_usd_m" for r in wb.rows)
 
 
 def test_missing_table_is_named(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from natospend.errors import ParameterError
 from natospend.notebook import declared_values, parameters, start
 from natospend.params import check_parameters
 
-OVERVIEW = {"edition": None, "year": None, "targets": ["gdp_2pct"], "output_dir": None}
+OVERVIEW = {"edition": None, "year": None, "targets": ["gdp_2pct"], "sipri_edition": None, "output_dir": None}
 PATHWAYS = {"edition": None, "core_target_pct": 3.5, "related_target_pct": 1.5, "target_year": 2035,
             "gdp_growth_pct": None, "trend_start_year": 2014, "output_dir": None}
 
@@ -22,13 +22,13 @@ def _check(name: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def test_defaults_resolve_to_latest_edition_and_year() -> None:
     checked = _check("01_alliance_overview", OVERVIEW)
-    assert checked["edition"] == "2024" and checked["year"] == 2024
+    assert checked["edition"] == "2024" and checked["year"] == 2024 and checked["sipri_edition"] == "2026"
     assert _check("02_pathways", {**PATHWAYS, "edition": 2024})["edition"] == "2024"  # papermill -p gives ints
 
 
 @pytest.mark.parametrize(("name", "values", "message"), [
     ("01_alliance_overview", {**OVERVIEW, "yaer": 2020}, r"parameter 'yaer': unknown parameter 'yaer' \(did you mean "
-                                                         r"'year'\?\).*allowed: edition, year, targets, output_dir"),
+                                                         r"'year'\?\).*allowed: edition, year, targets, sipri_edition, output_dir"),
     ("01_alliance_overview", {**OVERVIEW, "year": 2010}, r"parameter 'year': 2010 is outside the edition; allowed: 2014-2024"),
     ("01_alliance_overview", {**OVERVIEW, "year": "2020"}, r"parameter 'year': got str '2020', expected int or None"),
     ("01_alliance_overview", {**OVERVIEW, "edition": "2019"}, r"parameter 'edition': nato edition '2019' is not in the dataset; allowed: 2024"),

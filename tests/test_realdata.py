@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from natospend.dataset import to_csv_bytes
-from natospend.ingest import ingest_nato, ingest_sipri, merge
+from natospend.dataset import edition_file, normalise_frame, to_csv_bytes
+from natospend.ingest import ingest_nato, ingest_sipri
 from natospend.nato import parse_nato_workbook
-from natospend.paths import SOURCES_JSON, SPENDING_CSV
+from natospend.paths import SOURCES_JSON, SPENDING_DIR
 from natospend.sipri import parse_sipri_workbook
 from natospend.validation import validate_dataset
-from conftest import NATO_FILE, SIPRI_FILE
+from conftest import NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
 
 pytestmark = pytest.mark.realdata
 
@@ -66,6 +66,11 @@ def sipri(raw_dir: Path):  # type: ignore[no-untyped-def]
     return parse_sipri_workbook(raw_dir / SIPRI_FILE)
 
 
+@pytest.fixture(scope="module")
+def sipri_2026(raw_dir: Path):  # type: ignore[no-untyped-def]
+    return parse_sipri_workbook(raw_dir / SIPRI_2026_FILE)
+
+
 @pytest.mark.parametrize(("country", "indicator", "basis", "year", "value", "estimate"), NATO_CELLS)
 def test_nato_published_cells(nato, country, indicator, basis, year, value, estimate) -> None:  # type: ignore[no-untyped-def]
     rows = [r for r in nato.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
@@ -103,26 +108,31 @@ def test_sipri_missing_meanings_and_flags(sipri) -> None:  # type: ignore[no-unt
     assert sipri.footnotes["†"].startswith("Figures for these countries do not include military pensions")
 
 
-def test_committed_dataset_is_what_ingest_makes(nato, sipri, raw_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """A fresh clone runs from data/processed/: it must be exactly the ingest of the official files."""
-    frames = [ingest_nato(raw_dir / NATO_FILE)[0], ingest_sipri(raw_dir / SIPRI_FILE)[0]]
-    combined = merge(None, frames)
-    validate_dataset(combined)
-    assert to_csv_bytes(combined) == SPENDING_CSV.read_bytes()
+def test_committed_dataset_is_what_ingest_makes(raw_dir: Path) -> None:
+    """A fresh clone runs from data/processed/: each file must be exactly the ingest of its official file."""
+    inputs = {("nato", "2024"): (ingest_nato, NATO_FILE), ("sipri", "2025"): (ingest_sipri, SIPRI_FILE),
+              ("sipri", "2026"): (ingest_sipri, SIPRI_2026_FILE)}
     sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
-    by_source = {r["source"]: r for r in sources["inputs"]}
-    for source, name in (("nato", NATO_FILE), ("sipri", SIPRI_FILE)):
-        assert by_source[source]["sha256"] == hashlib.sha256((raw_dir / name).read_bytes()).hexdigest()
+    by_key = {(r["source"], r["edition"]): r for r in sources["inputs"]}
+    for (source, edition), (reader, name) in inputs.items():
+        frame = normalise_frame(reader(raw_dir / name)[0])
+        validate_dataset(frame)
+        assert to_csv_bytes(frame) == edition_file(SPENDING_DIR, source, edition).read_bytes()
+        assert by_key[(source, edition)]["sha256"] == hashlib.sha256((raw_dir / name).read_bytes()).hexdigest()
+    # the re-saved SIPRI copy records SIPRI's own file too: the same edition
+    assert by_key[("sipri", "2026")]["publisher_file"] == {"md5": "1b197f8d3c0d803d234870477ce17b64", "bytes": 922552}
 
 
-def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path) -> None:
+@pytest.mark.parametrize(("name", "constant_sheet"), [(SIPRI_FILE, "Constant (2023) US$"),
+                                                      (SIPRI_2026_FILE, "Constant (2024) US$")])
+def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path, name: str, constant_sheet: str) -> None:
     """The XML scan for coloured cells must find exactly what openpyxl's per-cell fonts say."""
     import openpyxl
 
     from natospend.sipri import _colour_name, read_font_flags
 
-    path = raw_dir / SIPRI_FILE
-    names = ["Constant (2023) US$", "Share of GDP", "Local currency financial years"]
+    path = raw_dir / name
+    names = [constant_sheet, "Share of GDP", "Local currency financial years"]
     fast = read_font_flags(path, names)
     workbook = openpyxl.load_workbook(path, read_only=True)
     slow: dict[str, dict[tuple[int, int], str]] = {}
@@ -137,3 +147,54 @@ def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path) -> None:
     workbook.close()
     assert fast == slow
     assert sum(len(cells) for cells in fast.values()) > 1000
+
+
+def _openpyxl_cell(path: Path, sheet: str, country: str, year: int) -> object:
+    """An independent read of one published cell: the row whose first cell is the country, the
+    column whose header is the year (openpyxl, not the parser's calamine reader)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(workbook[sheet].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    header = next(r for r in rows if r and r[0] == "Country")
+    column = next(i for i, v in enumerate(header) if isinstance(v, (int, float)) and int(v) == year)
+    return next(r for r in rows if r and r[0] == country)[column]
+
+
+@pytest.mark.parametrize(("sheet", "name", "iso3", "indicator", "basis", "year", "scale"), [
+    ("Share of GDP", "Poland", "POL", "defence_expenditure_share_gdp_pct", "current", 2024, 100),
+    ("Share of GDP", "Russia", "RUS", "defence_expenditure_share_gdp_pct", "current", 2025, 100),
+    ("Constant (2024) US$", "Germany", "DEU", "defence_expenditure_usd_m", "constant-2024", 2025, 1),
+    ("Current US$", "United States of America", "USA", "defence_expenditure_usd_m", "current", 2025, 1),
+    ("Current US$", "Ukraine", "UKR", "defence_expenditure_usd_m", "current", 2025, 1),
+])
+def test_sipri_2026_cells_match_an_independent_read(raw_dir: Path, sipri_2026, sheet: str, name: str,  # type: ignore[no-untyped-def]
+                                                    iso3: str, indicator: str, basis: str, year: int,
+                                                    scale: int) -> None:
+    from decimal import Decimal
+
+    path = raw_dir / SIPRI_2026_FILE
+    published = _openpyxl_cell(path, sheet, name, year)
+    assert isinstance(published, (int, float))
+    parsed = [r for r in sipri_2026.rows
+              if (r.country, r.indicator, r.price_basis, r.year) == (iso3, indicator, basis, year)]
+    assert len(parsed) == 1
+    assert parsed[0].value == float(Decimal(repr(float(published))) * scale)
+
+
+def test_sipri_2026_edition_and_revisions(sipri, sipri_2026) -> None:  # type: ignore[no-untyped-def]
+    new = sipri_2026
+    assert new.edition == "2026"
+    assert {r.price_basis for r in new.rows if r.indicator == "defence_expenditure_usd_m"} == {"current",
+                                                                                               "constant-2024"}
+    assert max(r.year for r in new.rows) == 2025
+    # the April 2026 release writes missing data as '...' and '\u2026' as well: all become no_data
+    assert sum("no_data" in r.flags for r in new.rows) > 1000
+    poland = {r.year: r.value for r in new.rows if r.country == "POL"
+              and r.indicator == "defence_expenditure_share_gdp_pct"}
+    assert round(poland[2024], 2) == 3.75  # 4.15 in the April 2025 release (../shared/data/README.md)
+    before = {r.year: r.value for r in sipri.rows if r.country == "POL" and r.indicator == "defence_expenditure_share_gdp_pct"}
+    assert round(before[2024], 2) == 4.15

@@ -58,11 +58,12 @@ def test_run_writes_a_complete_reproducible_report(project: Path) -> None:
     assert manifest["parameters"] == {"year": 2022}
     assert manifest["notebooks"][0]["parameters"]["edition"] == "2024"
     assert manifest["notebooks"][0]["seconds_total"] > 0 and manifest["started"] <= manifest["finished"]
-    assert manifest["editions"] == {"nato": ["2024"]}
-    assert {s["source"] for s in manifest["sources"]} == {"nato"}
+    assert manifest["editions"] == {"nato": ["2024"], "sipri": ["2026"]}  # notebook 01 reads SIPRI's latest too
+    assert {(s["source"], s["edition"]) for s in manifest["sources"]} == {("nato", "2024"), ("sipri", "2026")}
     assert manifest["sources"][0]["sha256"].startswith("94f4de63")
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
-    assert inputs["data/processed/spending.csv"] == sha(project / "data/processed/spending.csv")
+    for name in ("nato/2024.csv", "sipri/2025.csv", "sipri/2026.csv"):
+        assert inputs[f"data/processed/spending/{name}"] == sha(project / "data/processed/spending" / name)
     assert "data/reference/targets.yaml" in inputs
     assert manifest["packages"]["pandas"] and manifest["python"]
     assert "commit" in manifest["code"] and "dirty" in manifest["code"]

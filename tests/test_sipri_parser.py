@@ -80,3 +80,26 @@ def test_text_in_number_cell_rejected(tmp_path: Path) -> None:
 ])
 def test_shift_decimal(value: float, places: int, expected: float) -> None:
     assert shift_decimal(value, places) == expected
+
+
+def test_april_2026_release_shape_is_read(tmp_path: Path) -> None:
+    wb = parse_sipri_workbook(make_sipri_workbook(tmp_path / "sipri2026.xlsx", SipriLayout.april_2026()))
+    assert wb.edition == "2026"
+    rows = {(r.country, r.indicator, r.price_basis, r.year): r for r in wb.rows}
+    assert ("DEU", "defence_expenditure_usd_m", "constant-2024", 2025) in rows
+    missing = rows[("RUS", "defence_expenditure_usd_m", "constant-2024", 2023)]  # written '\u2026'
+    assert missing.value is None and "no_data" in missing.flags
+    # 'Western Europe' filled with '...' is a heading, not a country
+    assert rows[("DEU", "defence_expenditure_usd_m", "current", 2025)].subregion == "Western Europe"
+    assert rows[("RUS", "defence_expenditure_share_gdp_pct", "current", 2025)].estimate is True  # blue
+
+
+@pytest.mark.parametrize(("layout", "message"), [
+    (SipriLayout.april_2026(marker="n.a."), r"sheet 'Constant \(2024\) US\$', row 10, column \w+: found 'n.a.'"),
+    (SipriLayout.april_2026(rename=("Share of GDP", "GDP share")), r"no sheet named like 'Share of GDP'.*GDP share"),
+    (SipriLayout.april_2026(title_base=2023),
+     r"sheet 'Constant \(2024\) US\$', row 1, column A: sheet 'Constant \(2024\) US\$' is in 2024 prices"),
+])
+def test_a_changed_release_is_rejected_with_its_place(tmp_path: Path, layout: SipriLayout, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_sipri_workbook(make_sipri_workbook(tmp_path / "third.xlsx", layout))

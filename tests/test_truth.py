@@ -39,7 +39,8 @@ def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> 
         year=2024, edition="2024", price_base=2015, targets=[targets["core_3_5pct"], targets["total_5pct"]],
         table=table, status=status.target_status(table, 2024, [targets["core_3_5pct"], targets["total_5pct"]]),
         counts=pd.DataFrame(), aggregates=status.alliance_aggregates(table, 2024),
-        burden=pd.DataFrame({"year": []}), per_capita=pd.DataFrame(), caption="")
+        burden=pd.DataFrame({"year": []}), per_capita=pd.DataFrame(), caption="", sipri_edition="2026",
+        sipri_status=pd.DataFrame())
     text = alliance_overview.headline(view)
     assert "TEST WORDING" in text and "overstates the gap to 5%" in text
     assert "do not split core" not in text
@@ -74,15 +75,15 @@ def test_an_unlisted_jump_fails_ingest_until_listed(tmp_path: Path) -> None:
     workbook = make_nato_workbook(tmp_path / "nato.xlsx", _break_layout())
     breaks = tmp_path / "series_breaks.csv"
     breaks.write_text(BREAK_HEADER, encoding="utf-8")
-    dataset, sources = tmp_path / "spending.csv", tmp_path / "sources.json"
+    dataset, sources = tmp_path / "spending", tmp_path / "sources.json"
     with pytest.raises(InputError, match=r"file nato.xlsx, sheet 'Table 7', column 2023: NATO edition 2024: LUX "
                                          r"military_personnel_k moves from 26 in 2022 to 40 in 2023"):
-        run_ingest(nato_path=workbook, dataset_path=dataset, sources_path=sources, series_breaks_path=breaks)
+        run_ingest(nato_paths=[workbook], dataset_dir=dataset, sources_path=sources, series_breaks_path=breaks)
     assert not dataset.exists()
     breaks.write_text(BREAK_HEADER + "nato,2024,LUX,military_personnel_k,2023,unexplained,doubles,test\n",
                       encoding="utf-8")
-    run_ingest(nato_path=workbook, dataset_path=dataset, sources_path=sources, series_breaks_path=breaks)
-    assert dataset.is_file()
+    run_ingest(nato_paths=[workbook], dataset_dir=dataset, sources_path=sources, series_breaks_path=breaks)
+    assert (dataset / "nato" / "2024.csv").is_file()
 
 
 def test_a_break_list_without_a_reason_is_refused(tmp_path: Path) -> None:

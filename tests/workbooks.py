@@ -45,6 +45,7 @@ class NatoLayout:
     base_year: int = 2015
     sheet_name: str = "TABLE{n}"
     table1_title: str = "Defence expenditure"
+    core: bool = False  # July 2026 edition on: "Core defence expenditure" in every title
     drop_tables: tuple[str, ...] = ()
     shift_header: str | None = None  # table id whose year header moves one column right
     text_cell: tuple[str, str, int] | None = None  # (table id, country, year index) holding text
@@ -106,6 +107,13 @@ TITLES = {
 }
 
 
+def _core(text: str) -> str:
+    import re
+
+    return re.sub(r"(?i)\b(defence expenditure)", lambda m: ("Core " if m.group(1)[0] == "D" else "core ")
+                  + m.group(1).lower(), text)
+
+
 def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
     layout = layout or NatoLayout()
     wb = openpyxl.Workbook()
@@ -119,7 +127,10 @@ def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
             _table4(ws, layout)
             continue
         title, unit = TITLES[table]
-        ws.cell(4, 2, f"Table {table} : " + title.format(t1=layout.table1_title))
+        title = title.format(t1=layout.table1_title)
+        if layout.core:
+            title = _core(title)
+        ws.cell(4, 2, f"Table {table} : " + title)
         ws.cell(6, 2, unit.format(base=layout.base_year))
         shift = 1 if layout.shift_header == table else 0
         for i, cell in enumerate(header):
@@ -127,7 +138,8 @@ def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
         row = 10
         for b, block in enumerate(BLOCKS[table]):
             if block is not None:
-                ws.cell(row, 2, block.format(base=layout.base_year))
+                ws.cell(row, 2, _core(block.format(base=layout.base_year)) if layout.core
+                        else block.format(base=layout.base_year))
                 row += 1
             for a, (name, star, currency) in enumerate(ALLIES):
                 label = name + ("*" if star and table in ("1", "2", "3") else "")
@@ -198,6 +210,17 @@ class SipriLayout:
     drop_sheet: str | None = None
     extra_country: str | None = None
     text_cell: str | None = None
+    constant_base: int = 2023  # the base year in the constant sheet's name
+    title_base: int | None = None  # ... and in its title (None: the same)
+    marker: str = "..."  # how Russia's missing 2022 is written
+    filled_subregion: bool = False  # the April 2026 release fills some subregion rows with "..."
+    rename: tuple[str, str] | None = None  # (sheet, new name)
+
+    @classmethod
+    def april_2026(cls, **changes: Any) -> "SipriLayout":
+        """The April 2026 release's shape: constant 2024 US$, 2025 added, '\u2026' markers, filled subregions."""
+        return cls(**{"years": (2022, 2023, 2024, 2025), "constant_base": 2024, "marker": "\u2026",
+                      "filled_subregion": True, **changes})
 
 
 SIPRI_ROWS = [  # region rows, then (name, notes, currency, values per year, colours)
@@ -219,6 +242,11 @@ def make_sipri_workbook(path: Path, layout: SipriLayout | None = None) -> Path:
     for sheet, (title, head) in SIPRI_SHEETS.items():
         if sheet == layout.drop_sheet:
             continue
+        if sheet.startswith("Constant"):
+            title = title.replace("(2023)", f"({layout.title_base or layout.constant_base})")
+            sheet = f"Constant ({layout.constant_base}) US$"
+        if layout.rename and layout.rename[0] == sheet:
+            sheet = layout.rename[1]
         ws = wb.create_sheet(sheet)
         ws.cell(1, 1, title + "      © SIPRI 2024")
         ws.cell(3, 1, "Figures in blue are SIPRI estimates. Figures in red indicate highly uncertain data.")
@@ -230,6 +258,9 @@ def make_sipri_workbook(path: Path, layout: SipriLayout | None = None) -> Path:
             rows.append((layout.extra_country, ("", "Units", [1.0] * 4, [None] * 4)))
         for name, data in rows:
             ws.cell(row, 1, name)
+            if data is None and layout.filled_subregion and name == "Western Europe":
+                for i in range(len(layout.years)):
+                    ws.cell(row, 1 + len(head) + i, "...")
             if data is not None:
                 notes, currency, values, colours = data
                 for c, text in enumerate(head):
@@ -242,6 +273,8 @@ def make_sipri_workbook(path: Path, layout: SipriLayout | None = None) -> Path:
                         value = value * 1000
                     if layout.text_cell == sheet and name == "Germany" and i == 1:
                         value = "n/a"
+                    if value == "...":
+                        value = layout.marker
                     cell = ws.cell(row, 1 + len(head) + i, value)
                     if colour == "blue":
                         cell.font = BLUE

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+SIPRI_THRESHOLDS = (2.0, 3.5)
+
+
 @dataclass
 class AllianceOverview:
     year: int
@@ -29,6 +32,8 @@ class AllianceOverview:
     burden: "pd.DataFrame"
     per_capita: "pd.DataFrame"
     caption: str
+    sipri_edition: str
+    sipri_status: "pd.DataFrame"  # SIPRI's latest year: tables/sipri_latest_status.csv
 
     @property
     def year_is_estimate(self) -> bool:
@@ -54,7 +59,11 @@ def build(run: NotebookRun) -> AllianceOverview:
         aggregates=status.alliance_aggregates(table, run.year),
         burden=burden.burden_sharing(table),
         per_capita=burden.per_capita(table, run.year),
-        caption=caption(source_sentence("nato", run.edition, estimate_years(table))))
+        caption=caption(source_sentence("nato", run.edition, estimate_years(table))),
+        sipri_edition=run.sipri_edition,
+        sipri_status=status.sipri_latest_status(
+            load_spending("sipri", run.sipri_edition, indicator="defence_expenditure_share_gdp_pct"),
+            SIPRI_THRESHOLDS))
 
 
 def not_yet_members(view: AllianceOverview) -> list[str]:
@@ -105,6 +114,32 @@ def display_status(view: AllianceOverview) -> "pd.DataFrame":
     return shown.round(2).set_index("Ally")
 
 
+def sipri_latest(view: AllianceOverview) -> str:
+    """Who stands at 2% and 3.5% in SIPRI's latest year, with the definition difference stated (Markdown)."""
+    rows = view.sipri_status
+    year, n = int(rows["year"].iloc[0]), len(rows)
+    estimated = int(rows["estimate"].sum())
+    lines = [f"**SIPRI's latest year, {year}** (SIPRI Military Expenditure Database, April {view.sipri_edition} "
+             f"release; {count(n, 'member', 'members')} with armed forces at the end of {year}"
+             + (f"; SIPRI marks {count(estimated, 'figure', 'figures')} as "
+                f"{'an estimate' if estimated == 1 else 'estimates'}" if estimated else "") + "):", ""]
+    for threshold in SIPRI_THRESHOLDS:
+        at = rows[rows[f"meets_{threshold:g}pct".replace(".", "_")]]
+        lines.append(f"- **{len(at)} of {n}** at or above {threshold:g}% of GDP: {names(at['country_name'].tolist())}.")
+    lines += ["", "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
+              "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
+              "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
+              "3.5% targets. SIPRI's counts are an independent view of a year NATO's tables do not reach yet, not "
+              "an assessment against the targets (notebook 04 compares the two)."]
+    return "\n".join(lines)
+
+
+def display_sipri_latest(view: AllianceOverview) -> "pd.DataFrame":
+    shown = view.sipri_status[["country_name", "sipri_share_gdp_pct", "estimate"]].copy()
+    shown.columns = ["Ally", f"SIPRI, % of GDP ({int(view.sipri_status['year'].iloc[0])})", "SIPRI estimate"]
+    return shown.round(2).set_index("Ally")
+
+
 def summary(view: AllianceOverview) -> dict[str, Any]:
     counts = {t.id: int(view.status[f"meets_{t.id}"].sum()) for t in status.measurable(view.targets)}
     total = view.aggregates.set_index("country")["share_gdp_pct"].to_dict()
@@ -119,4 +154,8 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
         "united_states_share_of_allied_spending_pct":
             float(latest["united_states_share_pct"].iloc[0]) if len(latest) else None,
         "caption": view.caption,
+        "sipri_edition": view.sipri_edition,
+        "sipri_latest_year": int(view.sipri_status["year"].iloc[0]),
+        "sipri_latest_at_2pct": int(view.sipri_status["meets_2pct"].sum()),
+        "sipri_latest_at_3_5pct": int(view.sipri_status["meets_3_5pct"].sum()),
     }

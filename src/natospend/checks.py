@@ -43,6 +43,7 @@ def check_overview(values: dict[str, Any]) -> dict[str, Any]:
 
     values["edition"] = resolve_edition("nato", "edition", values["edition"])
     values["year"] = _check_year("year", values["year"], nato_years(values["edition"]))
+    values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
     known = load_targets()
     if not values["targets"] or not all(isinstance(t, str) for t in values["targets"]):
         raise ParameterError("targets", f"{values['targets']!r} is not a list of target ids", ", ".join(known))
@@ -97,9 +98,39 @@ def check_comparison(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def check_revisions(values: dict[str, Any]) -> dict[str, Any]:
+    from .dataset import editions as dataset_editions
+    from .dataset import sources
+    from .indicators import INDICATORS
+
+    known = sources()
+    if values["source"] not in known:
+        raise ParameterError("source", f"{values['source']!r} is not in the dataset", ", ".join(known))
+    available = dataset_editions(values["source"])
+    if len(available) < 2:
+        raise ParameterError("source", f"{values['source']} has {len(available)} edition in the dataset "
+                             f"({', '.join(available)}): a revision needs two; ingest another with `natospend ingest`",
+                             ", ".join(s for s in known if len(dataset_editions(s)) >= 2) or "none yet")
+    new = resolve_edition(values["source"], "new_edition", values["new_edition"])
+    if values["old_edition"] is None:
+        earlier = [e for e in available if available.index(e) < available.index(new)]
+        if not earlier:
+            raise ParameterError("old_edition", f"no edition of {values['source']} is older than {new}",
+                                 ", ".join(available))
+        values["old_edition"] = earlier[-1]
+    values["old_edition"] = resolve_edition(values["source"], "old_edition", values["old_edition"])
+    values["new_edition"] = new
+    if values["old_edition"] == new:
+        raise ParameterError("old_edition", f"is the same edition as new_edition ({new})", ", ".join(available))
+    if values["indicator"] not in INDICATORS:
+        raise ParameterError("indicator", f"unknown indicator {values['indicator']!r}", ", ".join(INDICATORS))
+    return values
+
+
 SEMANTIC_CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "01_alliance_overview": check_overview,
     "02_pathways": check_pathways,
     "03_country_profile": check_country_profile,
     "04_nato_vs_sipri_and_russia": check_comparison,
+    "05_revisions": check_revisions,
 }

@@ -13,30 +13,34 @@ from .errors import NatospendError
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import run_ingest
-    from .paths import SOURCES_JSON, SPENDING_CSV, raw_dir
+    from .paths import SOURCES_JSON, SPENDING_DIR, raw_dir
 
-    nato_path, sipri_path = args.nato, args.sipri
-    if args.raw_dir or (nato_path is None and sipri_path is None and args.csv is None):
+    nato_paths, sipri_paths = list(args.nato or []), list(args.sipri or [])
+    if args.raw_dir or not (nato_paths or sipri_paths or args.csv):
         folder = args.raw_dir or raw_dir()
         if folder is None:
             raise NatospendError("nothing to ingest: give --nato/--sipri/--csv, --raw-dir, or set NATOSPEND_RAW_DIR")
-        nato_path = nato_path or _only(folder, "*def-exp*TABLES*.xlsx")
-        sipri_path = sipri_path or _only(folder, "SIPRI-Milex-data*.xlsx")
-    frame = run_ingest(nato_path=nato_path, sipri_path=sipri_path, csv_path=args.csv, label=args.label,
-                       csv_edition=args.edition, dataset_path=args.output or SPENDING_CSV,
-                       sources_path=(args.output.parent / "sources.json") if args.output else SOURCES_JSON)
+        nato_paths += _every(folder, NATO_WORKBOOKS)
+        sipri_paths += _every(folder, SIPRI_WORKBOOKS)
+        if not nato_paths and not sipri_paths:
+            raise NatospendError(f"no NATO ({NATO_WORKBOOKS}) or SIPRI ({SIPRI_WORKBOOKS}) workbook in {folder}")
+    output = args.output or SPENDING_DIR
+    frame = run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, csv_path=args.csv, label=args.label,
+                       csv_edition=args.edition, dataset_dir=output,
+                       sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON)
     counts = frame.groupby(["source", "edition"]).size()
     for (source, edition), n in counts.items():
-        print(f"{source} {edition}: {n} rows")
-    print(f"wrote {args.output or SPENDING_CSV}")
+        print(f"{source} {edition}: {n} rows -> {output / source / (edition + '.csv')}")
     return 0
 
 
-def _only(folder: Path, pattern: str) -> Path:
-    matches = sorted(Path(folder).glob(pattern))
-    if len(matches) != 1:
-        raise NatospendError(f"expected one file matching {pattern} in {folder}, found {len(matches)}")
-    return matches[0]
+# The file names the publishers give their workbooks (NATO's tables, SIPRI's database).
+NATO_WORKBOOKS = "*-TABLES-en.xlsx"
+SIPRI_WORKBOOKS = "SIPRI-Milex-data*.xlsx"
+
+
+def _every(folder: Path, pattern: str) -> list[Path]:
+    return sorted(Path(folder).glob(pattern))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,13 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="read the NATO / SIPRI workbooks or a CSV into data/processed/")
-    ingest.add_argument("--nato", type=Path, help="NATO tables workbook (.xlsx)")
-    ingest.add_argument("--sipri", type=Path, help="SIPRI Military Expenditure Database workbook (.xlsx)")
-    ingest.add_argument("--raw-dir", type=Path, help="folder holding both official workbooks")
+    ingest.add_argument("--nato", type=Path, action="append", metavar="PATH",
+                        help="NATO tables workbook (.xlsx); repeat for several editions")
+    ingest.add_argument("--sipri", type=Path, action="append", metavar="PATH",
+                        help="SIPRI Military Expenditure Database workbook (.xlsx); repeat for several editions")
+    ingest.add_argument("--raw-dir", type=Path,
+                        help=f"folder of official workbooks: every {NATO_WORKBOOKS} and {SIPRI_WORKBOOKS} in it")
     ingest.add_argument("--csv", type=Path, help="your own figures (see README: User data)")
     ingest.add_argument("--label", help="source label for --csv, e.g. budget2026")
     ingest.add_argument("--edition", default="user", help="edition recorded for --csv (default: user)")
-    ingest.add_argument("--output", type=Path, help="dataset path (default: data/processed/spending.csv)")
+    ingest.add_argument("--output", type=Path, help="dataset folder (default: data/processed/spending/)")
     ingest.set_defaults(handler=_cmd_ingest)
 
     from .commands import add_report_commands  # report commands: run, sweep, list

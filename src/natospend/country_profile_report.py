@@ -37,6 +37,7 @@ class CountryProfile:
     params: dict[str, Any]
     breaks: list[SeriesBreak]  # listed breaks that trends must not cross (share of GDP, GDP, spending)
     personnel_breaks: list[SeriesBreak]
+    sipri_share: "pd.DataFrame"  # SIPRI's share of GDP for the ally from NATO's first year on: year, value, estimate
 
     @property
     def has_data(self) -> bool:
@@ -53,10 +54,14 @@ def build(run: NotebookRun) -> CountryProfile:
     sipri = load_spending("sipri", run.sipri_edition, indicator="defence_expenditure_share_gdp_pct")
     table = nato_table(nato)
     nato_sentence = source_sentence("nato", run.edition, estimate_years(table))
-    sipri_sentence = source_sentence("sipri", run.sipri_edition, sipri_estimate_years(sipri, ally.iso3))
+    sipri_sentence = source_sentence("sipri", run.sipri_edition,
+                                     sipri_estimate_years(sipri[sipri["year"] >= int(table["year"].min())], ally.iso3))
     pledges = load_pledges()
     pledges = pledges[pledges["country"] == ally.iso3]
     breaks = trend_breaks("nato", run.edition)
+    first_year = int(table["year"].min())
+    sipri_share = sipri.loc[(sipri["country"] == ally.iso3) & (sipri["year"] >= first_year) & sipri["value"].notna(),
+                            ["year", "value", "estimate"]].sort_values("year").reset_index(drop=True)
     if ally.has_armed_forces:
         own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=run.sipri_edition)
         path = pathways.pathways(table, run.core_target_pct, run.target_year,
@@ -74,7 +79,8 @@ def build(run: NotebookRun) -> CountryProfile:
                           params=dict(run.params), breaks=breaks.get(ally.iso3, []),
                           personnel_breaks=[b for b in load_series_breaks()
                                             if (b.source, b.edition, b.country) == ("nato", run.edition, ally.iso3)
-                                            and b.indicator == "military_personnel_k" and b.splits_trends])
+                                            and b.indicator == "military_personnel_k" and b.splits_trends],
+                          sipri_share=sipri_share)
 
 
 def sipri_estimate_years(sipri: "pd.DataFrame", country: str) -> list[int]:
@@ -155,10 +161,17 @@ def headline(view: CountryProfile) -> str:
     joined = (f" It joined NATO in {view.ally.accession_date.year}; earlier years are shown as before accession "
               "and are not counted in rankings." if view.ally.accession_date.year > int(p["year"].min()) else "")
     breaks = f" NATO's {break_note(view.breaks)} (data/reference/series_breaks.csv)." if view.breaks else ""
+    later = view.sipri_share[view.sipri_share["year"] > year]
+    sipri = ""
+    if len(later):
+        last = later.iloc[-1]
+        sipri = (f" SIPRI's April {view.sipri_edition} release, on its own definition of military expenditure, puts "
+                 f"its {int(last['year'])} share of GDP at {last['value']:.2f}%"
+                 + (" (a SIPRI estimate)." if bool(last["estimate"]) else "."))
     return (f"**{view.name}** spent **{share:.2f}% of GDP** on defence in {year}{estimate}, {rank}. "
             f"{two_percent_record(view)}; {core_target_sentence(view)}. "
             f"Equipment took {latest['equipment_share_pct']:.1f}% of its defence spending (guideline: 20%)."
-            f"{joined}{breaks}")
+            f"{joined}{breaks}{sipri}")
 
 
 def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
@@ -174,7 +187,7 @@ def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
         "categories": lambda: profile_figures.categories(p, name, view.caption),
         "per_capita_and_personnel": lambda: profile_figures.per_capita_and_personnel(
             p, name, view.price_base, view.caption, [b.year for b in view.personnel_breaks]),
-        "nato_and_sipri": lambda: profile_figures.nato_and_sipri(p, name, view.caption_both,
+        "nato_and_sipri": lambda: profile_figures.nato_and_sipri(p, view.sipri_share, name, view.caption_both,
                                                                  [b.year for b in view.breaks]),
         "pathway": lambda: profile_figures.pathway(p, view.path, view.pledges, name, view.pledge_caption),
     }

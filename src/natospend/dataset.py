@@ -6,13 +6,14 @@ validating the table lives in `ingest.py` and `validation.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .errors import InputError
-from .paths import SPENDING_CSV
+from .paths import SPENDING_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,32 +88,65 @@ def to_csv_bytes(frame: "pd.DataFrame") -> bytes:
 
 
 def read_spending_csv(path: Path) -> "pd.DataFrame":
+    """One file of the dataset (one source and edition), typed."""
     import pandas as pd
 
     if not path.is_file():
-        raise InputError("dataset not found: run `natospend ingest` first", file=path)
+        raise InputError("dataset file not found: run `natospend ingest` first", file=path)
     dtypes: dict[str, Any] = {column: str for column in TEXT_COLUMNS}
     dtypes.update({"year": "int64", "value": "float64", "estimate": "bool"})
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={"value": [""]}, encoding="utf-8")
 
 
+# A source label and an edition become a folder and a file name: plain names only.
+SOURCE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+EDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def edition_file(folder: Path, source: str, edition: str) -> Path:
+    """data/processed/spending/<source>/<edition>.csv: one file per source and edition, read only when asked for."""
+    if not SOURCE_NAME.fullmatch(source):
+        raise InputError(f"source label {source!r} is not a plain name",
+                         expected="lower-case letters, digits, '_' and '-', starting with a letter")
+    if not EDITION_NAME.fullmatch(edition) or ".." in edition:
+        raise InputError(f"edition {edition!r} is not a plain name",
+                         expected="letters, digits, '.', '_' and '-', such as 2026 or 2026-03")
+    return folder / source / f"{edition}.csv"
+
+
+def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
+    """(source, edition) -> its file, from the file names alone (nothing is read)."""
+    folder = Path(folder) if folder is not None else SPENDING_DIR
+    found = {(p.parent.name, p.stem): p for p in sorted(folder.glob("*/*.csv"))}
+    if not found:
+        raise InputError("the dataset is empty: run `natospend ingest` first", file=folder,
+                         expected="data/processed/spending/<source>/<edition>.csv files")
+    return found
+
+
 _CACHE: dict[tuple[str, int, int], "pd.DataFrame"] = {}
 
 
-def _full_table(path: Path) -> "pd.DataFrame":
-    """The whole dataset, read once per file version (path, mtime, size)."""
-    stat = path.stat() if path.is_file() else None
-    cache_key = (str(path.resolve()), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
-    if cache_key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[cache_key] = read_spending_csv(path)
-    return _CACHE[cache_key]
+def _read_cached(path: Path) -> "pd.DataFrame":
+    """One edition's file, read once per file version (path, mtime, size)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE:
+        for old in [k for k in _CACHE if k[0] == key[0]]:
+            del _CACHE[old]
+        _CACHE[key] = read_spending_csv(path)
+    return _CACHE[key]
 
 
 def editions(source: str, *, path: str | Path | None = None) -> list[str]:
     """Every edition of a source in the dataset, oldest first."""
-    frame = _full_table(Path(path) if path is not None else SPENDING_CSV)
-    return sorted(set(frame.loc[frame["source"] == source, "edition"]), key=_edition_key)
+    files = dataset_files(Path(path) if path is not None else None)
+    return sorted((e for s, e in files if s == source), key=_edition_key)
+
+
+def sources(*, path: str | Path | None = None) -> list[str]:
+    """Every source in the dataset (nato, sipri, and any user labels)."""
+    return sorted({s for s, _ in dataset_files(Path(path) if path is not None else None)})
 
 
 def load_spending(source: str | None = None, edition: str | None = None, *, path: str | Path | None = None,
@@ -122,34 +156,33 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
     source: 'nato', 'sipri' or a user label (all sources when None).
     edition: the publication edition; by default the latest edition of each source.
     indicator: one indicator name or several, to narrow the frame.
+    path: the dataset folder (default data/processed/spending/). Only the files of the chosen
+    sources and editions are read.
     """
-    path = Path(path) if path is not None else SPENDING_CSV
-    frame = _full_table(path)
-    all_pairs = frame[["source", "edition"]].drop_duplicates()
-    pairs = all_pairs
+    import pandas as pd
+
+    folder = Path(path) if path is not None else SPENDING_DIR
+    files = dataset_files(folder)
+    pairs = sorted(files)
     if source is not None:
-        if source not in set(pairs["source"]):
-            raise InputError(f"unknown source {source!r}", file=path,
-                             expected="one of " + ", ".join(sorted(set(pairs["source"]))))
-        pairs = pairs[pairs["source"] == source]
+        if source not in {s for s, _ in pairs}:
+            raise InputError(f"unknown source {source!r}", file=folder,
+                             expected="one of " + ", ".join(sorted({s for s, _ in pairs})))
+        pairs = [p for p in pairs if p[0] == source]
     if edition is not None:
-        if edition not in set(pairs["edition"]):
-            raise InputError(f"edition {edition!r} is not in the dataset for source {source or 'any'}", file=path,
-                             expected="one of " + ", ".join(sorted(set(pairs["edition"]), key=_edition_key)))
-        pairs = pairs[pairs["edition"] == edition]
+        if edition not in {e for _, e in pairs}:
+            raise InputError(f"edition {edition!r} is not in the dataset for source {source or 'any'}", file=folder,
+                             expected="one of " + ", ".join(sorted({e for _, e in pairs}, key=_edition_key)))
+        pairs = [p for p in pairs if p[1] == edition]
     else:
-        latest = {src: max(group, key=_edition_key) for src, group in pairs.groupby("source")["edition"]}
-        pairs = pairs[[latest[src] == ed for src, ed in zip(pairs["source"], pairs["edition"])]]
-    mask = None
-    if len(pairs) < len(all_pairs):
-        mask = frame["source"].isna()  # all False
-        for src, ed in zip(pairs["source"], pairs["edition"]):
-            mask |= (frame["source"] == src) & (frame["edition"] == ed)
+        latest = {s: max((e for s2, e in pairs if s2 == s), key=_edition_key) for s, _ in pairs}
+        pairs = [p for p in pairs if latest[p[0]] == p[1]]
+    frames = [_read_cached(files[p]) for p in pairs]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if indicator is not None:
         names = [indicator] if isinstance(indicator, str) else list(indicator)
-        by_indicator = frame["indicator"].isin(names)
-        mask = by_indicator if mask is None else mask & by_indicator
-    return (frame if mask is None else frame.loc[mask]).reset_index(drop=True)
+        frame = frame.loc[frame["indicator"].isin(names)]
+    return frame.reset_index(drop=True)
 
 
 def _edition_key(edition: str) -> tuple[int, str]:

@@ -1,7 +1,7 @@
-"""`natospend ingest`: parse the inputs, validate the whole dataset, write it atomically.
+"""`natospend ingest`: parse the inputs, validate them, write one file per source and edition.
 
-Rows of the (source, edition) pairs being ingested replace those already in the dataset;
-other sources and editions are kept. Nothing is written unless every check passes.
+Each (source, edition) ingested replaces its own file under data/processed/spending/; other
+sources and editions are kept. Nothing is written unless every check passes.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
-from .dataset import FLAG_MEANINGS, normalise_frame, read_spending_csv, rows_to_frame, to_csv_bytes
-from .paths import SOURCES_JSON, SPENDING_CSV
+from .dataset import FLAG_MEANINGS, edition_file, normalise_frame, rows_to_frame, to_csv_bytes
+from .paths import SOURCES_JSON, SPENDING_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,8 +26,10 @@ def ingest_nato(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
     workbook = nato.parse_nato_workbook(path)
     frame = rows_to_frame(workbook.rows, nato.SOURCE, workbook.edition)
     record = input_record(path, source=nato.SOURCE, edition=workbook.edition, publisher=nato.PUBLISHER,
-                          title=nato.TITLE, attribution=nato.ATTRIBUTION, rows=len(frame),
-                          extra={"rows_not_taken_as_data": workbook.skipped})
+                          title=workbook.title, attribution=f"Source: NATO, {workbook.title}", rows=len(frame),
+                          extra={"rows_not_taken_as_data": workbook.skipped,
+                                 "definition": "core defence expenditure (NATO's agreed definition)"
+                                 if workbook.core_titles else "defence expenditure (NATO's agreed definition)"})
     return frame, record
 
 
@@ -54,27 +56,12 @@ def ingest_user_csv(path: Path, label: str, edition: str) -> tuple["pd.DataFrame
     return frame, record
 
 
-def merge(existing: "pd.DataFrame | None", new_frames: list["pd.DataFrame"]) -> "pd.DataFrame":
-    import pandas as pd
-
-    parts = list(new_frames)
-    if existing is not None and len(existing):
-        replaced = {(str(s), str(e)) for f in new_frames for s, e in zip(f["source"], f["edition"])}
-        keep = [(str(s), str(e)) not in replaced for s, e in zip(existing["source"], existing["edition"])]
-        old = existing.loc[keep].copy()
-        for column in old.columns:
-            if isinstance(old[column].dtype, pd.CategoricalDtype):
-                old[column] = old[column].astype(str)
-        parts.insert(0, old)
-    return normalise_frame(pd.concat(parts, ignore_index=True))
-
-
 def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     replaced = {(r["source"], r["edition"]) for r in records}
     inputs = [r for r in (existing or {}).get("inputs", []) if (r["source"], r["edition"]) not in replaced]
     inputs = sorted(inputs + records, key=lambda r: (r["source"], r["edition"]))
     return {
-        "description": "Inputs of data/processed/spending.csv, written by `natospend ingest`.",
+        "description": "Inputs of data/processed/spending/<source>/<edition>.csv, written by `natospend ingest`.",
         "columns": {
             "source": "nato, sipri, or a user label", "edition": "publication edition",
             "country": "ISO 3166-1 alpha-3, or NATO_EUROPE_CANADA / NATO_TOTAL, or a documented project code",
@@ -86,36 +73,50 @@ def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
+    """Write every file to a temporary sibling first, then move them all into place: a failed
+    write (a full disk, say) leaves every existing file as it was."""
+    temps: dict[Path, Path] = {}
     try:
-        os.chmod(temp, 0o644)  # mkstemp creates 0600; the dataset is for everyone to read
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        for path, data in outputs.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temps[path] = Path(temp)
+            os.chmod(temp, 0o644)  # mkstemp creates 0600; the dataset is for everyone to read
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for path, temp in temps.items():
+            os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
         raise
 
 
-def run_ingest(*, nato_path: Path | None = None, sipri_path: Path | None = None, csv_path: Path | None = None,
-               label: str | None = None, csv_edition: str = "user", dataset_path: Path = SPENDING_CSV,
+def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] = (), csv_path: Path | None = None,
+               label: str | None = None, csv_edition: str = "user", dataset_dir: Path = SPENDING_DIR,
                sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None) -> "pd.DataFrame":
-    """Parse, merge, validate and write. Raises before writing anything if any step fails."""
+    """Parse every input, validate, then write one file per source and edition.
+
+    Each (source, edition) ingested replaces that file only; other sources and editions are kept
+    as they are. Nothing is written unless every input parses and every check passes.
+    """
+    import pandas as pd
+
+    from .breaks import SERIES_BREAKS_CSV
     from .errors import InputError
     from .validation import validate_dataset
 
     frames: list[pd.DataFrame] = []
     records: list[dict[str, Any]] = []
-    if nato_path is not None:
-        frame, record = ingest_nato(Path(nato_path))
+    for path in nato_paths:
+        frame, record = ingest_nato(Path(path))
         frames.append(frame)
         records.append(record)
-    if sipri_path is not None:
-        frame, record = ingest_sipri(Path(sipri_path))
+    for path in sipri_paths:
+        frame, record = ingest_sipri(Path(path))
         frames.append(frame)
         records.append(record)
     if csv_path is not None:
@@ -126,16 +127,21 @@ def run_ingest(*, nato_path: Path | None = None, sipri_path: Path | None = None,
         records.append(record)
     if not frames:
         raise InputError("nothing to ingest", expected="--nato PATH, --sipri PATH or --csv PATH --label NAME")
-    existing = read_spending_csv(dataset_path) if dataset_path.is_file() else None
-    combined = merge(existing, frames)
-    from .breaks import SERIES_BREAKS_CSV
-
-    validate_dataset(combined, series_breaks_path or SERIES_BREAKS_CSV,
-                     {(r["source"], r["edition"]): r["file_name"] for r in records})
+    seen: dict[tuple[str, str], str] = {}
+    for record in records:
+        key = (record["source"], record["edition"])
+        if key in seen:
+            raise InputError(f"{record['file_name']} and {seen[key]} are both {key[0]} edition {key[1]}",
+                             file=record["file_name"], expected="one file per source and edition")
+        seen[key] = record["file_name"]
+    targets = {key: edition_file(dataset_dir, *key) for key in seen}
+    combined = normalise_frame(pd.concat(frames, ignore_index=True))
+    validate_dataset(combined, series_breaks_path or SERIES_BREAKS_CSV, seen)
     old_sources = json.loads(sources_path.read_text(encoding="utf-8")) if sources_path.is_file() else None
     sources = merge_sources(old_sources, records)
-    csv_bytes = to_csv_bytes(combined)
     json_bytes = (json.dumps(sources, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
-    _atomic_write(dataset_path, csv_bytes)
-    _atomic_write(sources_path, json_bytes)
+    outputs = {targets[key]: to_csv_bytes(part.reset_index(drop=True))
+               for key, part in combined.groupby(["source", "edition"], sort=True)}
+    outputs[sources_path] = json_bytes
+    _atomic_write_all(outputs)
     return combined

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .paths import PROJECT_ROOT, REFERENCE_DIR, SOURCES_JSON, SPENDING_CSV
+from .paths import PROJECT_ROOT, REFERENCE_DIR, SOURCES_JSON, SPENDING_DIR
 from .provenance import sha256_file
 
 PACKAGES = ("natospend", "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill", "nbformat", "nbclient",
@@ -42,8 +42,8 @@ def package_versions() -> dict[str, str | None]:
 
 
 def input_files() -> list[dict[str, Any]]:
-    """The dataset, its provenance record and every reference table, each with its sha256."""
-    paths = [SPENDING_CSV, SOURCES_JSON, *sorted(REFERENCE_DIR.iterdir())]
+    """The dataset's files, its provenance record and every reference table, each with its sha256."""
+    paths = [*sorted(SPENDING_DIR.glob("*/*.csv")), SOURCES_JSON, *sorted(REFERENCE_DIR.iterdir())]
     return [{"path": str(p.relative_to(PROJECT_ROOT)), "sha256": sha256_file(p)} for p in paths if p.is_file()]
 
 

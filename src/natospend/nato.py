@@ -29,7 +29,11 @@ from .reference import nato_name_index, normalise_name
 SOURCE = "nato"
 PUBLISHER = "NATO Public Diplomacy Division"
 TITLE = "Defence Expenditure of NATO Countries"
-ATTRIBUTION = "Source: NATO, Defence Expenditure of NATO Countries"
+# From the July 2026 edition NATO titles the publication "Defence Investment of NATO Countries" and
+# its tables "Core defence expenditure": the same series under NATO's agreed definition, which The
+# Hague's 3.5% target is measured by. Such titles are read as the series they always were.
+CORE_TITLE = "Defence Investment of NATO Countries"
+_CORE = re.compile(r"\bcore defence expenditure\b")
 NATIONAL_LAW_FLAG = "national_2pct_law"  # the `*` after a name
 
 
@@ -126,6 +130,18 @@ class NatoWorkbook:
     edition: str
     rows: list[NatoRow]
     skipped: list[str] = field(default_factory=list)  # stray rows not taken as data, with where
+    core_titles: bool = False  # tables titled "Core defence expenditure" (July 2026 edition on)
+    first_year: int = 0
+
+    @property
+    def title(self) -> str:
+        return f"{CORE_TITLE if self.core_titles else TITLE} ({self.first_year}-{self.edition})"
+
+
+def _plain_title(text: str) -> tuple[str, bool]:
+    """A normalised title with 'core defence expenditure' read as 'defence expenditure', and whether it said core."""
+    plain = _CORE.sub("defence expenditure", text)
+    return plain, plain != text
 
 
 def locate_tables(path: Path, sheets: dict[str, list[list[Cell]]]) -> dict[str, TableLocation]:
@@ -192,10 +208,13 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                  out: NatoWorkbook) -> int:
     """Append the table's rows to `out`; returns the last year of its header."""
     rows = sheets[loc.sheet]
-    if normalise_text(loc.title) != spec.title:
+    title, core = _plain_title(normalise_text(loc.title))
+    out.core_titles |= core
+    if title != spec.title:
         raise InputError(
             f"Table {spec.table_id} is titled {loc.title!r}; this edition's layout differs from the one natospend reads",
-            file=path, sheet=loc.sheet, row=loc.title_row + 1, expected=f"the title {spec.title!r}")
+            file=path, sheet=loc.sheet, row=loc.title_row + 1,
+            expected=f"the title {spec.title!r} (or with 'core defence expenditure')")
     header_row, years = _year_header(path, loc.sheet, rows, loc.title_row)
     _check_consecutive(path, loc.sheet, header_row, years)
     first_year_col = min(years)
@@ -228,7 +247,7 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                              expected="a country or aggregate name left of the year columns")
         c_label, label = labels[-1]
         if not has_values:
-            text = normalise_text(label)
+            text = _plain_title(normalise_text(label))[0]
             if _FOOTER.match(text):
                 continue
             matched = next((b for b in spec.blocks if (m := re.fullmatch(b.title, text))), None)
@@ -339,5 +358,6 @@ def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
         raise InputError(f"tables end in different years: {last_years}", file=path,
                          expected="every table to cover the same years")
     wb.edition = str(last_years["2"])
+    wb.first_year = min(r.year for r in wb.rows)
     _check_table4(path, sheets, locations["4"], wb)
     return wb

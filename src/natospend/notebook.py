@@ -61,7 +61,10 @@ def source_sentence(source: str, edition: str, estimate_years: list[int] | None 
     released = f", released {record['release_date']}" if record.get("release_date") else ""
     text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
     if estimate_years:
-        text += " " + " and ".join(str(y) for y in estimate_years) + " are estimates."
+        from .wording import year_ranges
+
+        many = len(estimate_years) > 1
+        text += f" {year_ranges(estimate_years)} {'are estimates' if many else 'is an estimate'}."
     return text
 
 

@@ -41,6 +41,8 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         EDITION,
         _year("year", "year to assess; None for the edition's latest", nullable=True),
         ParamSpec("targets", (list,), "target ids from data/reference/targets.yaml"),
+        ParamSpec("sipri_edition", (str, int), "SIPRI edition (release year) for the latest-year view; None for "
+                  "the latest", nullable=True),
         OUTPUT_DIR,
     ),
     "02_pathways": (
@@ -67,6 +69,13 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         _year("year", "year to compare; None for the latest year both sources cover", nullable=True),
         ParamSpec("nato_edition", (str, int), "NATO edition; None for the latest", nullable=True),
         ParamSpec("sipri_edition", (str, int), "SIPRI edition (release year); None for the latest", nullable=True),
+        OUTPUT_DIR,
+    ),
+    "05_revisions": (
+        ParamSpec("source", (str,), "the publisher whose editions to compare: nato, sipri or a user label"),
+        ParamSpec("old_edition", (str, int), "the earlier edition; None for the second latest", nullable=True),
+        ParamSpec("new_edition", (str, int), "the later edition; None for the latest", nullable=True),
+        ParamSpec("indicator", (str,), "the indicator to compare (see natospend.indicators)"),
         OUTPUT_DIR,
     ),
 }

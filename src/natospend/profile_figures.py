@@ -136,12 +136,15 @@ def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int
     return finish(fig, caption + " " + ESTIMATE_NOTE + (note if personnel_breaks else ""), top=0.95)
 
 
-def nato_and_sipri(profile: "pd.DataFrame", name: str, caption: str, break_years: list[int] | None = None) -> "Figure":
+def nato_and_sipri(profile: "pd.DataFrame", sipri: "pd.DataFrame", name: str, caption: str,
+                   break_years: list[int] | None = None) -> "Figure":
+    """NATO's series and SIPRI's (its own years, so SIPRI's latest year shows too), estimates hollow."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     _line_with_estimates(ax, profile, "share_gdp_pct", "NATO", "-", "o", MEETS)
-    _line_with_estimates(ax, profile, "sipri_share_gdp_pct", "SIPRI", "--", "s", BELOW, estimate="sipri_estimate")
+    _line_with_estimates(ax, sipri.rename(columns={"value": "sipri_share_gdp_pct"}), "sipri_share_gdp_pct", "SIPRI",
+                         "--", "s", BELOW)
     mark_breaks(ax, break_years or [])
     ax.axhline(2, color="black", linestyle=":", linewidth=1)
     ax.set_ylim(bottom=0)

@@ -1,38 +1,51 @@
-"""Checksums and the provenance record of each input (publisher, title, release, sha256)."""
+"""Checksums and the provenance record of each input (publisher, title, release, sha256).
+
+The releases natospend has been checked against live in data/reference/releases.yaml, by
+checksum: sha256 of the file read, or md5 where only the publisher's md5 is known.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# Releases natospend has been checked against, by the sha256 of the published file.
-KNOWN_RELEASES: dict[str, dict[str, str]] = {
-    "94f4de63de124dd323cb6729ddf66b66a3e024b9984d21abc6cb5624773b375e": {
-        "title": "Defence Expenditure of NATO Countries (2014-2024), tables in Excel format",
-        "release_date": "2024-06-17",
-        "url": "https://www.nato.int/cps/en/natohq/topics_49198.htm",
-    },
-    "8a31c2794c8070230b3b9ef26a3249663f6317a8bc86ba3ec3099c791cdb692f": {
-        "title": "SIPRI Military Expenditure Database (1949-2024)",
-        "release_date": "2025-04-28",
-        "url": "https://www.sipri.org/databases/milex",
-    },
-}
+from .paths import REFERENCE_DIR
+
+RELEASES_YAML = REFERENCE_DIR / "releases.yaml"
+
+
+@lru_cache(maxsize=1)
+def known_releases() -> tuple[dict[str, Any], ...]:
+    import yaml
+
+    document = yaml.safe_load(RELEASES_YAML.read_text(encoding="utf-8")) or {}
+    return tuple(document.get("releases", []))
+
+
+def _digests(path: Path, *algorithms: str) -> dict[str, str]:
+    hashes = {name: hashlib.new(name, usedforsecurity=False) for name in algorithms}
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            for digest in hashes.values():
+                digest.update(chunk)
+    return {name: digest.hexdigest() for name, digest in hashes.items()}
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return _digests(path, "sha256")["sha256"]
+
+
+def find_release(digests: dict[str, str]) -> dict[str, Any]:
+    """The known release whose sha256 or md5 matches, or {}."""
+    return next((r for r in known_releases() if any(r.get(k) == v for k, v in digests.items())), {})
 
 
 def input_record(path: Path, *, source: str, edition: str, publisher: str, title: str, attribution: str,
                  rows: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    checksum = sha256_file(path)
-    known = KNOWN_RELEASES.get(checksum, {})
+    digests = _digests(path, "sha256", "md5")  # md5: SIPRI publishes only that of its own file
+    known = find_release(digests)
     record: dict[str, Any] = {
         "source": source,
         "edition": edition,
@@ -41,10 +54,12 @@ def input_record(path: Path, *, source: str, edition: str, publisher: str, title
         "release_date": known.get("release_date"),
         "url": known.get("url"),
         "file_name": path.name,
-        "sha256": checksum,
+        "sha256": digests["sha256"],
+        "md5": digests["md5"],
         "attribution": attribution,
         "rows": rows,
     }
+    record.update({k: known[k] for k in ("note", "publisher_file") if k in known})
     if extra:
         record.update(extra)
     return record

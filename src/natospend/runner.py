@@ -144,7 +144,7 @@ def warm_up() -> None:
     matplotlib.use("Agg")
     import papermill  # noqa: F401
 
-    from . import (  # noqa: F401  (the modules the four notebooks import)
+    from . import (  # noqa: F401  (the modules the notebooks import)
         alliance_overview,
         comparison_figures,
         comparison_report,
@@ -153,6 +153,8 @@ def warm_up() -> None:
         html,
         inprocess,
         pathways_report,
+        revisions_figures,
+        revisions_report,
     )
     from .dataset import load_spending
 
@@ -211,6 +213,8 @@ def _editions(resolved: dict[str, Any]) -> dict[str, set[str]]:
             found.setdefault("nato", set()).add(str(value))
         elif key == "sipri_edition":
             found.setdefault("sipri", set()).add(str(value))
+        elif key in ("old_edition", "new_edition"):  # notebook 05: two editions of one source
+            found.setdefault(str(resolved["source"]), set()).add(str(value))
     return found
 
 

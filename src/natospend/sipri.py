@@ -25,7 +25,8 @@ TITLE = "SIPRI Military Expenditure Database"
 ATTRIBUTION = "Source: SIPRI Military Expenditure Database"
 
 REGIONS = ("africa", "americas", "asia & oceania", "europe", "middle east")
-MISSING = {"...": "no_data", ". .": "no_data", "xxx": "not_independent"}
+# SIPRI writes missing data as ". ." (2025 release) or "..." and "…" (2026 release); nothing else is guessed
+MISSING = {"...": "no_data", "…": "no_data", ". .": "no_data", "xxx": "not_independent"}
 SYMBOL_FLAGS = {
     "†": "excludes_pensions",
     "‡": "current_spending_only",
@@ -166,7 +167,7 @@ def _find_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec
         match = re.fullmatch(spec.sheet, name.strip())
         if match:
             return name, match.groupdict().get("base")
-    raise InputError(f"no sheet named like {spec.sheet!r}", file=path,
+    raise InputError(f"no sheet named like {spec.sheet!r}; the workbook has {sorted(sheets)}", file=path,
                      expected="the SIPRI sheets " + ", ".join(repr(s.sheet) for s in SHEET_SPECS))
 
 
@@ -192,6 +193,11 @@ def _header(path: Path, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[i
                      expected="a header row 'Country', ..., 1949, 1950, ...")
 
 
+def _missing_marker(value: object) -> str | None:
+    """The flag of a missing-data marker ('. .', '...', '\u2026', 'xxx'), or None."""
+    return MISSING.get(" ".join(value.split())) if isinstance(value, str) else None
+
+
 def _notes_flags(notes: str) -> list[str]:
     flags = [SYMBOL_FLAGS[ch] for ch in notes if ch in SYMBOL_FLAGS]
     flags += [f"sipri_footnote_{n}" for n in re.findall(r"\d+", notes)]
@@ -206,6 +212,11 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
     if not re.search(spec.title, title):
         raise InputError(f"sheet title is {title!r}", file=path, sheet=sheet, row=1,
                          expected=f"a title containing {spec.title!r}")
+    titled_base = re.search(r"constant \((\d{4})\)", title)
+    if base is not None and (titled_base is None or titled_base.group(1) != base):
+        raise InputError(f"sheet {sheet!r} is in {base} prices by its name, but its title is {title!r}",
+                         file=path, sheet=sheet, row=1, column="A",
+                         expected=f"a title naming constant ({base}) US$, as the sheet name does")
     header_row, years, named = _header(path, sheet, rows)
     notes_col = named.get("notes")
     currency_col = named.get("currency")
@@ -220,13 +231,17 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
             continue
         label = str(row[0]).strip()
         data = {c: row[c] if c < len(row) else "" for c in years}
-        if all(is_empty(v) for v in data.values()) and all(is_empty(v) for v in row[1:]):
+        iso3 = index.get(normalise_name(label))
+        blank = all(is_empty(v) for v in data.values()) and all(is_empty(v) for v in row[1:])
+        # the 2026 release fills some subregion rows ("East Asia") with "..." markers: a row that is not a
+        # known country and holds nothing but blanks and missing-data markers is a heading too
+        only_markers = iso3 is None and all(is_empty(v) or _missing_marker(v) is not None for v in row[1:])
+        if blank or only_markers:
             if normalise_text(label) in REGIONS:
                 region, subregion = label, ""
             else:
                 subregion = label
             continue
-        iso3 = index.get(normalise_name(label))
         if iso3 is None:
             raise InputError(f"unknown SIPRI country name {label!r}", file=path, sheet=sheet, row=r + 1, column="A",
                              expected="a name listed in data/reference/sipri_countries.csv")
@@ -248,13 +263,14 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
                 estimate = colour == ESTIMATE_COLOUR
                 if colour == UNCERTAIN_COLOUR:
                     flags.append("highly_uncertain")
-            elif isinstance(value, str) and " ".join(value.split()) in MISSING:
-                flags.append(MISSING[" ".join(value.split())])
+            elif (marker := _missing_marker(value)) is not None:
+                flags.append(marker)
             elif is_empty(value):
                 flags.append("blank")
             else:
                 raise InputError(f"found {value!r} where a number belongs ({label}, {year})", file=path, sheet=sheet,
-                                 row=r + 1, column=column_letter(c), expected="a number, '...' or 'xxx'")
+                                 row=r + 1, column=column_letter(c),
+                                 expected="a number or a SIPRI missing-data marker: " + ", ".join(repr(m) for m in MISSING))
             out.append(SipriRow(iso3, label, year, spec.indicator, price_basis, number, unit, estimate,
                                 ";".join(flags), sheet, region, subregion))
     return sheet, max(years.values())

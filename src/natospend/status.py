@@ -74,3 +74,22 @@ def alliance_aggregates(table: "pd.DataFrame", year: int) -> "pd.DataFrame":
     rows = table[table["is_aggregate"] & (table["year"] == year)]
     return rows[["country", "country_name", "year", "share_gdp_pct", "defence_usd_m_current", "defence_usd_m_constant",
                  "gdp_usd_m_constant", "estimate"]].reset_index(drop=True)
+
+
+def sipri_latest_status(sipri: "pd.DataFrame", thresholds: Iterable[float]) -> "pd.DataFrame":
+    """SIPRI's share of GDP for every ally with armed forces in SIPRI's latest year with figures for
+    them, and whether it is at or above each threshold (meets_<T>pct). The allies are those that
+    were members at the end of that year."""
+    from .reference import ally_by_iso3
+
+    allies = ally_by_iso3()
+    share = sipri[(sipri["indicator"] == "defence_expenditure_share_gdp_pct") & sipri["value"].notna()
+                  & sipri["country"].isin([c for c, a in allies.items() if a.has_armed_forces])]
+    year = int(share["year"].max())
+    rows = share[share["year"] == year]
+    rows = rows[[allies[c].accession_date.year <= year for c in rows["country"]]]
+    out = rows[["country", "year", "value", "estimate"]].rename(columns={"value": "sipri_share_gdp_pct"})
+    out.insert(1, "country_name", [allies[c].name for c in out["country"]])
+    for threshold in thresholds:
+        out[f"meets_{threshold:g}pct".replace(".", "_")] = out["sipri_share_gdp_pct"] >= threshold
+    return out.sort_values(["sipri_share_gdp_pct", "country"], ascending=[False, True]).reset_index(drop=True)

@@ -1,0 +1,98 @@
+"""Notebook 05's analysis: revisions between two editions, by hand on small frames and on the SIPRI pair."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from natospend import load_spending, revisions
+from natospend.checks import check_revisions
+from natospend.errors import InputError, ParameterError
+from workbooks import NatoLayout, make_nato_workbook
+
+SHARE = "defence_expenditure_share_gdp_pct"
+
+
+def _frame(edition: str, rows: list[tuple[str, int, float, bool]], basis: str = "current") -> pd.DataFrame:
+    return pd.DataFrame([{"source": "s", "edition": edition, "country": c, "year": y, "indicator": SHARE,
+                          "price_basis": basis, "value": v, "estimate": e} for c, y, v, e in rows])
+
+
+def test_revisions_by_hand() -> None:
+    old = _frame("1", [("POL", 2023, 3.0, False), ("POL", 2024, 4.0, True), ("FIN", 2022, 1.5, False),
+                       ("RUS", 2024, 7.0, False)])  # Russia is no ally: left out
+    new = _frame("2", [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False), ("FIN", 2022, 1.8, False),
+                       ("FIN", 2025, 2.5, False)])  # 2025 is only in the new edition: left out
+    r = revisions.revisions(old, new, SHARE).set_index(["country", "year"])
+    assert list(r.index) == [("FIN", 2022), ("POL", 2023), ("POL", 2024)]
+    assert r.at[("POL", 2024), "revision"] == pytest.approx(-0.5)
+    assert r.at[("POL", 2024), "revision_pct"] == pytest.approx(-12.5)
+    assert bool(r.at[("POL", 2024), "old_estimate"]) and not bool(r.at[("POL", 2024), "new_estimate"])
+    assert r.at[("FIN", 2022), "revision"] == pytest.approx(0.3)
+    by_estimate = revisions.by_estimate(r.reset_index()).set_index("old_estimate")
+    assert by_estimate.at[True, "mean_revision"] == pytest.approx(-0.5) and by_estimate.at[True, "revised_down"] == 1
+    # Finland joined in 2023: its 2022 figure is not counted at 2%
+    counts = revisions.allies_at_threshold(r.reset_index(), 2.0).set_index("year")
+    assert 2022 not in counts.index
+    assert counts.at[2024, "at_threshold_old"] == 1 and counts.at[2024, "at_threshold_new"] == 1
+
+
+def test_editions_with_no_common_year_or_basis_are_clear_errors() -> None:
+    with pytest.raises(InputError, match="share no ally and year"):
+        revisions.revisions(_frame("1", [("POL", 2020, 2.0, False)]), _frame("2", [("POL", 2021, 2.0, False)]),
+                            SHARE)
+    with pytest.raises(InputError, match="no price basis in common"):
+        revisions.revisions(_frame("1", [("POL", 2020, 2.0, False)], "constant-2023"),
+                            _frame("2", [("POL", 2020, 2.0, False)], "constant-2024"), SHARE)
+
+
+def test_the_sipri_pair() -> None:
+    old = load_spending("sipri", "2025", indicator=SHARE)
+    new = load_spending("sipri", "2026", indicator=SHARE)
+    r = revisions.revisions(old, new, SHARE).set_index(["country", "year"])
+    poland = r.loc[("POL", 2024)]
+    assert round(poland["old_value"], 2) == 4.15 and round(poland["new_value"], 2) == 3.75
+    assert poland["revision"] == pytest.approx(poland["new_value"] - poland["old_value"])
+    assert r.index.get_level_values("year").max() == 2024  # 2025 is only in the new release
+
+
+def test_one_edition_is_a_clear_message() -> None:
+    values = {"source": "nato", "old_edition": None, "new_edition": None, "indicator": SHARE, "output_dir": None}
+    with pytest.raises(ParameterError, match=r"nato has 1 edition in the dataset \(2024\): a revision needs two.*"
+                                             r"allowed: sipri"):
+        check_revisions(values)
+    defaults = check_revisions({**values, "source": "sipri"})
+    assert (defaults["old_edition"], defaults["new_edition"]) == ("2025", "2026")
+    with pytest.raises(ParameterError, match="same edition"):
+        check_revisions({**values, "source": "sipri", "old_edition": "2026"})
+
+
+def test_a_second_nato_edition_runs_the_notebook(project_copy: Path, tmp_path: Path) -> None:
+    """NATO's revisions as soon as a researcher ingests a second edition (a synthetic 2014-2025 one)."""
+    import json
+    import os
+    import shutil
+
+    from natospend.paths import PROJECT_ROOT
+
+    for folder in ("notebooks", "params"):
+        shutil.copytree(PROJECT_ROOT / folder, project_copy / folder)
+    env = {**os.environ, "NATOSPEND_HOME": str(project_copy)}
+    workbook = make_nato_workbook(tmp_path / "nato-2025-TABLES-en.xlsx", NatoLayout(last_year=2025))
+    done = subprocess.run([sys.executable, "-m", "natospend.cli", "ingest", "--nato", str(workbook)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    run = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "05", "-p", "source", "nato", "--name",
+                          "nato-revisions"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = json.loads((project_copy / "reports/nato-revisions/summary.json").read_text())["notebooks"]
+    assert summary["05_revisions"]["old_edition"] == "2024" and summary["05_revisions"]["new_edition"] == "2025"
+    table = pd.read_csv(project_copy / "reports/nato-revisions/tables/revisions.csv")
+    assert list(table.columns[:12]) == list(revisions.REVISION_COLUMNS)
+    assert set(table["year"]) == set(range(2014, 2025)) and len(table) == 31 * 11
+    manifest = json.loads((project_copy / "reports/nato-revisions/manifest.json").read_text())
+    assert manifest["editions"] == {"nato": ["2024", "2025"]}
