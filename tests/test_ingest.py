@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +36,14 @@ def test_long_and_wide_csv_forms(tmp_path: Path) -> None:
     long.write_text("country,year,indicator,value,estimate\nGBR,2026,defence_expenditure_share_gdp_pct,2.5,true\n"
                     "Deutschland,2026,defence_expenditure_share_gdp_pct,3.0,false\n".replace("Deutschland", "Germany"))
     rows = read_user_csv(long, "budget")
-    assert [(r.country, r.year, r.value, r.estimate, r.unit) for r in rows] == [
+    assert list(rows[["country", "year", "value", "estimate", "unit"]].itertuples(index=False, name=None)) == [
         ("GBR", 2026, 2.5, True, "percent of GDP"), ("DEU", 2026, 3.0, False, "percent of GDP")]
+    assert set(rows["source"]) == {"budget"} and set(rows["edition"]) == {"user"}
     wide = tmp_path / "wide.csv"
     wide.write_text("country,year,defence_expenditure_share_gdp_pct,gdp_usd_m\nSlovak Republic,2027,2.2,\n")
     rows = read_user_csv(wide, "budget")
-    assert [(r.country, r.indicator, r.value) for r in rows] == [("SVK", "defence_expenditure_share_gdp_pct", 2.2)]
+    assert list(rows[["country", "indicator", "value"]].itertuples(index=False, name=None)) == [
+        ("SVK", "defence_expenditure_share_gdp_pct", 2.2)]
 
 
 @pytest.mark.parametrize(("text", "pattern"), [
@@ -51,6 +54,12 @@ def test_long_and_wide_csv_forms(tmp_path: Path) -> None:
     ("country,year,indicator,value\nGBR,20x6,gdp_usd_m,1\n", r"row 2, column year: year is '20x6'"),
     ("country,year,indicator,value\nGBR,2026,gdp_usd,1\n", r"row 2, column indicator: unknown indicator 'gdp_usd'"),
     ("country,year,spending\nGBR,2026,1\n", r"row 1: column\(s\) \['spending'\] are not indicators"),
+    # an absurd or negative amount is refused, with its row and column
+    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2027,defence_expenditure_usd_m,1e308\n",
+     r"row 3, column value: 1e308 is outside the plausible range 0 to 1e\+07 million US dollars"),
+    ("country,year,gdp_usd_m\nGBR,2026,-4\n", r"row 2, column gdp_usd_m: -4 is outside the plausible range"),
+    ("country,year,indicator,value,unit\nGBR,2026,gdp_usd_m,1,billion US dollars\n",
+     r"row 2, column unit: unit 'billion US dollars' for gdp_usd_m"),
 ])
 def test_bad_csv_rows_are_named(tmp_path: Path, text: str, pattern: str) -> None:
     path = tmp_path / "mine.csv"
@@ -62,6 +71,18 @@ def test_bad_csv_rows_are_named(tmp_path: Path, text: str, pattern: str) -> None
 def test_label_is_checked(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="source label 'nato' is not allowed"):
         read_user_csv(tmp_path / "x.csv", "nato")
+    with pytest.raises(InputError, match=re.escape("source label 'mine\\n' is not allowed")):  # no trailing newline
+        read_user_csv(tmp_path / "x.csv", "mine\n")
+
+
+def test_not_a_text_csv_is_named(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("country,year,gdp_usd_m\nT\xfcrkiye,2026,1\n".encode("latin-1"))
+    with pytest.raises(InputError, match="file latin.csv, row 2: not UTF-8 text"):
+        read_user_csv(latin, "mine")
+    workbook = make_nato_workbook(tmp_path / "book.xlsx")
+    with pytest.raises(InputError, match=r"file book.xlsx, row 1: this is a zip archive \(an .xlsx workbook\?\)"):
+        read_user_csv(workbook, "mine")
 
 
 def test_ingest_synthetic_workbooks_then_add_csv(project_copy: Path, tmp_path: Path) -> None:

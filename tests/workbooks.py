@@ -70,8 +70,8 @@ def _value(table: str, block: int, ally: int, year_index: int) -> float:
         return 0.0 if year_index == 0 else ((1 + 0.05 * year_index) / (1 + 0.05 * (year_index - 1)) - 1) * 100
     if table == "1":
         return dex_const * 3 * (1.1 if block == 0 else 1.0)
-    if table == "6":
-        return 30.0 + ally if block == 0 else 500.0 + ally
+    if table == "6":  # per head of a population of (ally + 1) million: consistent with Tables 2 and 5
+        return gdp_const / (ally + 1) / 1000 if block == 0 else dex_const / (ally + 1)
     if table == "7":
         return 10.0 + ally
     if table in ("8a", "8b"):
@@ -82,6 +82,8 @@ def _value(table: str, block: int, ally: int, year_index: int) -> float:
 def _aggregate_value(table: str, block: int, year_index: int) -> float:
     if table == "3":
         return (1000.0 + year_index) / (50000.0 + year_index) * 100 if block == 0 else 1.0
+    if table == "6":  # a population of 10 million
+        return (50000.0 + year_index) / 10 / 1000 if block == 0 else (1000.0 + year_index) / 10
     return (50000.0 if table == "5" else 1000.0) + year_index
 
 

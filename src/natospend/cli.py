@@ -27,7 +27,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     output = args.output or SPENDING_DIR
     frame = run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, csv_path=args.csv, label=args.label,
                        csv_edition=args.edition, dataset_dir=output,
-                       sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON)
+                       sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON,
+                       progress=sys.stderr.isatty())  # a progress bar for a large CSV, in a terminal
     counts = frame.groupby(["source", "edition"]).size()
     for (source, edition), n in counts.items():
         print(f"{source} {edition}: {n} rows -> {output / source / (edition + '.csv')}")
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="natospend",
         description="Measure NATO allies' defence spending against the alliance's targets.")
     parser.add_argument("--version", action="version", version=f"natospend {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="read the NATO / SIPRI workbooks or a CSV into data/processed/")
@@ -74,11 +76,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
-    except NatospendError as exc:
-        print(f"natospend {args.command}: error: {exc}", file=sys.stderr)
+    except (NatospendError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"natospend {args.command}: error: {describe_error(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print(f"natospend {args.command}: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a user: what went wrong and where (a full disk and a read-only folder said plainly)."""
+    import errno
+
+    if isinstance(exc, OSError) and not isinstance(exc, NatospendError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full{where}: free some space and run again; the previous report is untouched"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"cannot write{where}: {exc.strerror}; the folder is read-only for this user"
+        return f"{exc.strerror or exc}{where}"
+    return str(exc)
 
 
 if __name__ == "__main__":

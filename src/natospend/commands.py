@@ -9,6 +9,7 @@ from typing import Any
 
 
 def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
+    from .errors import ParameterError
     from .params import parse_cli_value
     from .runner import load_param_file
 
@@ -25,12 +26,16 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
     for name, value in args.yaml_parameter or []:
         import yaml
 
-        values[name] = yaml.safe_load(value)
+        try:
+            values[name] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            raise ParameterError(name, f"-y value {value!r} is not valid YAML ({str(error).splitlines()[0]})",
+                                 "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'") from None
     return values, per_notebook, notebooks
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .runner import default_run_name, execute_plans, plan_run, print_failure_and_exit, resolve_notebooks
+    from .runner import default_run_name, execute_plans, plan_run, report_failures, resolve_notebooks
 
     values, per_notebook, from_file = _parameters(args)
     notebooks = resolve_notebooks(args.notebook or from_file or ["all"])
@@ -41,14 +46,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if outcome.ok:
             pages = ", ".join(f"{n['notebook']}.html ({n['seconds_total']:.1f} s)" for n in outcome.notebooks)
             print(f"report {outcome.name}: {outcome.folder} [{pages}]")
-    return print_failure_and_exit(outcomes)
+    return report_failures(outcomes)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .errors import ParameterError
-    from .runner import execute_plans, plan_run, print_failure_and_exit, resolve_notebooks, sweep_values
+    from .runner import execute_plans, plan_run, report_failures, resolve_notebooks, sweep_values
 
     values, per_notebook, _ = _parameters(args)
     notebooks = resolve_notebooks([args.notebook])
@@ -59,16 +64,46 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise ParameterError("--over", f"{args.over!r}", "NAME=all or NAME=v1,v2,...")
     parameter, spec = args.over.split("=", 1)
     prefix = args.name or notebook.stem
-    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=f"{prefix}-{run_slug(value)}",
+    chosen = distinct_sweep_values(parameter, sweep_values(notebook, parameter, spec), prefix)
+    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=name,
                       show_code=args.show_code, engine=args.engine)
-             for value in sweep_values(notebook, parameter, spec)]
+             for name, value in chosen.items()]
     bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr,
                disable=args.quiet)
     outcomes = execute_plans(plans, workers=args.workers, progress=lambda _: bar.update(1))
     bar.close()
     done = [o for o in outcomes if o.ok]
     print(f"sweep over {parameter}: {len(done)} of {len(outcomes)} reports written to reports/{prefix}-*")
-    return print_failure_and_exit(outcomes)
+    return report_failures(outcomes)
+
+
+def distinct_sweep_values(parameter: str, values: list[Any], prefix: str) -> dict[str, Any]:
+    """Run name -> value, one per distinct value: spellings of one ally are swept once (said on stderr),
+    and two different values that would share a run name are refused."""
+    from .errors import ParameterError
+    from .reference import resolve_ally
+
+    resolved: dict[Any, list[Any]] = {}
+    for value in values:
+        key = value
+        if parameter == "country" and isinstance(value, str):
+            try:
+                key = resolve_ally(value)
+            except ValueError:
+                pass  # not an ally: plan_run says so, with the allowed values
+        resolved.setdefault(key, []).append(value)
+    for key, same in resolved.items():
+        if len(same) > 1:
+            print(f"natospend sweep: {', '.join(repr(v) for v in same)} are the same {parameter} ({key}): one report",
+                  file=sys.stderr)
+    named: dict[str, Any] = {}
+    for key in resolved:
+        name = f"{prefix}-{run_slug(key)}"
+        if name in named:
+            raise ParameterError("--over", f"{named[name]!r} and {key!r} would both be reported as {name!r}",
+                                 "values that differ in letters or digits")
+        named[name] = key
+    return named
 
 
 def run_slug(value: Any) -> str:

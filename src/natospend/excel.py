@@ -49,7 +49,7 @@ def normalise_text(value: Cell) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-_YEAR = re.compile(r"^(\d{4})(e?)$")
+_YEAR = re.compile(r"(\d{4})(e?)")
 
 
 def parse_year(value: Cell) -> tuple[int, bool] | None:
@@ -57,7 +57,7 @@ def parse_year(value: Cell) -> tuple[int, bool] | None:
     if is_number(value) and float(value).is_integer() and 1900 <= value <= 2100:
         return int(value), False
     if isinstance(value, str):
-        match = _YEAR.match(value.strip())
+        match = _YEAR.fullmatch(value.strip())
         if match:
             return int(match.group(1)), match.group(2) == "e"
     return None

@@ -14,6 +14,16 @@ class Indicator:
     unit: str
     description: str
     is_share: bool = False  # a percentage that must lie within 0-100 unless a listed outlier
+    # What a published figure can plausibly be, in the unit: generous (hyperinflation currencies,
+    # the United States' budget), but a typo of 1e308 or a negative amount is caught.
+    bounds: tuple[float, float] = (0.0, 100.0)
+
+    def out_of_bounds(self, value: float) -> str | None:
+        """Why `value` cannot be a published figure of this indicator, or None."""
+        low, high = self.bounds
+        if not low <= value <= high:
+            return f"{value!r} is outside the plausible range {low:g} to {high:g} {self.unit}"
+        return None
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -22,18 +32,18 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("defence_expenditure_share_gdp_pct", "percent of GDP",
                   "defence expenditure as a share of GDP", is_share=True),
         Indicator("defence_expenditure_real_change_pct", "percent",
-                  "annual real change in defence expenditure"),
+                  "annual real change in defence expenditure", bounds=(-100.0, 10_000.0)),
         Indicator("defence_expenditure_usd_m", "million US dollars",
-                  "defence expenditure in US dollars (current or constant: see price_basis)"),
+                  "defence expenditure in US dollars (current or constant: see price_basis)", bounds=(0.0, 1e7)),
         Indicator("defence_expenditure_nc_m", "million national currency",
-                  "defence expenditure in national currency (calendar years)"),
+                  "defence expenditure in national currency (calendar years)", bounds=(0.0, 1e18)),
         Indicator("defence_expenditure_nc_fy_m", "million national currency",
-                  "defence expenditure in national currency (financial years, SIPRI)"),
-        Indicator("gdp_usd_m", "million US dollars", "gross domestic product"),
-        Indicator("gdp_per_capita_usd_k", "thousand US dollars", "GDP per capita"),
+                  "defence expenditure in national currency (financial years, SIPRI)", bounds=(0.0, 1e18)),
+        Indicator("gdp_usd_m", "million US dollars", "gross domestic product", bounds=(0.0, 1e9)),
+        Indicator("gdp_per_capita_usd_k", "thousand US dollars", "GDP per capita", bounds=(0.0, 1_000.0)),
         Indicator("defence_expenditure_per_capita_usd", "US dollars",
-                  "defence expenditure per capita"),
-        Indicator("military_personnel_k", "thousand persons", "military personnel"),
+                  "defence expenditure per capita", bounds=(0.0, 100_000.0)),
+        Indicator("military_personnel_k", "thousand persons", "military personnel", bounds=(0.0, 10_000.0)),
         Indicator("equipment_share_pct", "percent of defence expenditure",
                   "major equipment, including R&D on major equipment", is_share=True),
         Indicator("personnel_share_pct", "percent of defence expenditure",

@@ -45,12 +45,12 @@ def ingest_sipri(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
     return frame, record
 
 
-def ingest_user_csv(path: Path, label: str, edition: str) -> tuple["pd.DataFrame", dict[str, Any]]:
+def ingest_user_csv(path: Path, label: str, edition: str, progress: bool = False
+                    ) -> tuple["pd.DataFrame", dict[str, Any]]:
     from .provenance import input_record
     from .usercsv import read_user_csv
 
-    rows = read_user_csv(path, label)
-    frame = rows_to_frame(rows, label, edition)
+    frame = normalise_frame(read_user_csv(path, label, edition, progress=progress))
     record = input_record(path, source=label, edition=edition, publisher="user-supplied", title=path.name,
                           attribution=f"User data from {path.name}", rows=len(frame))
     return frame, record
@@ -131,7 +131,8 @@ def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
 
 def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] = (), csv_path: Path | None = None,
                label: str | None = None, csv_edition: str = "user", dataset_dir: Path = SPENDING_DIR,
-               sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None) -> "pd.DataFrame":
+               sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None,
+               progress: bool = False) -> "pd.DataFrame":
     """Parse every input, validate, then write one file per source and edition.
 
     Each (source, edition) ingested replaces that file only; other sources and editions are kept
@@ -149,7 +150,7 @@ def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] =
     if csv_path is not None:
         if not label:
             raise InputError("--csv needs --label NAME for the source", expected="--label mybudget")
-        frame, record = ingest_user_csv(Path(csv_path), label, csv_edition)
+        frame, record = ingest_user_csv(Path(csv_path), label, csv_edition, progress)
         frames.append(frame)
         records.append(record)
     if not frames:

@@ -23,7 +23,7 @@ from .excel import (
     parse_year,
     read_workbook_values,
 )
-from .indicators import indicator_unit
+from .indicators import INDICATORS, indicator_unit
 from .reference import nato_name_index, normalise_name
 
 SOURCE = "nato"
@@ -132,6 +132,8 @@ class NatoWorkbook:
     skipped: list[str] = field(default_factory=list)  # stray rows not taken as data, with where
     core_titles: bool = False  # tables titled "Core defence expenditure" (July 2026 edition on)
     first_year: int = 0
+    # (country, indicator, price basis, year) -> (sheet, 0-based row, 0-based column) of its cell
+    cells: dict[tuple[str, str, str, int], tuple[str, int, int]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -279,6 +281,7 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                                  column=column_letter(c_label), expected="'Name   (Currency)'")
             unit = f"{unit} ({currency.strip()})"
         price_basis = block.price_basis.format(base=block_base)
+        indicator = INDICATORS[block.indicator]
         for c, value in values.items():
             year, estimate = years[c]
             if is_empty(value):
@@ -287,6 +290,17 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                 raise InputError(
                     f"found {value!r} where a number belongs ({display}, {year})", file=path, sheet=loc.sheet,
                     row=r + 1, column=column_letter(c), expected="a number")
+            problem = indicator.out_of_bounds(float(value))
+            if problem:
+                raise InputError(f"{display} {year}: {problem}", file=path, sheet=loc.sheet, row=r + 1,
+                                 column=column_letter(c), expected=f"a plausible {indicator.description}")
+            key = (code, block.indicator, price_basis, year)
+            if key in out.cells:
+                first = out.cells[key]
+                raise InputError(f"a second row for {display} in this block (the first is row {first[1] + 1})",
+                                 file=path, sheet=loc.sheet, row=r + 1, column=column_letter(c_label),
+                                 expected="one row per country and block")
+            out.cells[key] = (loc.sheet, r, c)
             out.rows.append(NatoRow(code, display, year, block.indicator, price_basis, float(value), unit,
                                     estimate, NATIONAL_LAW_FLAG if star else "", f"Table {spec.table_id}"))
     expected_blocks = len(spec.blocks)
@@ -346,6 +360,78 @@ def _check_table4(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoc
         raise InputError("Table 4 has no country rows", file=path, sheet=loc.sheet)
 
 
+# How far figures published from the same sources may disagree (rounding in the published digits).
+SAME_FIGURE_REL_TOLERANCE = 1e-6
+# Defence and GDP are converted to dollars at the same exchange rate, so their current-to-constant
+# price ratios differ only by their deflators: within this factor of each other.
+PRICE_RATIO_FACTOR = 1.5
+
+
+def check_money_consistency(path: Path, wb: NatoWorkbook) -> None:
+    """Current- and constant-price figures against each other, across Tables 1, 2, 5 and 6.
+
+    - Table 1 constant / Table 2 constant is the base year's exchange rate: one per ally.
+    - Table 2 current / constant (defence) and Table 5 current / constant (GDP) move together.
+    - Table 1 current / Table 2 current is that year's exchange rate: within a factor 50 of the base rate.
+    - Table 2 constant / Table 6 defence per capita and Table 5 constant / Table 6 GDP per capita give
+      the same population.
+    A failure names the cell that disagrees.
+    """
+    values = {(r.country, r.indicator, r.price_basis, r.year): r.value for r in wb.rows}
+    constant = next(b for (_, i, b, _) in values if i == "defence_expenditure_usd_m" and b.startswith("constant"))
+
+    def fail(key: tuple[str, str, str, int], problem: str, expected: str) -> None:
+        sheet, row, column = wb.cells[key]
+        raise InputError(problem, file=path, sheet=sheet, row=row + 1, column=column_letter(column), expected=expected)
+
+    base_rate: dict[str, tuple[float, int]] = {}
+    for (country, indicator, basis, year), nc in sorted(values.items()):
+        if indicator != "defence_expenditure_nc_m":
+            continue
+        usd = values.get((country, "defence_expenditure_usd_m", basis, year))
+        if not usd or not nc:
+            continue
+        rate = nc / usd
+        if basis == constant:
+            first = base_rate.setdefault(country, (rate, year))
+            if not math.isclose(rate, first[0], rel_tol=SAME_FIGURE_REL_TOLERANCE):
+                fail((country, "defence_expenditure_usd_m", basis, year),
+                     f"Table 2 constant gives {country} {year} an exchange rate of {rate:g} national currency per "
+                     f"dollar against Table 1, but {first[0]:g} in {first[1]}",
+                     "one base-year exchange rate per ally for the constant-price tables")
+    for (country, indicator, basis, year), usd in values.items():
+        if indicator != "defence_expenditure_usd_m" or basis != "current":
+            continue
+        key = (country, indicator, basis, year)
+        usd_constant = values.get((country, indicator, constant, year))
+        gdp, gdp_constant = (values.get((country, "gdp_usd_m", b, year)) for b in ("current", constant))
+        if usd and usd_constant and gdp and gdp_constant:
+            defence_ratio, gdp_ratio = usd / usd_constant, gdp / gdp_constant
+            if not 1 / PRICE_RATIO_FACTOR <= defence_ratio / gdp_ratio <= PRICE_RATIO_FACTOR:
+                fail(key, f"{country} {year}: current/constant dollars is {defence_ratio:g} for defence (Table 2) "
+                          f"but {gdp_ratio:g} for GDP (Table 5)",
+                     f"the two within a factor {PRICE_RATIO_FACTOR:g}: one exchange rate converts both")
+        nc = values.get((country, "defence_expenditure_nc_m", "current", year))
+        if nc and usd and country in base_rate:
+            ratio = (nc / usd) / base_rate[country][0]
+            if not 1 / 50 <= ratio <= 50:
+                fail(key, f"{country} {year}: Table 1 / Table 2 at current prices gives an exchange rate {ratio:g} "
+                          "times the base year's", "an exchange rate within a factor 50 of the base year's")
+    for (country, indicator, basis, year), per_head in values.items():
+        if indicator != "defence_expenditure_per_capita_usd" or not per_head:
+            continue
+        defence = values.get((country, "defence_expenditure_usd_m", constant, year))
+        gdp = values.get((country, "gdp_usd_m", constant, year))
+        gdp_head = values.get((country, "gdp_per_capita_usd_k", basis, year))
+        if defence and gdp and gdp_head:
+            from_defence, from_gdp = defence / per_head, gdp / gdp_head / 1000
+            if not math.isclose(from_defence, from_gdp, rel_tol=SAME_FIGURE_REL_TOLERANCE):
+                fail((country, indicator, basis, year),
+                     f"{country} {year}: Table 6 per capita implies {from_defence:g} million people from defence "
+                     f"(Table 2) but {from_gdp:g} million from GDP (Table 5)",
+                     "per-capita figures consistent with the totals")
+
+
 def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
     """Read every block of Tables 1-3 and 5-8b into long rows; check Table 4 against them."""
     path = Path(path)
@@ -360,4 +446,5 @@ def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
     wb.edition = str(last_years["2"])
     wb.first_year = min(r.year for r in wb.rows)
     _check_table4(path, sheets, locations["4"], wb)
+    check_money_consistency(path, wb)
     return wb

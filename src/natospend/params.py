@@ -7,6 +7,7 @@ into validated values or raises ParameterError naming the parameter and what is 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -98,6 +99,8 @@ def check_type(spec: ParamSpec, value: Any) -> Any:
         raise ParameterError(spec.name, f"got {type(value).__name__} {value!r}, expected {names}", spec.help)
     if spec.types == (int, float):
         value = float(value)
+        if not math.isfinite(value):
+            raise ParameterError(spec.name, f"{value!r} is not a finite number", spec.help)
     if spec.name.endswith("edition"):
         value = str(value)
     if spec.minimum is not None and isinstance(value, (int, float)) and value < spec.minimum:

@@ -21,13 +21,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import NatospendError, ParameterError
 from .params import check_names, check_parameters, notebook_defaults
 from .paths import NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR
 
-RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # whole name: fullmatch, no trailing newline
+# Names the reports folder uses itself: the catalogue page, the notebooks' scratch folder, and
+# anything hidden (.staging, .failed, .locks) are never a run's name.
+RESERVED_RUN_NAMES = frozenset({"index.html", "index.htm", "scratch"})
 ENGINES = {"inprocess": "natospend-inprocess", "kernel": None}
 
 
@@ -56,9 +59,12 @@ def resolve_notebooks(names: Iterable[str]) -> list[Path]:
 
 def check_run_name(name: str) -> Path:
     """A run name is a plain folder name inside reports/: no separators, no '..', no hidden names."""
-    if not RUN_NAME.match(name) or ".." in name:
+    if not RUN_NAME.fullmatch(name) or ".." in name:
         raise ParameterError("--name", f"{name!r} is not a plain run name",
                              "letters, digits, '.', '_' and '-', starting with a letter or digit, no '..'")
+    if name.casefold() in RESERVED_RUN_NAMES:
+        raise ParameterError("--name", f"{name!r} is reserved by the reports folder",
+                             "any other plain name (not " + ", ".join(sorted(RESERVED_RUN_NAMES)) + ")")
     target = (REPORTS_DIR / name).resolve()
     if target.parent != REPORTS_DIR.resolve():
         raise ParameterError("--name", f"{name!r} would write outside reports/")
@@ -75,10 +81,23 @@ def load_param_file(path: Path) -> dict[str, Any]:
     if found is None:
         raise ParameterError("-f", f"no parameter file {str(path)!r}",
                              ", ".join(p.name for p in sorted(PARAMS_DIR.glob("*.yaml"))))
-    document = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
+    try:
+        document = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParameterError("-f", f"{found.name} is not valid YAML ({str(error).splitlines()[0]})",
+                             "a mapping with parameters:, notebooks:, per_notebook:") from None
     if not isinstance(document, dict) or not set(document) <= {"description", "notebooks", "parameters", "per_notebook"}:
-        raise ParameterError("-f", f"{found.name}: unexpected keys {sorted(document)}",
-                             "description, notebooks, parameters, per_notebook")
+        raise ParameterError("-f", f"{found.name}: unexpected content {sorted(document) if isinstance(document, dict) else type(document).__name__}",
+                             "a mapping with description, notebooks, parameters, per_notebook")
+    shapes = {"parameters": dict, "per_notebook": dict, "notebooks": list}
+    for key, kind in shapes.items():
+        if document.get(key) is not None and not isinstance(document[key], kind):
+            raise ParameterError("-f", f"{found.name}: {key}: is a {type(document[key]).__name__}",
+                                 f"{key}: as a {'mapping' if kind is dict else 'list'}")
+    for stem, extra in (document.get("per_notebook") or {}).items():
+        if not isinstance(extra, dict):
+            raise ParameterError("-f", f"{found.name}: per_notebook: {stem}: is a {type(extra).__name__}",
+                                 "a mapping of parameter names to values")
     return document
 
 
@@ -134,6 +153,41 @@ def plan_run(notebooks: list[Path], parameters: dict[str, Any], per_notebook: di
 _WARM = False
 
 
+def die_with_parent() -> None:
+    """A worker ends when the process that started it ends, even by SIGKILL: Linux delivers SIGKILL to
+    it through prctl(PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the parent is gone."""
+    import signal
+    import threading
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="natospend-parent-watchdog").start()
+
+
+def worker_start() -> None:
+    """Initializer of the pool's workers: die with the parent, ignore Ctrl-C (the parent handles it), warm up."""
+    import signal
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+
+
 def warm_up() -> None:
     """Import what every notebook needs once per worker process."""
     global _WARM
@@ -158,7 +212,8 @@ def warm_up() -> None:
     )
     from .dataset import load_spending
 
-    load_spending()
+    load_spending("nato")  # the official sources only: a large user source is read when a run asks for it
+    load_spending("sipri")
     inprocess.shell()
     _WARM = True
 
@@ -186,18 +241,30 @@ def execute_one(path: str, staging: str, given: dict[str, Any], engine: str, run
         first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
         return {"notebook": source.stem, "ok": False, "cell": error.cell_index, "exec_count": error.exec_count,
                 "source": first_line[:120], "ename": error.ename, "evalue": error.evalue, "executed": str(target)}
+    except OSError as error:  # a full disk, a folder that cannot be written: nothing executed is worth keeping
+        return _os_failure(source.stem, error)
     except Exception as error:  # kernel start-up and the like
         return {"notebook": source.stem, "ok": False, "cell": None, "ename": type(error).__name__,
                 "evalue": str(error), "executed": str(target) if target.exists() else None}
     executed = time.perf_counter()
-    nb = normalise(nb)
-    write_notebook(nb, target)
-    page = to_html(nb, title=f"{source.stem} - {run_name}",
-                   header_html=parameter_header(run_name, resolved, header_note), show_code=show_code)
-    (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
+    try:
+        nb = normalise(nb)
+        write_notebook(nb, target)
+        page = to_html(nb, title=f"{source.stem} - {run_name}",
+                       header_html=parameter_header(run_name, resolved, header_note), show_code=show_code)
+        (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
+    except OSError as error:
+        return _os_failure(source.stem, error)
     return {"notebook": source.stem, "ok": True, "start": begin, "end": _now(),
             "seconds_execute": round(executed - started, 3), "seconds_total": round(time.perf_counter() - started, 3),
             "parameters_given": given, "parameters": resolved}
+
+
+def _os_failure(stem: str, error: OSError) -> dict[str, Any]:
+    from .cli import describe_error
+
+    return {"notebook": stem, "ok": False, "cell": None, "ename": type(error).__name__,
+            "evalue": describe_error(error), "executed": None}
 
 
 def _now() -> str:
@@ -252,8 +319,7 @@ def _install(staging: Path, target: Path) -> None:
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        staging.parent.rmdir()  # reports/.staging, once empty
+    # reports/.staging itself stays: removing it when empty raced with another run creating its folder there
 
 
 @dataclass
@@ -266,13 +332,27 @@ class RunResult:
 
 
 def _keep_failure(run_name: str, result: dict[str, Any]) -> Path | None:
+    """Keep the failed executed notebook under reports/.failed/<run>/, complete or not at all: one that
+    does not read back as a notebook (a write cut short) is not claimed as kept."""
+    import nbformat
+
     executed = result.get("executed")
-    if not executed or not Path(executed).exists():
+    if not executed or not Path(executed).is_file():
+        return None
+    try:
+        nbformat.read(executed, as_version=4)
+    except Exception:  # empty or cut short: nothing to keep
         return None
     keep = REPORTS_DIR / ".failed" / run_name
-    keep.mkdir(parents=True, exist_ok=True)
     destination = keep / Path(executed).name
-    shutil.copy2(executed, destination)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(executed, partial)
+        partial.replace(destination)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        return None
     return destination
 
 
@@ -293,13 +373,21 @@ def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], star
         messages = [failure_message(plan.name, r, _keep_failure(plan.name, r)) for r in failed]
         shutil.rmtree(staging, ignore_errors=True)
         return RunResult(plan.name, False, None, results, "\n".join(messages))
+    try:
+        return _complete(plan, staging, results, started, target)
+    except (RunFailed, OSError) as error:
+        from .cli import describe_error
+
+        shutil.rmtree(staging, ignore_errors=True)
+        return RunResult(plan.name, False, None, results, f"run {plan.name!r}: {describe_error(error)}; the "
+                         "previous report of this name, if any, is untouched")
+
+
+def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str, target: Path) -> RunResult:
+    """Merge the outputs, write the summary and manifest, and install the run under its lock."""
     from . import manifest
 
-    try:
-        summaries = _merge_outputs(staging, [p.path.stem for p in plan.notebooks])
-    except RunFailed as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        return RunResult(plan.name, False, None, results, f"run {plan.name!r}: {error}")
+    summaries = _merge_outputs(staging, [p.path.stem for p in plan.notebooks])
     (staging / "summary.json").write_text(
         json.dumps({"run": plan.name, "notebooks": summaries}, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         encoding="utf-8")
@@ -311,8 +399,28 @@ def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], star
                               started=started, finished=_now(), folder=staging, engine=plan.engine)
     (staging / "manifest.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
-    _install(staging, target)
+    with run_lock(plan.name):
+        _install(staging, target)
     return RunResult(plan.name, True, target, results)
+
+
+@contextlib.contextmanager
+def run_lock(name: str) -> Iterator[None]:
+    """An exclusive lock per run name (reports/.locks/<name>.lock, fcntl): two processes installing the same
+    run, or writing the catalogue, take turns instead of pulling the folder from under each other."""
+    import fcntl
+
+    folder = REPORTS_DIR / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+STAGING = re.compile(r"(?P<name>.+)-(?P<pid>\d+)-[0-9a-f]{8}")
 
 
 def new_staging(name: str) -> Path:
@@ -321,14 +429,43 @@ def new_staging(name: str) -> Path:
     return staging
 
 
+def remove_stale_staging(folder: Path | None = None) -> list[Path]:
+    """Staging folders left by runs whose process is gone (killed, or the machine stopped): removed.
+    A folder whose process still runs is someone's run in progress and is left alone."""
+    folder = folder or REPORTS_DIR / ".staging"
+    removed = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        match = STAGING.fullmatch(path.name)
+        if match is None or _alive(int(match.group("pid"))):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def execute_plans(plans: list[RunPlan], workers: int | None = None,
                   progress: Callable[[RunResult], None] | None = None) -> list[RunResult]:
-    """Run several plans' notebooks in a pool of worker processes; each run lands on its own."""
+    """Run several plans' notebooks in a pool of worker processes; each run lands on its own.
+
+    Ctrl-C stops at once: queued notebooks are cancelled, the workers are ended, this call's staging
+    folders are removed, and KeyboardInterrupt goes on to the caller."""
+    remove_stale_staging()
     tasks: list[tuple[RunPlan, Path, str, list[Future[dict[str, Any]]]]] = []
     count = sum(len(p.notebooks) for p in plans)
     workers = max(1, min(workers or os.cpu_count() or 1, count))
     outcomes: list[RunResult] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start)
+    try:
         for plan in plans:
             staging, started = new_staging(plan.name), _now()
             futures = [pool.submit(execute_one, str(nb.path), str(staging), nb.given, plan.engine, plan.name,
@@ -340,10 +477,31 @@ def execute_plans(plans: list[RunPlan], workers: int | None = None,
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
+    except BaseException:
+        _stop(pool)
+        for _, staging, _, _ in tasks:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pool.shutdown()
     from .catalogue import write_index
 
-    write_index()
+    with run_lock(".catalogue"):  # a dot: no run can be named so
+        write_index()
     return outcomes
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool now: cancel what is queued and kill the workers (a running notebook is not waited for)."""
+    import multiprocessing
+    import signal
+
+    workers = multiprocessing.active_children()  # the pool's workers: this process starts no others meanwhile
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGKILL)
+    for process in workers:
+        process.join(timeout=2)
 
 
 def default_run_name(notebooks: list[Path], parameters: dict[str, Any]) -> str:
@@ -377,7 +535,8 @@ def sweep_values(notebook: Path, parameter: str, spec: str) -> list[Any]:
                          "NAME=all or NAME=v1,v2,...")
 
 
-def print_failure_and_exit(outcomes: list[RunResult]) -> int:
+def report_failures(outcomes: list[RunResult]) -> int:
+    """Print each failed run's message; the exit status for the command (1 when any failed)."""
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"natospend: error: {outcome.message}", file=sys.stderr)

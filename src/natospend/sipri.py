@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .excel import Cell, column_letter, is_empty, is_number, normalise_text, read_workbook_values
-from .indicators import indicator_unit
+from .indicators import INDICATORS, indicator_unit
 from .reference import normalise_name, sipri_name_index
 
 SOURCE = "sipri"
@@ -227,6 +227,8 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
     currency_col = named.get("currency")
     fy_col = next((c for text, c in named.items() if text.startswith("fiscal year")), None)
     price_basis = spec.price_basis.format(base=base)
+    indicator = INDICATORS[spec.indicator]
+    bounded = not indicator.is_share  # shares: the range check with its listed outliers (Kuwait 1991)
     sheet_colours = colours.get(sheet, {})
     index = sipri_name_index()
     region = subregion = ""
@@ -267,6 +269,9 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
             number: float | None = None
             if is_number(value):
                 number = shift_decimal(value, spec.decimal_shift)
+                if bounded and (problem := indicator.out_of_bounds(number)):
+                    raise InputError(f"{label} {year}: {problem}", file=path, sheet=sheet, row=r + 1,
+                                     column=column_letter(c), expected=f"a plausible {indicator.description}")
                 colour = sheet_colours.get((r, c))
                 estimate = colour == ESTIMATE_COLOUR
                 if colour == UNCERTAIN_COLOUR:
