@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test ingest bench notebooks clean-venv
+.PHONY: report test test-fast ingest bench notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The edit-run loop: unit tests only (no notebooks, subprocess runs, official workbooks or browser).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -o addopts="-ra" -m "not slow and not realdata and not browser"
 
 # Re-make data/processed/ from the official workbooks (NATOSPEND_RAW_DIR or RAW=...).
 RAW ?= $(NATOSPEND_RAW_DIR)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
+
 from natospend.paths import NOTEBOOKS_DIR
 
 TARGET_STATUS_COLUMNS = {"country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate",

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
+
 from natospend.paths import PROJECT_ROOT
 
 NOTEBOOK_01 = "01_alliance_overview"

@@ -71,6 +71,7 @@ def test_one_edition_is_a_clear_message() -> None:
         check_revisions({**values, "source": "sipri", "old_edition": "2026"})
 
 
+@pytest.mark.slow
 def test_a_second_nato_edition_runs_the_notebook(project_copy: Path, tmp_path: Path) -> None:
     """NATO's revisions as soon as a researcher ingests a second edition (a synthetic 2014-2025 one)."""
     import json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import pathways, profile_figures
 from .breaks import SeriesBreak, break_note, load_series_breaks, trend_breaks
@@ -17,6 +17,7 @@ from .targets import load_pledges, pledge_sentence
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 GDP_TARGETS = (2.0, 3.5, 5.0)
 
@@ -174,12 +175,10 @@ def headline(view: CountryProfile) -> str:
             f"{joined}{breaks}{sipri}")
 
 
-def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
-    """Draw and save one named figure, or say why there is none."""
-    if not view.has_data or view.path is None:
-        return Markdown(f"*No {figure.replace('_', ' ')} for {view.name}: no armed forces, no defence figures.*")
+def figure_makers(view: CountryProfile) -> dict[str, Callable[[], "Figure"]]:
+    """Each figure of the profile by name, drawn on call (an ally with armed forces only)."""
     p, name = view.profile, view.name
-    makers = {
+    return {
         "share_of_gdp": lambda: profile_figures.share_over_time(p, name, list(GDP_TARGETS), view.caption,
                                                                 [b.year for b in view.breaks]),
         "rank": lambda: profile_figures.rank_over_time(p, name, view.caption),
@@ -191,7 +190,13 @@ def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
                                                                  [b.year for b in view.breaks]),
         "pathway": lambda: profile_figures.pathway(p, view.path, view.pledges, name, view.pledge_caption),
     }
-    return run.figure(makers[figure](), f"{view.ally.iso3.lower()}_{figure}")
+
+
+def show(run: NotebookRun, view: CountryProfile, figure: str) -> Any:
+    """Draw and save one named figure, or say why there is none."""
+    if not view.has_data or view.path is None:
+        return Markdown(f"*No {figure.replace('_', ' ')} for {view.name}: no armed forces, no defence figures.*")
+    return run.figure(figure_makers(view)[figure](), f"{view.ally.iso3.lower()}_{figure}")
 
 
 def display_profile(view: CountryProfile) -> Any:
