@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-fast ingest bench notebooks clean-venv
+.PHONY: report test test-fast lab ingest bench notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP)
 # The edit-run loop: unit tests only (no notebooks, subprocess runs, official workbooks or browser).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -o addopts="-ra" -m "not slow and not realdata and not browser"
+
+# JupyterLab on the notebooks, as a researcher starts it (--allow-root only when running as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 # Re-make data/processed/ from the official workbooks (NATOSPEND_RAW_DIR or RAW=...).
 RAW ?= $(NATOSPEND_RAW_DIR)

@@ -29,9 +29,28 @@ def main() -> None:
         images = page.evaluate(
             "Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth,"
             " scheme: i.src.split(':')[0]}))")
+        seen = page.evaluate("""() => ({
+            title: document.title,
+            h1: Array.from(document.querySelectorAll('h1')).map(h => h.innerText.replace('\u00b6', '').trim()),
+            cells: Array.from(document.querySelectorAll('table.natospend-table td, table.natospend-table th'))
+                        .map(c => c.innerText),
+            downloads: Array.from(document.querySelectorAll('a[download]'))
+                            .map(a => ({name: a.getAttribute('download'), href: a.getAttribute('href')})),
+            links: Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))
+                        .filter(h => !h.startsWith('#') && !h.startsWith('data:')),
+        })""")
         page.screenshot(path=screenshot, full_page=True)
+        page.emulate_media(media="print")
+        seen["print_break_inside"] = page.evaluate(
+            "Array.from(document.querySelectorAll('.jp-RenderedImage')).map(e => getComputedStyle(e).breakInside)")
+        seen["print_hidden"] = page.evaluate(
+            "Array.from(document.querySelectorAll('a.anchor-link, .natospend-download, nav.natospend-contents'))"
+            ".map(e => getComputedStyle(e).display)")
+        pdf = page.pdf(format="A4", print_background=True)
+        seen["pdf_bytes"] = len(pdf)
+        seen["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
         browser.close()
-    print(json.dumps({"url": page_path.as_uri(), "requests": requests, "failed": failed, "images": images}))
+    print(json.dumps({"url": page_path.as_uri(), "requests": requests, "failed": failed, "images": images, **seen}))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from natospend.layout_check import ENVIRONMENT as LAYOUT_CHECK
 from natospend.paths import PROJECT_ROOT, RAW_DIR_ENV
+
+# Every figure drawn while the tests run, in this process, in subprocesses and in nbval's kernels (which
+# inherit the environment), is checked for overlapping labels and legends on data: a problem fails the run.
+os.environ[LAYOUT_CHECK] = "strict"
 
 NATO_FILE = "240617-def-exp-2024-TABLES-en.xlsx"
 SIPRI_FILE = "SIPRI-Milex-data-1949-2024_2.xlsx"

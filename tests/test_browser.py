@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -30,27 +32,49 @@ def _chromium() -> str:
     return path
 
 
-def test_report_renders_offline(tmp_path: Path) -> None:
+FIGURES = {"01_alliance_overview": 6, "02_pathways": 5, "03_country_profile": 7, "04_nato_vs_sipri_and_russia": 5,
+           "05_revisions": 3}
+NOT_A_VALUE = re.compile(r"<NA>|\b(NaN|nan|None|True|False)\b")
+
+
+def test_default_reports_render_offline_and_print(tmp_path: Path) -> None:
     chromium = _chromium()
     home = tmp_path / "home"
     for folder in ("data", "notebooks", "params"):
         shutil.copytree(PROJECT_ROOT / folder, home / folder)
     env = {**os.environ, "NATOSPEND_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "02_pathways", "05_revisions", "--name",
-                           "browser"], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "all", "-f", "default", "--name", "browser"],
+                          capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     ARTIFACTS.mkdir(exist_ok=True)
-    pages = {home / "reports/browser/02_pathways.html": 5, home / "reports/browser/05_revisions.html": 3,
-             home / "reports/index.html": 0}
-    for page, figures in pages.items():
-        screenshot = ARTIFACTS / ("index.png" if page.name == "index.html" else f"report-{page.stem}.png")
+    folder = home / "reports/browser"
+    summaries = json.loads((folder / "summary.json").read_text())["notebooks"]
+    for stem, figures in {**FIGURES, "index": 0}.items():
+        page = home / "reports/index.html" if stem == "index" else folder / f"{stem}.html"
+        screenshot = ARTIFACTS / f"report-{stem}.png"
         check = subprocess.run(["unshare", "-n", sys.executable, str(Path(__file__).parent / "browser_check.py"),
-                                str(page), str(screenshot), chromium], capture_output=True, text=True, timeout=120)
+                                str(page), str(screenshot), chromium], capture_output=True, text=True, timeout=180)
         assert check.returncode == 0, check.stderr[-3000:]
         seen = json.loads(check.stdout)
         assert seen["requests"] == [seen["url"]], "a request left the file"
         assert seen["failed"] == []
         assert len(seen["images"]) >= figures
         assert all(i["complete"] and i["width"] > 0 and i["scheme"] == "data" for i in seen["images"])
-        if figures:
-            assert screenshot.stat().st_size > 50_000  # kept as a test artifact
+        assert seen["pdf_bytes"] > 10_000 and seen["pdf_pages"] >= 1  # Chromium prints it on A4
+        if stem == "index":
+            continue
+        title = summaries[stem]["title"]
+        assert seen["title"] == title and seen["h1"] == [title], stem  # the subject, not the file name
+        assert page.stat().st_size < 2_000_000, stem  # one file a reader can send
+        shown = [cell for cell in seen["cells"] if NOT_A_VALUE.search(cell)]
+        assert shown == [], (stem, shown[:5])
+        assert seen["downloads"], stem
+        for link in seen["downloads"]:  # each table's link is its CSV, byte for byte
+            assert link["href"].startswith("data:text/csv;base64,")
+            decoded = base64.b64decode(link["href"].split(",", 1)[1])
+            assert decoded == (folder / "tables" / link["name"]).read_bytes(), (stem, link["name"])
+        assert all((folder / href).is_file() for href in seen["links"]), stem  # the run's files, linked
+        # print: a figure (its caption is drawn inside it) never splits; no on-screen leftovers
+        assert seen["print_break_inside"] and set(seen["print_break_inside"]) == {"avoid"}, stem
+        assert set(seen["print_hidden"]) == {"none"}, stem
+        assert screenshot.stat().st_size > 50_000  # kept as a test artifact

@@ -89,7 +89,7 @@ def test_a_folder_that_cannot_be_written_is_a_message(monkeypatch: pytest.Monkey
 # ---- 4. a full disk ----------------------------------------------------------------------------------
 
 def test_a_full_disk_keeps_the_previous_report(project: Path) -> None:
-    first = natospend(project, "run", NOTEBOOK_01, "--name", "full")
+    first = natospend(project, "run", "05", "--name", "full")  # the quickest notebook
     assert first.returncode == 0, first.stderr
     good = {p: sha(p) for p in (project / "reports/full").rglob("*") if p.is_file()}
     # the manifest write of the next run meets a full disk (sitecustomize patches it in the subprocess)
@@ -105,7 +105,7 @@ def test_a_full_disk_keeps_the_previous_report(project: Path) -> None:
         "    return _write(self, data, *a, **k)\n"
         "pathlib.Path.write_text = write_text\n")
     env = {**os.environ, "NATOSPEND_HOME": str(project), "PYTHONPATH": str(hook)}
-    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", NOTEBOOK_01, "--name", "full"],
+    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "05", "--name", "full"],
                           capture_output=True, text=True, env=env, cwd=project)
     assert done.returncode != 0 and "the disk is full" in done.stderr and "Traceback" not in done.stderr
     assert {p: sha(p) for p in (project / "reports/full").rglob("*") if p.is_file()} == good

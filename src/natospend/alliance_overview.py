@@ -10,6 +10,7 @@ from .dataset import load_spending
 from .notebook import NotebookRun, caption, source_sentence
 from .series import allies_only, constant_base_year, estimate_years, nato_table
 from .targets import Target, definitions_markdown, load_targets
+from .display import readable
 from .wording import count, names, verb
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def display_status(view: AllianceOverview) -> "pd.DataFrame":
     shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
     for target in status.measurable(view.targets):
         shown[f"Gap to {target.threshold_pct:g}%, pp"] = view.status[f"gap_{target.id}_pp"]
-    return shown.round(2).set_index("Ally")
+    return readable(shown.set_index("Ally"), {"Equipment share, %": 1})
 
 
 def sipri_latest(view: AllianceOverview) -> str:
@@ -137,7 +138,7 @@ def sipri_latest(view: AllianceOverview) -> str:
 def display_sipri_latest(view: AllianceOverview) -> "pd.DataFrame":
     shown = view.sipri_status[["country_name", "sipri_share_gdp_pct", "estimate"]].copy()
     shown.columns = ["Ally", f"SIPRI, % of GDP ({int(view.sipri_status['year'].iloc[0])})", "SIPRI estimate"]
-    return shown.round(2).set_index("Ally")
+    return readable(shown.set_index("Ally"))
 
 
 def summary(view: AllianceOverview) -> dict[str, Any]:
@@ -145,6 +146,7 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
     total = view.aggregates.set_index("country")["share_gdp_pct"].to_dict()
     latest = view.burden[view.burden["year"] == view.year]
     return {
+        "title": f"Alliance overview: who meets NATO's spending targets in {view.year}",
         "source": "nato", "edition": view.edition, "year": view.year, "year_is_estimate": view.year_is_estimate,
         "allies_assessed": int(len(view.status)), "allies_meeting": counts,
         "not_yet_members": not_yet_members(view),

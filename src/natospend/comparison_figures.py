@@ -39,11 +39,15 @@ def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    from .display import format_number
+
     wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
     estimated = set(compared.loc[compared["nato_estimate"] | compared["sipri_estimate"], "year"])
     fig, ax = plt.subplots(figsize=(10, 10))
-    # a diverging map centred on zero; blue-orange stays apart for colour-blind readers
-    sns.heatmap(wide, annot=True, fmt=".2f", cmap="PuOr_r", center=0, ax=ax, annot_kws={"fontsize": 6.5},
+    # a diverging map centred on zero; blue-orange stays apart for colour-blind readers; the labels are
+    # written by format_number, which never prints "-0.00"
+    labels = wide.map(lambda v: format_number(v, 2, ""))
+    sns.heatmap(wide, annot=labels, fmt="", cmap="PuOr_r", center=0, ax=ax, annot_kws={"fontsize": 7},
                 cbar_kws={"label": "NATO minus SIPRI, percentage points"}, linewidths=0.3)
     ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
     ax.set_xlabel("Year (e = a year with estimates, NATO's or SIPRI's)")
@@ -91,7 +95,11 @@ def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "
             ("russia_usd_m_constant", "Russia", "--", "^", BELOW, "russia_estimate"),
             ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")):
         _series(ax, russia, column, label, style, marker, colour, estimate, scale=1000)
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}bn" if value >= 1 else f"${value:g}bn"))
     ax.set_xlabel("Year")
     ax.set_ylabel(f"US$ billion ({price_basis.replace('-', ' ')} prices), log scale")
     ax.set_title("Military expenditure at market exchange rates (SIPRI)")
@@ -100,18 +108,23 @@ def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "
 
 
 def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
+    """Russia's and Ukraine's shares of GDP in panels of their own (Ukraine's 35% would flatten Russia's 7%),
+    and the European allies' spending against Russia's."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     _series(axes[0], russia, "russia_share_gdp_pct", "Russia", "--", "^", BELOW, "russia_estimate")
-    _series(axes[0], russia, "ukraine_share_gdp_pct", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")
-    axes[0].set_ylabel("% of GDP")
-    axes[0].set_title("Share of GDP")
-    axes[0].legend(loc="upper left")
-    axes[1].plot(russia["year"], russia["european_allies_to_russia_ratio"], marker="s", color=MEETS)
-    axes[1].axhline(1, color="black", linewidth=0.8)
-    axes[1].set_ylabel("European allies' spending / Russia's")
-    axes[1].set_title("European allies against Russia (market exchange rates)")
+    axes[0].set_title("Russia: share of GDP")
+    _series(axes[1], russia, "ukraine_share_gdp_pct", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")
+    axes[1].set_title("Ukraine: share of GDP (own spending)")
+    for ax in axes[:2]:
+        ax.set_ylabel("% of GDP")
+        ax.set_ylim(bottom=0)
+    axes[2].plot(russia["year"], russia["european_allies_to_russia_ratio"], marker="s", markersize=4, color=MEETS)
+    axes[2].axhline(1, color="black", linewidth=0.8)
+    axes[2].set_ylim(bottom=0)
+    axes[2].set_ylabel("European allies' spending / Russia's")
+    axes[2].set_title("European allies against Russia (market rates)")
     for ax in axes:
         ax.set_xlabel("Year")
     return finish(fig, caption)

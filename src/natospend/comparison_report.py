@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .breaks import SeriesBreak, break_note, trend_breaks
 from .comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from .dataset import load_spending
+from .display import readable
 from .notebook import NotebookRun, caption, source_sentence
 from .series import estimate_years, nato_table
 from .wording import count, year_ranges
@@ -102,7 +103,7 @@ def display_year(view: ComparisonView) -> "pd.DataFrame":
     year = view.compared[view.compared["year"] == view.year].sort_values("nato_share_gdp_pct", ascending=False)
     shown = year[["country_name", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp"]].copy()
     shown.columns = ["Ally", "NATO, % of GDP", "SIPRI, % of GDP", "NATO minus SIPRI, pp"]
-    return shown.round(2).set_index("Ally")
+    return readable(shown.set_index("Ally"))
 
 
 def display_russia(view: ComparisonView) -> "pd.DataFrame":
@@ -116,7 +117,9 @@ def display_russia(view: ComparisonView) -> "pd.DataFrame":
     shown["Russia, % of GDP"] = r["russia_share_gdp_pct"]
     shown["Ukraine, % of GDP"] = r["ukraine_share_gdp_pct"]
     shown.columns.name = f"{view.price_basis.replace('-', ' ')} prices"
-    return shown.round(1).set_index("year")
+    shown = readable(shown.set_index("year"), 1)
+    shown.index.name = "Year"
+    return shown
 
 
 def summary(view: ComparisonView) -> dict[str, Any]:
@@ -125,6 +128,7 @@ def summary(view: ComparisonView) -> dict[str, Any]:
     russia = view.russia.set_index("year")
     latest = int(russia["russia_usd_m_constant"].last_valid_index())
     return {
+        "title": f"NATO against SIPRI in {view.year}, and the allies against Russia",
         "year": view.year, "nato_edition": view.nato_edition, "sipri_edition": view.sipri_edition,
         "allies_at_2pct_nato": int(counts["allies_at_2pct_nato"]),
         "allies_at_2pct_sipri": int(counts["allies_at_2pct_sipri"]),

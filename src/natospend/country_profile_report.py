@@ -10,6 +10,7 @@ from . import pathways, profile_figures
 from .breaks import SeriesBreak, break_note, load_series_breaks, trend_breaks
 from .dataset import load_spending
 from .notebook import Markdown, NotebookRun, caption, source_sentence
+from .display import readable
 from .profile import first_year_of_unbroken_run, profile_table
 from .reference import Ally, ally_by_iso3
 from .series import constant_base_year, estimate_years, nato_table
@@ -208,11 +209,13 @@ def display_profile(view: CountryProfile) -> Any:
     shown.columns = ["Year", "Member", "Estimate", "Share of GDP, % (NATO)", "Rank", "Share of GDP, % (SIPRI)",
                      "Real change, %", f"Spending, USD m ({view.price_base} prices)", "Equipment, %",
                      f"Per capita, USD ({view.price_base})", "Personnel, thousand"]
-    return shown.round(2).set_index("Year")
+    return readable(shown.set_index("Year"), {"Real change, %": 1, f"Spending, USD m ({view.price_base} prices)": 0,
+                                              "Equipment, %": 1, f"Per capita, USD ({view.price_base})": 0,
+                                              "Personnel, thousand": 1}, missing={"Rank": "not a member"})
 
 
 def summary(view: CountryProfile) -> dict[str, Any]:
-    base = {"country": view.ally.iso3, "country_name": view.name, "edition": view.edition,
+    base = {"title": f"Country profile: {view.name}", "country": view.ally.iso3, "country_name": view.name, "edition": view.edition,
             "sipri_edition": view.sipri_edition, "has_armed_forces": view.ally.has_armed_forces,
             "accession_year": view.ally.accession_date.year, "caption": view.caption}
     if not view.has_data or view.path is None:

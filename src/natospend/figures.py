@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # Dark blue and light orange differ in lightness, so they stay apart in greyscale.
 MEETS, BELOW, NEUTRAL = "#0b3c78", "#f2a65a", "#7f7f7f"
+# adjustText: a fixed number of iterations (not a time limit) keeps the placement deterministic
+ADJUST_ITERATIONS = 120
 TARGET_STYLES = {2.0: ":", 3.5: "--", 5.0: "-."}
 ESTIMATE_NOTE = "Hatched bars and hollow markers are estimates."
 
@@ -27,7 +29,7 @@ def use_style() -> None:
     matplotlib.rcParams.update({
         "svg.hashsalt": "natospend",  # stable SVG ids: byte-identical reruns
         "figure.dpi": 100,
-        "savefig.dpi": 110,
+        "savefig.dpi": 200,  # sharp on paper (A4 print); the SVG stays the vector copy
         "font.family": "DejaVu Sans",
         "axes.titleweight": "bold",
         "axes.titlesize": 12,
@@ -58,9 +60,23 @@ def save(fig: "Figure", directory: Path, name: str) -> list[Path]:
     png, svg = directory / f"{name}.png", directory / f"{name}.svg"
     # bbox_inches="tight" would lay the figure out again for each file: measure the box once
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
-    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches=box)
+    # written fast (compress level 1), then re-written in 256 colours by compact_png
+    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches=box, pil_kwargs={"compress_level": 1})
+    compact_png(png)
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=box)
     return [png, svg]
+
+
+def compact_png(path: Path) -> None:
+    """The PNG as 256 colours (Pillow, which matplotlib already needs): a chart of flat colours and
+    anti-aliased edges looks the same and weighs about a third, so pages with 200-dpi figures stay
+    small. Deterministic: the same figure gives the same bytes."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        # fast octree: a tenth of median cut's time, and no visible difference on a chart
+        compact = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    compact.save(path, format="PNG", compress_level=6)  # level 9: 15% smaller, six times slower
 
 
 def _target_lines(ax, targets: Iterable[float], vertical: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +131,7 @@ def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
     # two decimals: one would print 1.96 as "2.0" on the 2% line
     # years before accession are left blank: no ally is shown as a member before it joined
     sns.heatmap(wide, mask=~members.fillna(False).astype(bool), annot=True, fmt=".2f", cmap="cividis",
-                cbar_kws={"label": "% of GDP"}, ax=ax, annot_kws={"fontsize": 6.5}, linewidths=0.3)
+                cbar_kws={"label": "% of GDP"}, ax=ax, annot_kws={"fontsize": 7}, linewidths=0.3)
     ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
     ax.set_xlabel("Year (e = estimate)")
     ax.set_ylabel("")
@@ -135,9 +151,15 @@ def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 
         part = status[mask]
         ax.scatter(part["share_gdp_pct"], part["equipment_share_pct"], color=colour, marker=marker, s=45,
                    edgecolor="black", linewidth=0.5, label=label)
-    for row in status.itertuples():
-        ax.annotate(row.country, (row.share_gdp_pct, row.equipment_share_pct), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")
+    # adjustText (a well-kept, deterministic label placer) moves the labels apart, with a leader line
+    # where a label had to move: 31 allies crowd around 2% and 20-40%
+    from adjustText import adjust_text
+
+    labels = [ax.text(row.share_gdp_pct, row.equipment_share_pct, row.country, fontsize=7.5)
+              for row in status.itertuples()]
+    adjust_text(labels, x=status["share_gdp_pct"].tolist(), y=status["equipment_share_pct"].tolist(), ax=ax,
+                iter_lim=ADJUST_ITERATIONS,
+                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5})
     ax.axvline(gdp_line, color="black", linestyle=":", linewidth=1)
     ax.axhline(equipment_line, color="black", linestyle=":", linewidth=1)
     ax.set_xlabel("Defence expenditure, % of GDP")
@@ -161,9 +183,13 @@ def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption:
         estimated = part[part["estimate"]]
         ax.plot(estimated["year"], estimated["allies_meeting"], linestyle="none", marker=markers[i % 4],
                 markerfacecolor="white", markeredgecolor=line.get_color(), markersize=8)
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_xlabel("Year")
     ax.set_ylabel("Allies meeting the target (members at year's end)")
     ax.set_title("How many allies meet each target")
+    ax.set_ylim(0, int(counts["allies_reporting"].max()) + 1)  # a count starts at zero, in whole allies
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     ax.xaxis.get_major_locator().set_params(integer=True)
     return finish(fig, caption + " " + ESTIMATE_NOTE)
@@ -267,8 +293,9 @@ def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
     for bar, is_never in zip(bars, never):
         bar.set_hatch("xx" if is_never else "")
     ax.axvline(target_year, color="black", linestyle="--", linewidth=1)
-    ax.text(target_year, 1.0, f" deadline {target_year}", transform=ax.get_xaxis_transform(), fontsize=8,
-            va="bottom")
+    # inside the axes at the bottom: above them it ran into the title
+    ax.text(target_year, 0.005, f" deadline {target_year}", transform=ax.get_xaxis_transform(), fontsize=8,
+            va="bottom", ha="left", backgroundcolor="white")
     ax.set_xlim(base, horizon)
     estimate = ", a NATO estimate" if bool(data["estimate"].any()) else ""
     ax.set_xlabel(f"Year the target is reached at trend growth from {base}{estimate} (cross-hatched: not before "
@@ -337,10 +364,18 @@ def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.Data
         ax.scatter(own["target_year"], own["share_gdp_pct"], marker="*", s=70, color="#cc3311", zorder=4)
         ax.axhline(path.target_pct, color="#999999", linewidth=0.6)
         ax.set_title(path.country_name, fontsize=9)
+        ax.tick_params(labelbottom=True, labelsize=8)  # year labels under every row, not only the last
     for ax in flat[len(allies):]:
         ax.axis("off")
     top = max(float(allies["target_pct"].iloc[0]) * 1.6, 6.0)
     flat[0].set_ylim(0, top)
+    flat[0].text(allies["base_year"].min() - 10, float(allies["target_pct"].iloc[0]), f"target {allies['target_pct'].iloc[0]:g}%",
+                 fontsize=7, va="bottom", color="#555555")  # labelled once
+    for ax, path in zip(flat, allies.itertuples()):
+        clipped = [line for line in ax.get_lines() if len(line.get_ydata()) and max(line.get_ydata()) > top]
+        if clipped:  # a path above the scale is marked, not silently cut
+            ax.text(0.98, 0.97, "\u2191 off the scale", transform=ax.transAxes, ha="right", va="top", fontsize=7,
+                    color="#555555")
     fig.supylabel("Defence expenditure, % of GDP")
     fig.suptitle("Each ally's path to the target: history (solid; hollow: estimates), required (dashed; none "
                  "where already there), trend (dotted), pledges (stars)", fontweight="bold")
@@ -353,7 +388,7 @@ def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str, bas
     import seaborn as sns
 
     fig, ax = plt.subplots(figsize=(10, 5))
-    sns.heatmap(grid / 1000, annot=True, fmt=".0f", cmap="cividis", ax=ax, annot_kws={"fontsize": 8},
+    sns.heatmap(grid / 1000, annot=True, fmt=",.0f", cmap="cividis", ax=ax, annot_kws={"fontsize": 8},
                 cbar_kws={"label": f"billion US dollars ({price_base} prices)"})
     ax.set_yticklabels([f"{v:g}%" for v in grid.index], rotation=0)
     ax.set_xlabel("Target year")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import layout_check
 from .errors import ParameterError
 from .params import check_parameters
 from .paths import REPORTS_DIR, SOURCES_JSON
@@ -90,8 +92,9 @@ class NotebookRun:
         """The data editions this run used, as columns every table carries (edition, nato_edition, ...)."""
         return {k: str(v) for k, v in self.params.items() if k.endswith("edition") and v is not None}
 
-    def table(self, frame: "pd.DataFrame", name: str) -> "pd.DataFrame":
-        """Write tables/<name>.csv (full precision, with the data editions) and return the frame."""
+    def table(self, frame: "pd.DataFrame", name: str, shown: "pd.DataFrame | None" = None) -> Any:
+        """Write tables/<name>.csv (full precision, with the data editions). Returns `shown` (a display
+        table for reading) linked to that CSV for the page, or the frame itself when none is given."""
         path = self.output_dir / "tables" / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         out = frame.copy()
@@ -100,6 +103,12 @@ class NotebookRun:
                 out[column] = edition
         out.to_csv(path, index=False, lineterminator="\n")
         self.written.append(path)
+        if shown is not None:
+            import pandas as pd
+
+            from .display import TableView
+
+            return TableView(shown, name) if isinstance(shown, pd.DataFrame) else shown
         return frame
 
     def figure(self, fig: "Figure", name: str) -> Any:
@@ -110,6 +119,10 @@ class NotebookRun:
         from .figures import save
 
         paths = save(fig, self.output_dir / "figures", name)
+        if os.environ.get(layout_check.ENVIRONMENT) == "strict":  # the test suite: every figure of every run
+            found = layout_check.problems(fig)  # after saving: laid out already, no second drawing
+            if found:
+                raise layout_check.LayoutError(f"figure {name}: " + "; ".join(found))
         alt = figure_title(fig)
         plt.close(fig)
         self.written.extend(paths)
@@ -125,12 +138,6 @@ class NotebookRun:
                         encoding="utf-8")
         self.written.append(path)
         return document
-
-    def parameter_table(self) -> "pd.DataFrame":
-        import pandas as pd
-
-        shown = {k: v for k, v in self.params.items() if k != "output_dir"}
-        return pd.DataFrame({"parameter": list(shown), "value": [repr(v) for v in shown.values()]}).set_index("parameter")
 
 
 def figure_title(fig: "Figure") -> str:
@@ -160,12 +167,18 @@ def Markdown(text: str) -> Any:  # noqa: N802 - mirrors IPython.display.Markdown
     return IPythonMarkdown(text)
 
 
-def written_files(run: NotebookRun) -> "pd.DataFrame":
-    """What this run wrote, relative to its output folder."""
-    import pandas as pd
-
+def written_files(run: NotebookRun) -> Any:
+    """What this run wrote, as links relative to its output folder (the report page sits beside them)."""
     names = sorted({str(p.relative_to(run.output_dir)) for p in run.written})
-    return pd.DataFrame({"file": names})
+    groups = {"Tables (CSV, full precision)": [n for n in names if n.startswith("tables/")],
+              "Figures (PNG, and SVG for print)": [n for n in names if n.startswith("figures/") and n.endswith(".png")],
+              "Summary": [n for n in names if n.endswith(".json")]}
+    lines = ["**The files of this run**", ""]
+    for title, files in groups.items():
+        if files:
+            links = " \u00b7 ".join(f"[{Path(n).name}]({n})" for n in files)
+            lines.append(f"- {title}: {links}")
+    return Markdown("\n".join(lines))
 
 
 def resolve_output_dir(notebook: str, output_dir: str | None) -> Path:

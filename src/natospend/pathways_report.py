@@ -11,6 +11,7 @@ from .notebook import NotebookRun, caption, source_sentence
 from .breaks import SeriesBreak, break_years, trend_breaks
 from .series import allies_only, constant_base_year, estimate_years, nato_table
 from .targets import Target, definitions_markdown, load_pledges, load_targets, pledge_sentence
+from .display import readable
 from .wording import count, names, verb
 
 if TYPE_CHECKING:
@@ -151,7 +152,8 @@ def display_pathways(view: PathwaysView, frame: "pd.DataFrame") -> "pd.DataFrame
                    "extra_spending_usd_m_current", "extra_spending_usd_m_constant"]].copy()
     shown["extra_spending_usd_m_current"] = shown["extra_spending_usd_m_current"] / 1000
     shown["extra_spending_usd_m_constant"] = shown["extra_spending_usd_m_constant"] / 1000
-    shown = shown.round(2).astype(object)
+    shown = readable(shown, {"year_target_reached_at_trend": None, "extra_spending_usd_m_current": 1,
+                             "extra_spending_usd_m_constant": 1}, missing={"year_target_reached_at_trend": "never"})
     at = frame["already_at_target"].to_numpy()
     shown.loc[at, "required_real_growth_pct"] = "none needed"
     shown.loc[at, "year_target_reached_at_trend"] = "already there"
@@ -183,13 +185,14 @@ def display_totals(view: PathwaysView) -> "pd.DataFrame":
     shown[f"Extra for {total_pct:g}%, {current}"] = total["extra_spending_usd_m_current"] / 1000
     shown[f"Extra for {total_pct:g}%, {constant}"] = total["extra_spending_usd_m_constant"] / 1000
     shown.index.name = "Group"
-    return shown.round(1)
+    return readable(shown, 1)
 
 
 def display_sensitivity(view: PathwaysView) -> "pd.DataFrame":
-    shown = (view.sensitivity / 1000).round(0)
-    shown.index = [f"{v:g}%" for v in shown.index]
+    shown = readable(view.sensitivity / 1000, 0)
+    shown.index = [f"{v:g}%" for v in view.sensitivity.index]
     shown.index.name = "Target (% of GDP)"
+    shown.columns = [str(c) for c in view.sensitivity.columns]
     shown.columns.name = f"USD bn ({view.price_base} prices) above trend, in year"
     return shown
 
@@ -198,6 +201,8 @@ def summary(view: PathwaysView) -> dict[str, Any]:
     core = view.core
     never = core[(core["gap_pp"] > 0) & core["year_target_reached_at_trend"].isna()]
     return {
+        "title": f"Pathways to {view.params['core_target_pct']:g}% and {view.total_target_pct:g}% of GDP by "
+                 f"{view.params['target_year']}",
         "source": "nato", "edition": view.edition, "base_year": view.base_year, "price_base_year": view.price_base,
         "core_target_pct": view.params["core_target_pct"], "total_target_pct": view.total_target_pct,
         "target_year": view.params["target_year"],

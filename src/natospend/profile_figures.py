@@ -59,8 +59,9 @@ def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure"
     fig, ax = plt.subplots(figsize=(9, 4))
     _before_accession(ax, profile)
     _line_with_estimates(ax, profile, "rank_share_gdp", "rank by share of GDP")
-    ax.invert_yaxis()
-    ax.set_ylim(float(profile["allies_ranked"].max()) + 0.5, 0.5)
+    ranked = int(profile["allies_ranked"].max())
+    ax.set_ylim(ranked + 0.8, 0.2)  # rank 1 at the top, with room for its marker
+    ax.set_yticks(sorted({1, *range(5, ranked + 1, 5), ranked}))
     ax.set_xlabel("Year")
     ax.set_ylabel("Rank among allies (1 = highest share)")
     ax.set_title(f"{name}: rank among the allies by share of GDP")
@@ -147,11 +148,12 @@ def nato_and_sipri(profile: "pd.DataFrame", sipri: "pd.DataFrame", name: str, ca
                          "--", "s", BELOW)
     mark_breaks(ax, break_years or [])
     ax.axhline(2, color="black", linestyle=":", linewidth=1)
-    ax.set_ylim(bottom=0)
+    highest = max(profile["share_gdp_pct"].max(), sipri["value"].max() if len(sipri) else 0, 2.0)
+    ax.set_ylim(0, highest * 1.15)  # room above the highest point: no marker cut at the edge
     ax.set_xlabel("Year")
     ax.set_ylabel("% of GDP")
     ax.set_title(f"{name}: NATO's and SIPRI's figures side by side")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)  # below: never on the data
     note = " Hollow markers: estimates (NATO's and SIPRI's)."
     return finish(fig, caption + note + (" Dashed grey line: a listed break in NATO's series." if break_years else ""))
 

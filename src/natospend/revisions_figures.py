@@ -40,7 +40,7 @@ def revisions_by_year(by_year: "pd.DataFrame", old: str, new: str, unit: str, ca
     ax.set_xlabel("Year")
     ax.set_ylabel(unit)
     ax.set_title(f"How much each year was revised, edition {old} to {new} (allies)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncol=2, frameon=False)  # below: never on the data
     return finish(fig, caption)
 
 

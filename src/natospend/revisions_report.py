@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import revisions
 from .dataset import load_spending
+from .display import readable
 from .indicators import INDICATORS
 from .notebook import NotebookRun, caption, source_sentence
 from .wording import count, names, year_ranges
@@ -99,7 +100,7 @@ def display_largest(view: RevisionsView) -> "pd.DataFrame":
     shown.columns = ["Ally", "Year", f"Edition {view.old_edition}", f"Edition {view.new_edition}",
                      f"Revision ({view.revision_unit})", "Revision, %", f"Estimate in {view.old_edition}",
                      f"Estimate in {view.new_edition}"]
-    return shown.round(3).set_index("Ally")
+    return readable(shown.set_index("Ally"), {f"Revision ({view.revision_unit})": 3, "Revision, %": 1})
 
 
 def display_by_estimate(view: RevisionsView) -> "pd.DataFrame":
@@ -107,12 +108,13 @@ def display_by_estimate(view: RevisionsView) -> "pd.DataFrame":
     shown["old_estimate"] = shown["old_estimate"].map({True: "estimates", False: "other figures"})
     shown.columns = [f"In edition {view.old_edition}", "Figures", f"Mean revision ({view.revision_unit})",
                      f"Mean absolute revision ({view.revision_unit})", "Revised up", "Revised down"]
-    return shown.round(3).set_index(f"In edition {view.old_edition}")
+    return readable(shown.set_index(f"In edition {view.old_edition}"), 3)
 
 
 def summary(view: RevisionsView) -> dict[str, Any]:
     r = view.revised
     return {
+        "title": f"Revisions: {view.who} edition {view.old_edition} against edition {view.new_edition}",
         "source": view.source, "old_edition": view.old_edition, "new_edition": view.new_edition,
         "indicator": view.indicator, "figures_compared": int(len(r)),
         "figures_changed": int((r["revision"].abs() > 1e-9).sum()),

@@ -250,8 +250,11 @@ def execute_one(path: str, staging: str, given: dict[str, Any], engine: str, run
     try:
         nb = normalise(nb)
         write_notebook(nb, target)
-        page = to_html(nb, title=f"{source.stem} - {run_name}",
-                       header_html=parameter_header(run_name, resolved, header_note), show_code=show_code)
+        summary_path = folder / out_dir / "summary.json"
+        summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+        page = to_html(nb, title=summary.get("title") or source.stem,
+                       header_html=parameter_header(run_name, resolved, header_note), show_code=show_code,
+                       tables=folder / out_dir / "tables")
         (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
     except OSError as error:
         return _os_failure(source.stem, error)

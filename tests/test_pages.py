@@ -1,0 +1,50 @@
+"""Publication-grade pages: tables for reading, the layout check on broken figures, the page's title."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from natospend.display import TableView, format_number, readable  # noqa: E402
+from natospend.layout_check import legends_on_data, overlapping_labels, problems  # noqa: E402
+
+
+def test_numbers_read_as_numbers() -> None:
+    assert format_number(61377.94, 1) == "61,377.9"
+    assert format_number(-0.001, 2) == "0.00"  # never "-0.00"
+    assert format_number(float("nan")) == "\u2014" and format_number(pd.NA) == "\u2014" and format_number(None) == "\u2014"
+    assert format_number(True) == "yes" and format_number(2035, None) == "2035"
+    frame = pd.DataFrame({"share": [2.345, None], "year": pd.array([2035, None], dtype="Int64"), "flag": [True, False]},
+                         index=pd.Index([2014, 2015], name="Year"))
+    shown = readable(frame, {"share": 1}, missing={"year": "never"})
+    assert shown.to_dict("list") == {"share": ["2.3", "\u2014"], "year": ["2035", "never"], "flag": ["yes", "no"]}
+    assert list(shown.index) == ["2014", "2015"]
+    text = shown.to_string() + shown.to_html()
+    assert not any(token in text for token in ("NaN", "<NA>", "True", "False", "None", ".0 "))
+
+
+def test_a_table_view_carries_its_csv_name() -> None:
+    data, metadata = TableView(pd.DataFrame({"a": ["1"]}), "pathways")._repr_mimebundle_()
+    assert metadata == {"natospend_table": "pathways"} and "natospend-table" in data["text/html"]
+
+
+def test_the_layout_check_finds_overlapping_labels_and_a_legend_on_data() -> None:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [0, 1, 2], marker="o", label="data")
+    ax.text(1, 1, "FRA")
+    ax.text(1.01, 1.01, "NE")  # on top of "FRA", as the quadrant's labels once were
+    ax.legend(loc="center")  # right on the middle point
+    assert overlapping_labels(fig) == [("FRA", "NE")]
+    assert legends_on_data(fig) == ["axes 0"]
+    assert len(problems(fig)) == 2
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [0, 1, 2], marker="o", label="data")
+    ax.text(0, 2, "apart")
+    ax.legend(loc="lower right")
+    assert problems(fig) == []
+    plt.close(fig)
