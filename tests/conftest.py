@@ -16,6 +16,7 @@ os.environ[LAYOUT_CHECK] = "strict"
 NATO_FILE = "240617-def-exp-2024-TABLES-en.xlsx"
 SIPRI_FILE = "SIPRI-Milex-data-1949-2024_2.xlsx"
 SIPRI_2026_FILE = "SIPRI-Milex-data-1949-2025_v1.2.xlsx"  # April 2026 release (a re-saved copy)
+IMF_FILE = "imf-weo-2025-10-subset.csv"  # with imf-weo-2025-10-areas.csv beside it
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +26,7 @@ def raw_dir() -> Path:
     if not value:
         pytest.skip(f"{RAW_DIR_ENV} is not set: real-workbook tests need the official NATO and SIPRI workbooks")
     folder = Path(value)
-    missing = [name for name in (NATO_FILE, SIPRI_FILE, SIPRI_2026_FILE) if not (folder / name).is_file()]
+    missing = [name for name in (NATO_FILE, SIPRI_FILE, SIPRI_2026_FILE, IMF_FILE) if not (folder / name).is_file()]
     if missing:
         pytest.skip(f"{RAW_DIR_ENV}={folder} lacks {', '.join(missing)}")
     return folder

@@ -36,7 +36,7 @@ def test_default_is_latest_edition_per_source() -> None:
     assert set(load_spending("sipri", "2025")["edition"]) == {"2025"}  # an older edition on request
     assert len(load_spending("nato", "2024", indicator="equipment_share_pct")) == 31 * 11
     both = load_spending()
-    assert set(zip(both["source"], both["edition"])) == {("nato", "2024"), ("sipri", "2026")}
+    assert set(zip(both["source"], both["edition"])) == {("nato", "2024"), ("sipri", "2026"), ("imf", "2025-10")}
 
 
 def test_editions_side_by_side() -> None:
@@ -51,7 +51,7 @@ def test_editions_side_by_side() -> None:
 
 
 def test_unknown_source_or_edition_is_a_clear_error() -> None:
-    with pytest.raises(InputError, match=r"unknown source 'natto'.*one of nato, sipri"):
+    with pytest.raises(InputError, match=r"unknown source 'natto'.*one of imf, nato, sipri"):
         load_spending("natto")
     with pytest.raises(InputError, match=r"edition '2019' is not in the dataset.*one of 2024"):
         load_spending("nato", "2019")

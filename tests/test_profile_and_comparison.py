@@ -196,7 +196,7 @@ def test_comparison_notebook_tables(tmp_path: Path) -> None:
         header = next(csv.reader(handle))
     assert header[:6] == ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct",
                           "difference_pp"]
-    assert header[-2:] == ["nato_edition", "sipri_edition"]
+    assert header[-3:] == ["nato_edition", "sipri_edition", "imf_edition"]
     russia = pd.read_csv(home / "reports/cmp/tables/russia_comparison.csv")
     assert {"russia_usd_m_constant", "european_allies_to_russia_ratio", "russia_share_gdp_pct"} <= set(russia.columns)
     summary = json.loads((home / "reports/cmp/summary.json").read_text())["notebooks"]["04_nato_vs_sipri_and_russia"]

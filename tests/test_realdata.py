@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from natospend.dataset import edition_file, normalise_frame, to_csv_bytes
-from natospend.ingest import ingest_nato, ingest_sipri
+from natospend.ingest import ingest_imf, ingest_nato, ingest_sipri
 from natospend.nato import parse_nato_workbook
 from natospend.paths import SOURCES_JSON, SPENDING_DIR
 from natospend.sipri import parse_sipri_workbook
 from natospend.validation import validate_dataset
-from conftest import NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
+from conftest import IMF_FILE, NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
 
 pytestmark = pytest.mark.realdata
 
@@ -111,7 +111,7 @@ def test_sipri_missing_meanings_and_flags(sipri) -> None:  # type: ignore[no-unt
 def test_committed_dataset_is_what_ingest_makes(raw_dir: Path) -> None:
     """A fresh clone runs from data/processed/: each file must be exactly the ingest of its official file."""
     inputs = {("nato", "2024"): (ingest_nato, NATO_FILE), ("sipri", "2025"): (ingest_sipri, SIPRI_FILE),
-              ("sipri", "2026"): (ingest_sipri, SIPRI_2026_FILE)}
+              ("sipri", "2026"): (ingest_sipri, SIPRI_2026_FILE), ("imf", "2025-10"): (ingest_imf, IMF_FILE)}
     sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
     by_key = {(r["source"], r["edition"]): r for r in sources["inputs"]}
     for (source, edition), (reader, name) in inputs.items():

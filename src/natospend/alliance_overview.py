@@ -11,6 +11,7 @@ from .notebook import NotebookRun, caption, source_sentence
 from .series import allies_only, constant_base_year, estimate_years, nato_table
 from .targets import Target, definitions_markdown, load_targets
 from .display import readable
+from .shortfall import alliance_totals, shortfall_since
 from .wording import count, names, verb
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ class AllianceOverview:
     caption: str
     sipri_edition: str
     sipri_status: "pd.DataFrame"  # SIPRI's latest year: tables/sipri_latest_status.csv
+    shortfall: "pd.DataFrame"  # tables/shortfall_since_<start>.csv
+    shortfall_threshold_pct: float
+    shortfall_start_year: int
 
     @property
     def year_is_estimate(self) -> bool:
@@ -64,7 +68,9 @@ def build(run: NotebookRun) -> AllianceOverview:
         sipri_edition=run.sipri_edition,
         sipri_status=status.sipri_latest_status(
             load_spending("sipri", run.sipri_edition, indicator="defence_expenditure_share_gdp_pct"),
-            SIPRI_THRESHOLDS))
+            SIPRI_THRESHOLDS),
+        shortfall=shortfall_since(table, run.shortfall_threshold_pct, run.shortfall_start_year),
+        shortfall_threshold_pct=run.shortfall_threshold_pct, shortfall_start_year=run.shortfall_start_year)
 
 
 def not_yet_members(view: AllianceOverview) -> list[str]:
@@ -135,6 +141,31 @@ def sipri_latest(view: AllianceOverview) -> str:
     return "\n".join(lines)
 
 
+def shortfall_words(view: AllianceOverview) -> str:
+    """The shortfall since the start year in words (Markdown)."""
+    totals = alliance_totals(view.shortfall)
+    top = view.shortfall.head(3)
+    last = int(view.shortfall["last_year"].max())
+    threshold, start = view.shortfall_threshold_pct, view.shortfall_start_year
+    return (f"**Short of {threshold:g}% since {start}:** summed over every year each ally was a member at the year's "
+            f"end ({start}-{last}), the allies below {threshold:g}% of GDP spent "
+            f"**{totals['shortfall_usd_m_constant'] / 1000:,.0f} billion US dollars** ({view.price_base} prices) less "
+            f"than {threshold:g}% would have taken; those above it spent {totals['surplus_usd_m_constant'] / 1000:,.0f} "
+            f"billion more. The largest shortfalls: " + names([f"{r.country_name} ({r.shortfall_usd_m_constant / 1000:,.0f} bn,"
+                                                              f" {r.years_below} of {r.last_year - r.first_year + 1} years below)"
+                                                              for r in top.itertuples()]) + ".")
+
+
+def display_shortfall(view: AllianceOverview) -> "pd.DataFrame":
+    shown = view.shortfall[["country_name", "first_year", "last_year", "years_below", "shortfall_usd_m_constant",
+                            "surplus_usd_m_constant"]].copy()
+    shown["shortfall_usd_m_constant"] /= 1000
+    shown["surplus_usd_m_constant"] /= 1000
+    shown.columns = ["Ally", "From", "To", "Years below", f"Shortfall, USD bn ({view.price_base} prices)",
+                     f"Above {view.shortfall_threshold_pct:g}%, USD bn ({view.price_base} prices)"]
+    return readable(shown.set_index("Ally"), 1)
+
+
 def display_sipri_latest(view: AllianceOverview) -> "pd.DataFrame":
     shown = view.sipri_status[["country_name", "sipri_share_gdp_pct", "estimate"]].copy()
     shown.columns = ["Ally", f"SIPRI, % of GDP ({int(view.sipri_status['year'].iloc[0])})", "SIPRI estimate"]
@@ -160,4 +191,6 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
         "sipri_latest_year": int(view.sipri_status["year"].iloc[0]),
         "sipri_latest_at_2pct": int(view.sipri_status["meets_2pct"].sum()),
         "sipri_latest_at_3_5pct": int(view.sipri_status["meets_3_5pct"].sum()),
+        "shortfall_since": {"threshold_pct": view.shortfall_threshold_pct, "start_year": view.shortfall_start_year,
+                            **alliance_totals(view.shortfall)},
     }

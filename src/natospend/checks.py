@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from .errors import ParameterError
@@ -44,6 +45,11 @@ def check_overview(values: dict[str, Any]) -> dict[str, Any]:
     values["edition"] = resolve_edition("nato", "edition", values["edition"])
     values["year"] = _check_year("year", values["year"], nato_years(values["edition"]))
     values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
+    years = nato_years(values["edition"])
+    if values["shortfall_start_year"] not in years:
+        raise ParameterError("shortfall_start_year", f"{values['shortfall_start_year']} is outside the edition",
+                             f"{years[0]}-{years[-1]}")
+    _positive("shortfall_threshold_pct", values["shortfall_threshold_pct"])
     known = load_targets()
     if not values["targets"] or not all(isinstance(t, str) for t in values["targets"]):
         raise ParameterError("targets", f"{values['targets']!r} is not a list of target ids", ", ".join(known))
@@ -55,6 +61,19 @@ def check_overview(values: dict[str, Any]) -> dict[str, Any]:
 
 def check_pathways(values: dict[str, Any]) -> dict[str, Any]:
     values["edition"] = resolve_edition("nato", "edition", values["edition"])
+    values["imf_edition"] = resolve_edition("imf", "imf_edition", values["imf_edition"])
+    path = values["gdp_path"]
+    if isinstance(path, str) and path not in ("imf", "trend"):
+        raise ParameterError("gdp_path", f"{path!r} is not a GDP path", "'imf', 'trend' or a number (% a year)")
+    if not isinstance(path, str):
+        if not math.isfinite(path) or not -20 <= path <= 20:
+            raise ParameterError("gdp_path", f"{path!r} is not a growth rate", "a number from -20 to 20 (% a year)")
+        if values["gdp_growth_pct"] is not None and float(values["gdp_growth_pct"]) != float(path):
+            raise ParameterError("gdp_growth_pct", f"{values['gdp_growth_pct']} contradicts gdp_path {path}",
+                                 "one of them (gdp_growth_pct is gdp_path as a number)")
+        values["gdp_growth_pct"] = float(path)
+    elif values["gdp_growth_pct"] is not None:
+        values["gdp_path"] = float(values["gdp_growth_pct"])  # a number given the old way wins over the default
     years = nato_years(values["edition"])
     _positive("core_target_pct", values["core_target_pct"])
     if values["related_target_pct"] < 0:
@@ -91,6 +110,7 @@ def check_comparison(values: dict[str, Any]) -> dict[str, Any]:
 
     values["nato_edition"] = resolve_edition("nato", "nato_edition", values["nato_edition"])
     values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
+    values["imf_edition"] = resolve_edition("imf", "imf_edition", values["imf_edition"])
     nato = set(nato_years(values["nato_edition"]))
     sipri = load_spending("sipri", values["sipri_edition"], indicator="defence_expenditure_share_gdp_pct")
     common = sorted(nato & {int(y) for y in sipri.loc[sipri["value"].notna(), "year"].unique()})

@@ -15,17 +15,19 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import run_ingest
     from .paths import SOURCES_JSON, SPENDING_DIR, raw_dir
 
-    nato_paths, sipri_paths = list(args.nato or []), list(args.sipri or [])
-    if args.raw_dir or not (nato_paths or sipri_paths or args.csv):
+    nato_paths, sipri_paths, imf_paths = list(args.nato or []), list(args.sipri or []), list(args.imf or [])
+    if args.raw_dir or not (nato_paths or sipri_paths or imf_paths or args.csv):
         folder = args.raw_dir or raw_dir()
         if folder is None:
             raise NatospendError("nothing to ingest: give --nato/--sipri/--csv, --raw-dir, or set NATOSPEND_RAW_DIR")
         nato_paths += _every(folder, NATO_WORKBOOKS)
         sipri_paths += _every(folder, SIPRI_WORKBOOKS)
+        imf_paths += _every(folder, IMF_FILES)
         if not nato_paths and not sipri_paths:
             raise NatospendError(f"no NATO ({NATO_WORKBOOKS}) or SIPRI ({SIPRI_WORKBOOKS}) workbook in {folder}")
     output = args.output or SPENDING_DIR
-    frame = run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, csv_path=args.csv, label=args.label,
+    frame = run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, imf_paths=imf_paths, csv_path=args.csv,
+                       label=args.label,
                        csv_edition=args.edition, dataset_dir=output,
                        sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON,
                        progress=sys.stderr.isatty())  # a progress bar for a large CSV, in a terminal
@@ -38,6 +40,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 # The file names the publishers give their workbooks (NATO's tables, SIPRI's database).
 NATO_WORKBOOKS = "*-TABLES-en.xlsx"
 SIPRI_WORKBOOKS = "SIPRI-Milex-data*.xlsx"
+IMF_FILES = "imf-weo-*-subset.csv"  # with its imf-weo-*-areas.csv beside it
 
 
 def _every(folder: Path, pattern: str) -> list[Path]:
@@ -57,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="NATO tables workbook (.xlsx); repeat for several editions")
     ingest.add_argument("--sipri", type=Path, action="append", metavar="PATH",
                         help="SIPRI Military Expenditure Database workbook (.xlsx); repeat for several editions")
+    ingest.add_argument("--imf", type=Path, action="append", metavar="PATH",
+                        help="IMF World Economic Outlook CSV (long form or the IMF's own download), with its "
+                             "-areas.csv beside it")
     ingest.add_argument("--raw-dir", type=Path,
                         help=f"folder of official workbooks: every {NATO_WORKBOOKS} and {SIPRI_WORKBOOKS} in it")
     ingest.add_argument("--csv", type=Path, help="your own figures (see README: User data)")

@@ -85,6 +85,38 @@ def _series(ax, frame: "pd.DataFrame", column: str, label: str, style: str, mark
                 markerfacecolor="white", markeredgecolor=colour)
 
 
+def ppp_against_market(ppp: "pd.DataFrame", ratios: "pd.DataFrame", caption: str) -> "Figure":
+    """Russia and the European allies at market exchange rates and at PPP, and the ratio under each."""
+    import matplotlib.pyplot as plt
+
+    from .ppp import EUROPE
+
+    fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+    for country, label, colour, marker in (("RUS", "Russia", BELOW, "^"), (EUROPE, "European allies", MEETS, "s")):
+        rows = ppp[(ppp["country"] == country) & (ppp["year"] >= 2000)]
+        axes[0].plot(rows["year"], rows["spending_usd_m_current"] / 1000, color=colour, marker=marker, markersize=4,
+                     linestyle="-", label=f"{label}, market rates (US$)")
+        axes[0].plot(rows["year"], rows["spending_ppp_intl_usd_m"] / 1000, color=colour, marker=marker, markersize=4,
+                     linestyle="--", markerfacecolor="white", label=f"{label}, PPP (international $)")
+    axes[0].set_ylabel("billion, current prices")
+    axes[0].set_ylim(bottom=0)
+    axes[0].set_title("Military expenditure: market rates and PPP")
+    axes[0].legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=7.5, frameon=False)
+    data = ratios[ratios["year"] >= 2000]
+    axes[1].plot(data["year"], data["europe_to_russia_market"], color=MEETS, marker="o", markersize=4,
+                 label="market exchange rates")
+    axes[1].plot(data["year"], data["europe_to_russia_ppp"], color=BELOW, marker="s", markersize=4, linestyle="--",
+                 label="purchasing-power parity")
+    axes[1].axhline(1, color="black", linewidth=0.8)
+    axes[1].set_ylim(bottom=0)
+    axes[1].set_ylabel("European allies' spending / Russia's")
+    axes[1].set_title("European allies against Russia, under each")
+    axes[1].legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=7.5, frameon=False)
+    for ax in axes:
+        ax.set_xlabel("Year")
+    return finish(fig, caption)
+
+
 def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "Figure":
     import matplotlib.pyplot as plt
 

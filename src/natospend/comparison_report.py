@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .breaks import SeriesBreak, break_note, trend_breaks
 from .comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from .dataset import load_spending
+from .ppp import PPP_RATE, ppp_comparison
 from .display import readable
 from .notebook import NotebookRun, caption, source_sentence
 from .series import estimate_years, nato_table
@@ -28,6 +29,10 @@ class ComparisonView:
     caption_both: str
     caption_sipri: str
     breaks: dict[str, list[SeriesBreak]]  # listed breaks in NATO's share of GDP and GDP series, by ally
+    ppp: "pd.DataFrame"  # tables/ppp_comparison.csv
+    ppp_ratios: "pd.DataFrame"  # by year: the European allies against Russia, market and PPP
+    imf_edition: str
+    caption_ppp: str
 
     @property
     def price_basis(self) -> str:
@@ -39,6 +44,8 @@ def build(run: NotebookRun) -> ComparisonView:
     sipri = load_spending("sipri", run.sipri_edition)
     compared = nato_vs_sipri(table, sipri)
     russia = russia_comparison(sipri)
+    ppp, ppp_ratios = ppp_comparison(sipri, load_spending("imf", run.imf_edition, indicator=PPP_RATE))
+    ppp_sentence = source_sentence("imf", run.imf_edition)
     sipri_sentence = source_sentence("sipri", run.sipri_edition)
     russia_sentence = sipri_sentence + "".join(
         f" {who}'s figures for {year_ranges(russia.loc[russia[column], 'year'])} are SIPRI estimates (hollow markers)."
@@ -48,7 +55,11 @@ def build(run: NotebookRun) -> ComparisonView:
                           russia=russia,
                           caption_both=caption(source_sentence("nato", run.nato_edition, estimate_years(table)),
                                                sipri_sentence),
-                          caption_sipri=caption(russia_sentence), breaks=trend_breaks("nato", run.nato_edition))
+                          caption_sipri=caption(russia_sentence), breaks=trend_breaks("nato", run.nato_edition),
+                          ppp=ppp, ppp_ratios=ppp_ratios, imf_edition=run.imf_edition,
+                          caption_ppp=caption(sipri_sentence, ppp_sentence + " PPP rates: the IMF's implied "
+                                              "conversion rates, GDP-based (projections after its last actual "
+                                              "year). Dashed lines, open markers: at PPP."))
 
 
 def _break_before(view: ComparisonView, country: str) -> bool:
@@ -84,7 +95,7 @@ def headline(view: ComparisonView) -> str:
         f"include the military aid it receives from other countries). Today's European allies together spent "
         f"{row['european_allies_to_russia_ratio']:.1f} times Russia's military expenditure, and the United States "
         f"{row['united_states_usd_m_constant'] / row['russia_usd_m_constant']:.1f} times, at market exchange rates; "
-        "purchasing-power comparisons would narrow these ratios, and this dataset has none.",
+        "purchasing-power comparisons narrow these ratios (below).",
     ])
 
 
@@ -97,6 +108,32 @@ def breaks_behind_differences(view: ComparisonView) -> str:
         return ""
     return ("**Series breaks in NATO's figures.** Part of a difference can be a change in NATO's own series, "
             "listed in `data/reference/series_breaks.csv`:\n" + "\n".join(items))
+
+
+def ppp_words(view: ComparisonView) -> str:
+    """The European allies against Russia at market rates and at PPP, with the caveats (Markdown)."""
+    ratios = view.ppp_ratios.dropna()
+    latest = ratios.iloc[-1]
+    year = int(latest["year"])
+    russia = view.ppp[(view.ppp["country"] == "RUS") & (view.ppp["year"] == year)].iloc[0]
+    return (f"**At purchasing-power parity ({year}):** Russia's {russia['spending_nc_m'] / 1e6:,.1f} trillion roubles "
+            f"are {russia['spending_usd_m_current'] / 1000:,.0f} bn US dollars at market exchange rates but "
+            f"{russia['spending_ppp_intl_usd_m'] / 1000:,.0f} bn international dollars at the IMF's PPP rate. The "
+            f"European allies with both figures ({int(latest['allies'])}) spent "
+            f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates and "
+            f"{latest['europe_to_russia_ppp']:.1f} times at PPP.\n\n"
+            "GDP-based PPP rates are a contested proxy for military purchasing power: they overstate what roubles buy "
+            "of imported or high-tech equipment and understate it for personnel. Russia's figures are SIPRI "
+            f"estimates. Editions: SIPRI {view.sipri_edition} (local currency, calendar years, current prices; "
+            f"currencies as SIPRI converts them to the latest), IMF World Economic Outlook {view.imf_edition} "
+            "(implied PPP conversion rates).")
+
+
+def display_ppp(view: ComparisonView) -> "pd.DataFrame":
+    shown = view.ppp_ratios.copy()
+    shown.columns = ["Year", "European allies counted", "Europe / Russia, market rates", "Europe / Russia, PPP"]
+    shown = shown[shown["Year"] >= 2000]
+    return readable(shown.set_index("Year"), 2)
 
 
 def display_year(view: ComparisonView) -> "pd.DataFrame":
@@ -136,6 +173,8 @@ def summary(view: ComparisonView) -> dict[str, Any]:
         "russia_latest_year": latest,
         "russia_share_gdp_pct": float(russia.at[latest, "russia_share_gdp_pct"]),
         "european_allies_to_russia_ratio": float(russia.at[latest, "european_allies_to_russia_ratio"]),
-        "price_basis": view.price_basis, "exchange_rates": "market",
+        "price_basis": view.price_basis, "exchange_rates": "market", "imf_edition": view.imf_edition,
+        "europe_to_russia_ppp": float(view.ppp_ratios.dropna().iloc[-1]["europe_to_russia_ppp"]),
+        "europe_to_russia_market_current": float(view.ppp_ratios.dropna().iloc[-1]["europe_to_russia_market"]),
         "caption": view.caption_both,
     }

@@ -304,6 +304,22 @@ def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
     return finish(fig, caption)
 
 
+def shortfall_bars(shortfall: "pd.DataFrame", threshold: float, start: int, price_base: int,
+                   caption: str) -> "Figure":
+    """The spending short of the threshold since the start year, ally by ally, largest at the top."""
+    import matplotlib.pyplot as plt
+
+    data = shortfall[shortfall["shortfall_usd_m_constant"] > 0].sort_values(
+        ["shortfall_usd_m_constant", "country"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(8, 0.3 * len(data) + 2))
+    ax.barh(data["country_name"], data["shortfall_usd_m_constant"] / 1000, color=BELOW)
+    last = int(shortfall["last_year"].max())
+    ax.set_xlabel(f"Spending short of {threshold:g}% of GDP, {start}-{last} summed, billion US dollars "
+                  f"({price_base} prices)")
+    ax.set_title(f"The shortfall against {threshold:g}% of GDP since {start} (member years only)")
+    return finish(fig, caption)
+
+
 def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, caption: str) -> "Figure":
     """The gap in dollars: bars in current US dollars of the base year, markers at constant prices."""
     import matplotlib.pyplot as plt

@@ -41,6 +41,8 @@ class GdpPath:
 
     def mean_rate(self, base_year: int, year: int) -> float:
         """The constant rate that grows GDP as much over the same years (geometric mean)."""
+        if self.constant is not None:
+            return self.constant  # exactly, not through a power and a root
         return self.factor(base_year, year) ** (1 / (year - base_year)) - 1
 
 

@@ -56,7 +56,21 @@ def ingest_user_csv(path: Path, label: str, edition: str, progress: bool = False
     return frame, record
 
 
-READERS = {"nato": ingest_nato, "sipri": ingest_sipri}
+def ingest_imf(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
+    from . import imf
+    from .provenance import input_record
+
+    weo = imf.parse_weo(path)
+    frame = rows_to_frame(weo.rows, imf.SOURCE, weo.edition)
+    record = input_record(path, source=imf.SOURCE, edition=weo.edition, publisher=imf.PUBLISHER,
+                          title=f"{imf.TITLE}, {weo.edition}", rows=len(frame),
+                          attribution=f"IMF, World Economic Outlook database, {weo.edition}",
+                          extra={"flags": {imf.PROJECTION_FLAG: "after the economy's last year of actual data: "
+                                           "an IMF projection"}})
+    return frame, record
+
+
+READERS = {"nato": ingest_nato, "sipri": ingest_sipri, "imf": ingest_imf}
 
 
 def _read_one(kind: str, path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
@@ -129,7 +143,8 @@ def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
         raise
 
 
-def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] = (), csv_path: Path | None = None,
+def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] = (), imf_paths: Sequence[Path] = (),
+               csv_path: Path | None = None,
                label: str | None = None, csv_edition: str = "user", dataset_dir: Path = SPENDING_DIR,
                sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None,
                progress: bool = False) -> "pd.DataFrame":
@@ -144,7 +159,8 @@ def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] =
     from .errors import InputError
     from .validation import validate_dataset
 
-    parsed = read_workbooks([("nato", Path(p)) for p in nato_paths] + [("sipri", Path(p)) for p in sipri_paths])
+    parsed = read_workbooks([("nato", Path(p)) for p in nato_paths] + [("sipri", Path(p)) for p in sipri_paths]
+                            + [("imf", Path(p)) for p in imf_paths])
     frames: list[pd.DataFrame] = [frame for frame, _ in parsed]
     records: list[dict[str, Any]] = [record for _, record in parsed]
     if csv_path is not None:

@@ -59,7 +59,7 @@ def source_record(source: str, edition: str) -> dict[str, Any]:
 def source_sentence(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
     """'Source: NATO, <title>, released <date> (edition E). Y1 and Y2 are estimates.'"""
     record = source_record(source, edition)
-    who = {"nato": "NATO", "sipri": "SIPRI"}.get(source, source)
+    who = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}.get(source, source)
     released = f", released {record['release_date']}" if record.get("release_date") else ""
     text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
     if estimate_years:

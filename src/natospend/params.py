@@ -44,6 +44,9 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("targets", (list,), "target ids from data/reference/targets.yaml"),
         ParamSpec("sipri_edition", (str, int), "SIPRI edition (release year) for the latest-year view; None for "
                   "the latest", nullable=True),
+        _number("shortfall_threshold_pct", "the share of GDP the shortfall since the start year is measured "
+                "against", minimum=0, maximum=100),
+        _year("shortfall_start_year", "the first year of the shortfall (members at year's end only)"),
         OUTPUT_DIR,
     ),
     "02_pathways": (
@@ -52,8 +55,12 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         _number("related_target_pct", "defence-related target, % of GDP (core + related = total)", minimum=0,
                 maximum=100),
         _year("target_year", "year by which the target is to be met"),
-        _number("gdp_growth_pct", "real GDP growth for all allies, % a year; None for each ally's own trend",
-                minimum=-20, maximum=20, nullable=True),
+        ParamSpec("gdp_path", (str, int, float), "real GDP growth: 'imf' (the WEO's projections, then its last "
+                  "rate), 'trend' (each ally's own), or a number (% a year for all)"),
+        _number("gdp_growth_pct", "real GDP growth for all allies, % a year (the same as gdp_path = that number); "
+                "None to follow gdp_path", minimum=-20, maximum=20, nullable=True),
+        ParamSpec("imf_edition", (str, int), "IMF World Economic Outlook edition, e.g. '2025-10'; None for the "
+                  "latest", nullable=True),
         _year("trend_start_year", "first year of the trend window"),
         OUTPUT_DIR,
     ),
@@ -70,6 +77,8 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
         _year("year", "year to compare; None for the latest year both sources cover", nullable=True),
         ParamSpec("nato_edition", (str, int), "NATO edition; None for the latest", nullable=True),
         ParamSpec("sipri_edition", (str, int), "SIPRI edition (release year); None for the latest", nullable=True),
+        ParamSpec("imf_edition", (str, int), "IMF World Economic Outlook edition for the PPP rates, e.g. '2025-10'; "
+                  "None for the latest", nullable=True),
         OUTPUT_DIR,
     ),
     "05_revisions": (

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .breaks import SeriesBreak, break_note, trend_start
 from .errors import InputError
+from .gdp_paths import GdpPath, constant_path
 from .series import allies_only
 from .wording import count
 
@@ -67,7 +68,35 @@ def share_path(base_year: int, base_share: float, real_growth: float, gdp_growth
 PATHWAY_COLUMNS = ("country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
                    "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
                    "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate",
-                   "extra_spending_usd_m_current", "already_at_target", "trend_start_year", "trend_note")
+                   "extra_spending_usd_m_current", "already_at_target", "trend_start_year", "trend_note",
+                   "gdp_path", "step_pp_per_year", "spending_at_target_usd_m_constant",
+                   "increase_usd_m_constant", "spending_at_target_usd_m_current", "increase_usd_m_current")
+HORIZON = 3000  # the last year a path is followed to find the year a target is reached (the closed form has none)
+
+
+def required_real_growth_on_path(base_share: float, target_share: float, base_year: int, target_year: int,
+                                 path: GdpPath) -> float:
+    """((T/s0) x prod(1+g_t))^(1/(Y-y0)) - 1: with one rate g, (T/s0)^(1/(Y-y0)) x (1+g) - 1."""
+    years = target_year - base_year
+    if years <= 0:
+        raise ValueError("the target year must be after the base year")
+    return ((target_share / base_share) * path.factor(base_year, target_year)) ** (1 / years) - 1
+
+
+def year_reached_on_path(base_year: int, base_share: float, target_share: float, real_growth: float,
+                         path: GdpPath) -> int | None:
+    """The first whole year the share reaches T when spending grows at r and GDP along the path; None if
+    not by HORIZON. One rate: the closed form; a path: year by year."""
+    if path.constant is not None:
+        return year_target_reached(base_year, base_share, target_share, real_growth, path.constant)
+    if base_share >= target_share:
+        return base_year
+    share = base_share
+    for year in range(base_year + 1, HORIZON + 1):
+        share *= (1 + real_growth) / (1 + path.rate(year))
+        if share >= target_share:
+            return year
+    return None
 
 
 # A trend needs a few years: one or two years after a break say nothing about a trend.
@@ -118,7 +147,8 @@ def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | 
 
 def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_growth_pct: float | None = None,
              trend_start_year: int = 2014, base_year: int | None = None,
-             breaks: "dict[str, list[SeriesBreak]] | None" = None) -> "pd.DataFrame":
+             breaks: "dict[str, list[SeriesBreak]] | None" = None, gdp_paths: dict[str, GdpPath] | None = None,
+             gdp_current_at_target: dict[str, float] | None = None) -> "pd.DataFrame":
     """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
 
     gdp_growth_pct None: each ally's own compound real GDP growth (Table 5 constant) over
@@ -127,6 +157,12 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
     starts later for an ally with a listed series break in it. An ally already at or above the
     target needs no growth: its required growth is empty and already_at_target is true. The gap in
     dollars is given at constant prices and at the base year's current prices and exchange rates.
+
+    gdp_paths: each ally's real GDP growth year by year (the IMF's projections), instead of one rate;
+    gdp_growth_pct then reports the path's mean rate to the deadline. Spending at the target in the
+    deadline year is T x real GDP grown on the path (base-year constant dollars) and, where
+    gdp_current_at_target gives the deadline year's nominal GDP (the IMF's), in current dollars; the
+    increases are over the base year's spending. step_pp_per_year is the straight-line step to T by Y.
     """
     import pandas as pd
 
@@ -139,17 +175,23 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
     records = []
     for country, row in base.iterrows():
         g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
+        path = (gdp_paths or {}).get(str(country)) or constant_path(g, "trend" if gdp_growth_pct is None else "fixed")
         s0 = float(row["share_gdp_pct"])
         at_target = s0 >= target_pct
-        comparable = not (math.isnan(g) or math.isnan(r))
+        no_gdp = path.constant is not None and math.isnan(path.constant)
+        factor = math.nan if no_gdp else path.factor(y0, target_year)
+        target_constant = target_pct / 100 * float(row["gdp_usd_m_constant"]) * factor
+        target_current = (target_pct / 100 * gdp_current_at_target[str(country)]
+                          if gdp_current_at_target and str(country) in gdp_current_at_target else math.nan)
         records.append({
             "country": country, "country_name": row["country_name"], "base_year": y0, "base_share_pct": s0,
-            "target_pct": target_pct, "target_year": target_year, "gdp_growth_pct": g * 100,
+            "target_pct": target_pct, "target_year": target_year,
+            "gdp_growth_pct": math.nan if no_gdp else path.mean_rate(y0, target_year) * 100,
             "trend_real_growth_pct": r * 100,
-            "required_real_growth_pct": (math.nan if at_target or math.isnan(g)
-                                         else required_real_growth(s0, target_pct, target_year - y0, g) * 100),
-            "year_target_reached_at_trend": (year_target_reached(y0, s0, target_pct, r, g)
-                                             if comparable or at_target else None),
+            "required_real_growth_pct": (math.nan if at_target or no_gdp
+                                         else required_real_growth_on_path(s0, target_pct, y0, target_year, path) * 100),
+            "year_target_reached_at_trend": (year_reached_on_path(y0, s0, target_pct, r, path)
+                                             if at_target or not (math.isnan(r) or no_gdp) else None),
             "gap_pp": target_pct - s0,
             "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
             "estimate": bool(row["estimate"]),
@@ -157,6 +199,12 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
             "already_at_target": at_target,
             "trend_start_year": int(growth.at[country, "trend_start_year"]),
             "trend_note": growth.at[country, "trend_note"],
+            "gdp_path": path.label,
+            "step_pp_per_year": max(target_pct - s0, 0.0) / (target_year - y0),
+            "spending_at_target_usd_m_constant": target_constant,
+            "increase_usd_m_constant": target_constant - float(row["defence_usd_m_constant"]),
+            "spending_at_target_usd_m_current": target_current,
+            "increase_usd_m_current": target_current - float(row["defence_usd_m_current"]),
         })
     frame = pd.DataFrame.from_records(records, columns=list(PATHWAY_COLUMNS))
     frame["year_target_reached_at_trend"] = frame["year_target_reached_at_trend"].astype("Int64")
@@ -174,12 +222,19 @@ def extra_spending_totals(paths: "pd.DataFrame") -> "pd.DataFrame":
         "allies_below_target": [int((paths.loc[m, "gap_pp"] > 0).sum()) for m in groups.values()],
         "extra_spending_usd_m_constant": [paths.loc[m, "extra_spending_usd_m_constant"].sum() for m in groups.values()],
         "extra_spending_usd_m_current": [paths.loc[m, "extra_spending_usd_m_current"].sum() for m in groups.values()],
+        "spending_at_target_usd_m_constant": [paths.loc[m, "spending_at_target_usd_m_constant"].sum(min_count=1)
+                                              for m in groups.values()],
+        "increase_usd_m_constant": [paths.loc[m, "increase_usd_m_constant"].sum(min_count=1) for m in groups.values()],
+        "spending_at_target_usd_m_current": [paths.loc[m, "spending_at_target_usd_m_current"].sum(min_count=1)
+                                             for m in groups.values()],
+        "increase_usd_m_current": [paths.loc[m, "increase_usd_m_current"].sum(min_count=1) for m in groups.values()],
     })
 
 
 def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_years: Iterable[int],
                 gdp_growth_pct: float | None = None, trend_start_year: int = 2014,
-                breaks: "dict[str, list[SeriesBreak]] | None" = None) -> "pd.DataFrame":
+                breaks: "dict[str, list[SeriesBreak]] | None" = None,
+                gdp_paths: dict[str, GdpPath] | None = None) -> "pd.DataFrame":
     """Alliance total, in year Y, of the real spending needed above each ally's trend to stand at T.
 
     For each ally: max(0, T/100 x GDP(y0) x (1+g)^(Y-y0) - D(y0) x (1+r)^(Y-y0)), constant USD m,
@@ -197,7 +252,11 @@ def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_year
         row = {}
         for year in years:
             n = year - y0
-            gdp = level["gdp_usd_m_constant"] * (1 + growth["gdp_growth"]) ** n
+            if gdp_paths:
+                factors = [gdp_paths[c].factor(y0, year) for c in level.index]
+                gdp = level["gdp_usd_m_constant"] * factors
+            else:
+                gdp = level["gdp_usd_m_constant"] * (1 + growth["gdp_growth"]) ** n
             trend = level["defence_usd_m_constant"] * (1 + growth["trend_real_growth"]) ** n
             row[year] = float((target / 100 * gdp - trend).clip(lower=0).sum())
         grid[target] = row

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import pathways
 from .dataset import load_spending
+from .gdp_paths import imf_paths, last_projected_year
 from .notebook import NotebookRun, caption, source_sentence
 from .breaks import SeriesBreak, break_years, trend_breaks
 from .series import allies_only, constant_base_year, estimate_years, nato_table
@@ -39,6 +40,7 @@ class PathwaysView:
     breaks: dict[str, list[SeriesBreak]]
     core_target: Target
     total_target: Target
+    imf_last: int  # the last year the WEO edition projects
 
     @property
     def break_years(self) -> dict[str, list[int]]:
@@ -56,11 +58,23 @@ def build(run: NotebookRun) -> PathwaysView:
     base_year = int(allies["year"].max())
     breaks = trend_breaks("nato", run.edition)
     targets = load_targets()
-    args = dict(gdp_growth_pct=run.gdp_growth_pct, trend_start_year=run.trend_start_year, breaks=breaks)
-    core = pathways.pathways(table, run.core_target_pct, run.target_year, **args)
-    total = pathways.pathways(table, run.core_target_pct + run.related_target_pct, run.target_year, **args)
+    imf = load_spending("imf", run.imf_edition, indicator=["gdp_real_growth_pct", "gdp_usd_m"])
+    countries = allies.loc[allies["year"] == base_year, "country"].tolist()
+    gdp_paths = imf_paths(imf, countries, base_year) if run.gdp_path == "imf" else None
+    imf_last = last_projected_year(imf)
+    nominal = imf[(imf["indicator"] == "gdp_usd_m") & (imf["year"] == run.target_year)
+                  & imf["country"].isin(countries)].set_index("country")["value"].to_dict()
+    args = dict(gdp_growth_pct=run.gdp_growth_pct, trend_start_year=run.trend_start_year, breaks=breaks,
+                gdp_paths=gdp_paths)
+    core = pathways.pathways(table, run.core_target_pct, run.target_year, gdp_current_at_target=nominal or None,
+                             **args)
+    total = pathways.pathways(table, run.core_target_pct + run.related_target_pct, run.target_year,
+                              gdp_current_at_target=nominal or None, **args)
     years = sorted(set(SENSITIVITY_YEARS) | {run.target_year})
     nato_sentence = source_sentence("nato", run.edition, estimate_years(table))
+    if gdp_paths:
+        nato_sentence += (f" Real GDP growth: {source_sentence('imf', run.imf_edition)[len('Source: '):]} "
+                          f"Projections to {imf_last}, then the {imf_last} rate.")
     moved = core[core["trend_note"] != ""].sort_values("country_name")
     if len(moved):
         nato_sentence += " Series breaks (no trend runs across them): " + names(
@@ -74,7 +88,7 @@ def build(run: NotebookRun) -> PathwaysView:
         history=allies[["country", "year", "share_gdp_pct", "estimate"]], pledges=pledges,
         caption=caption(nato_sentence), pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
         params=dict(run.params),
-        breaks=breaks, core_target=targets["core_3_5pct"], total_target=targets["total_5pct"])
+        breaks=breaks, core_target=targets["core_3_5pct"], total_target=targets["total_5pct"], imf_last=imf_last)
 
 
 def _names(frame: "pd.DataFrame") -> str:
@@ -111,8 +125,7 @@ def trend_notes(view: PathwaysView) -> str:
 def headline(view: PathwaysView) -> str:
     p = view.params
     core, year = p["core_target_pct"], p["target_year"]
-    growth = ("each ally's own real GDP trend" if p["gdp_growth_pct"] is None
-              else f"real GDP growth of {p['gdp_growth_pct']:g}% a year for all")
+    growth = gdp_path_words(view)
     at = view.core[view.core["already_at_target"]]
     below = view.core[~view.core["already_at_target"]]
     reach = below["year_target_reached_at_trend"]
@@ -126,7 +139,7 @@ def headline(view: PathwaysView) -> str:
     window = f" (except {_names(moved)}: see the series breaks below)" if len(moved) else ""
     current, constant = f"{view.base_year} prices and exchange rates", f"{view.price_base} prices"
     return "\n".join([
-        f"**Pathways from {view.base_year}{estimate} to {core:g}% of GDP by {year}**, assuming {growth} "
+        f"**Pathways from {view.base_year}{estimate} to {core:g}% of GDP by {year}**, assuming {growth}, "
         f"and trend real growth of defence spending measured from {p['trend_start_year']}{window}:",
         "",
         f"- Already at or above {core:g}%: **{len(at)}**"
@@ -140,15 +153,56 @@ def headline(view: PathwaysView) -> str:
         f"{_bn(totals.at['United States', 'extra_spending_usd_m_current'])} for the United States.",
         f"- For {view.total_target_pct:g}% in all: {_bn(total5.at['All allies', 'extra_spending_usd_m_current'])} "
         f"(current US dollars; {_bn(total5.at['All allies', 'extra_spending_usd_m_constant'])} at {constant}).",
+        deadline_money(view),
         "",
         f"*{core:g}%:* {view.core_target.comparison} *{view.total_target_pct:g}%:* {view.total_target.comparison}",
     ])
 
 
+def gdp_path_words(view: PathwaysView) -> str:
+    """Which GDP path the run used, in words for the headline and the page."""
+    path = view.params["gdp_path"]
+    if path == "imf":
+        return (f"real GDP growing as the IMF's World Economic Outlook ({view.params['imf_edition']}) projects, "
+                f"to {view.imf_last}, and at its {view.imf_last} rate after that")
+    if path == "trend":
+        return "each ally's own real GDP trend"
+    return f"real GDP growth of {float(path):g}% a year for all"
+
+
+def deadline_money(view: PathwaysView) -> str:
+    """What the allies would spend at the core target in the deadline year, and the increase over today."""
+    year, core = view.params["target_year"], view.params["core_target_pct"]
+    totals = view.core_totals.set_index("group")
+    text = (f"- At {core:g}% in {year}, the allies would spend {_bn(totals.at['All allies', 'spending_at_target_usd_m_constant'])} "
+            f"a year at {view.price_base} prices on this GDP path, "
+            f"{_bn(totals.at['All allies', 'increase_usd_m_constant'])} more than in {view.base_year}")
+    current = totals.at["All allies", "spending_at_target_usd_m_current"]
+    if current == current:  # within the WEO's horizon: the IMF's nominal GDP of that year
+        text += (f"; in current dollars of {year} (the IMF's nominal GDP), {_bn(current)}, "
+                 f"{_bn(totals.at['All allies', 'increase_usd_m_current'])} more than in {view.base_year}")
+    else:
+        text += f" (no current-dollar figure: {year} is beyond the IMF's projections, which end in {view.imf_last})"
+    return text + "."
+
+
+def display_money(view: PathwaysView) -> "pd.DataFrame":
+    """Spending at the core target in the deadline year, by group: constant and (within the WEO) current dollars."""
+    totals = view.core_totals.set_index("group")
+    year, base = view.params["target_year"], view.base_year
+    shown = (totals[["spending_at_target_usd_m_constant", "increase_usd_m_constant", "spending_at_target_usd_m_current",
+                     "increase_usd_m_current"]] / 1000).copy()
+    shown.columns = [f"At target in {year}, USD bn ({view.price_base} prices)", f"Increase on {base}, USD bn "
+                     f"({view.price_base} prices)", f"At target in {year}, USD bn (current {year})",
+                     f"Increase on {base}, USD bn (current)"]
+    shown.index.name = "Group"
+    return readable(shown, 1, missing=f"beyond {view.imf_last}")
+
+
 def display_pathways(view: PathwaysView, frame: "pd.DataFrame") -> "pd.DataFrame":
     """A pathways table for reading: words where a number would mislead (no growth needed, never, no trend)."""
     shown = frame[["country_name", "base_share_pct", "gdp_growth_pct", "trend_real_growth_pct",
-                   "required_real_growth_pct", "year_target_reached_at_trend", "gap_pp",
+                   "required_real_growth_pct", "year_target_reached_at_trend", "gap_pp", "step_pp_per_year",
                    "extra_spending_usd_m_current", "extra_spending_usd_m_constant"]].copy()
     shown["extra_spending_usd_m_current"] = shown["extra_spending_usd_m_current"] / 1000
     shown["extra_spending_usd_m_constant"] = shown["extra_spending_usd_m_constant"] / 1000
@@ -168,6 +222,7 @@ def display_pathways(view: PathwaysView, frame: "pd.DataFrame") -> "pd.DataFrame
                                         for r in frame[later].itertuples()]
     shown.columns = ["Ally", "Share of GDP, %", "Real GDP growth, %/yr", "Trend real growth, %/yr",
                      "Required real growth, %/yr", "Reaches target at trend (year)", "Gap, pp",
+                     "Straight-line step, pp/yr",
                      f"Extra spending, USD bn (current, {view.base_year})",
                      f"Extra spending, USD bn ({view.price_base} prices)"]
     return shown.set_index("Ally")
@@ -205,7 +260,12 @@ def summary(view: PathwaysView) -> dict[str, Any]:
                  f"{view.params['target_year']}",
         "source": "nato", "edition": view.edition, "base_year": view.base_year, "price_base_year": view.price_base,
         "core_target_pct": view.params["core_target_pct"], "total_target_pct": view.total_target_pct,
-        "target_year": view.params["target_year"],
+        "target_year": view.params["target_year"], "gdp_path": view.params["gdp_path"],
+        "gdp_path_words": gdp_path_words(view), "imf_edition": view.params["imf_edition"],
+        "spending_at_target_usd_m_constant":
+            view.core_totals.set_index("group")["spending_at_target_usd_m_constant"].to_dict(),
+        "spending_at_target_usd_m_current":
+            view.core_totals.set_index("group")["spending_at_target_usd_m_current"].to_dict(),
         "allies_at_core_target": int((core["gap_pp"] <= 0).sum()),
         "allies_never_at_trend": never["country"].tolist(),
         "extra_spending_usd_m_constant": view.core_totals.set_index("group")["extra_spending_usd_m_constant"].to_dict(),

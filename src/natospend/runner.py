@@ -214,6 +214,7 @@ def warm_up() -> None:
 
     load_spending("nato")  # the official sources only: a large user source is read when a run asks for it
     load_spending("sipri")
+    load_spending("imf")
     inprocess.shell()
     _WARM = True
 
@@ -283,6 +284,8 @@ def _editions(resolved: dict[str, Any]) -> dict[str, set[str]]:
             found.setdefault("nato", set()).add(str(value))
         elif key == "sipri_edition":
             found.setdefault("sipri", set()).add(str(value))
+        elif key == "imf_edition":
+            found.setdefault("imf", set()).add(str(value))
         elif key in ("old_edition", "new_edition"):  # notebook 05: two editions of one source
             found.setdefault(str(resolved["source"]), set()).add(str(value))
     return found

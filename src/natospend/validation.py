@@ -49,11 +49,12 @@ def _schema():  # type: ignore[no-untyped-def]
         {
             "source": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_-]*\Z")),
             "edition": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "country": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{3}|NATO_[A-Z_]+)\Z")),
+            # ISO3, NATO's aggregates, the IMF's country groups (G001, GX123)
+            "country": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{3}|NATO_[A-Z_]+|GX?\d{3})\Z")),
             "country_name": pa.Column(str, pa.Check.str_length(min_value=1)),
             "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
             "indicator": pa.Column(str, pa.Check.isin(sorted(INDICATORS))),
-            "price_basis": pa.Column(str, pa.Check.str_matches(r"^(current|constant-\d{4}|none)\Z")),
+            "price_basis": pa.Column(str, pa.Check.str_matches(r"^(current|constant(-\d{4})?|none)\Z")),
             "value": pa.Column(float, nullable=True),
             "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
             "estimate": pa.Column(bool),
