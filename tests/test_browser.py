@@ -49,13 +49,14 @@ def test_default_reports_render_offline_and_print(tmp_path: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     folder = home / "reports/browser"
     summaries = json.loads((folder / "summary.json").read_text())["notebooks"]
-    for stem, figures in {**FIGURES, "index": 0}.items():
-        page = home / "reports/index.html" if stem == "index" else folder / f"{stem}.html"
-        screenshot = ARTIFACTS / f"report-{stem}.png"
-        check = subprocess.run(["unshare", "-n", sys.executable, str(Path(__file__).parent / "browser_check.py"),
-                                str(page), str(screenshot), chromium], capture_output=True, text=True, timeout=180)
-        assert check.returncode == 0, check.stderr[-3000:]
-        seen = json.loads(check.stdout)
+    pages = {stem: (home / "reports/index.html" if stem == "index" else folder / f"{stem}.html",
+                    ARTIFACTS / f"report-{stem}.png") for stem in [*FIGURES, "index"]}
+    arguments = [str(a) for page, shot in pages.values() for a in (page, shot)]
+    check = subprocess.run(["unshare", "-n", sys.executable, str(Path(__file__).parent / "browser_check.py"),
+                            chromium, *arguments], capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stderr[-3000:]
+    for (stem, (page, screenshot)), seen in zip(pages.items(), json.loads(check.stdout)):
+        figures = FIGURES.get(stem, 0)
         assert seen["requests"] == [seen["url"]], "a request left the file"
         assert seen["failed"] == []
         assert len(seen["images"]) >= figures

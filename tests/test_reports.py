@@ -97,14 +97,15 @@ def test_show_code_and_kernel_engine(project: Path) -> None:
 
 
 def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) -> None:
-    assert natospend(project, "run", NOTEBOOK_01, "--name", "keep").returncode == 0
+    notebook = "05_revisions"  # the quickest notebook; its first cells are laid out as every notebook's
+    assert natospend(project, "run", notebook, "--name", "keep").returncode == 0
     good = {p: sha(p) for p in (project / "reports/keep").rglob("*") if p.is_file()}
-    add_cell(project / "notebooks" / f"{NOTEBOOK_01}.ipynb", "raise RuntimeError('deliberate failure')")
-    done = natospend(project, "run", NOTEBOOK_01, "--name", "keep")
+    add_cell(project / "notebooks" / f"{notebook}.ipynb", "raise RuntimeError('deliberate failure')")
+    done = natospend(project, "run", notebook, "--name", "keep")
     assert done.returncode == 1
-    assert (f"notebook {NOTEBOOK_01} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
+    assert (f"notebook {notebook} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
             "RuntimeError: deliberate failure") in done.stderr
-    kept = project / "reports/.failed/keep" / f"{NOTEBOOK_01}.ipynb"
+    kept = project / "reports/.failed/keep" / f"{notebook}.ipynb"
     assert kept.is_file() and str(kept) in done.stderr
     assert {p: sha(p) for p in (project / "reports/keep").rglob("*") if p.is_file()} == good
     assert not (project / "reports/.staging").exists() or not any((project / "reports/.staging").iterdir())
@@ -147,18 +148,25 @@ def test_injected_text_stays_a_value(tmp_path: Path) -> None:
 
 
 def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
-    add_cell(project / "notebooks" / f"{NOTEBOOK_01}.ipynb", "assert year != 2022, 'no reports for 2022'")
-    done = natospend(project, "sweep", NOTEBOOK_01, "--over", "year=2021,2022,2023", "--name", "yr", "--quiet")
+    notebook = "05_revisions"  # the quickest notebook, swept over three indicators
+    add_cell(project / "notebooks" / f"{notebook}.ipynb", "assert indicator != 'defence_expenditure_usd_m', 'no reports in dollars'")
+    done = natospend(project, "sweep", notebook, "--over",
+                     "indicator=defence_expenditure_share_gdp_pct,defence_expenditure_usd_m,defence_expenditure_share_government_pct",
+                     "--name", "ind", "--quiet")
     assert done.returncode == 1
     assert "2 of 3 reports written" in done.stdout
-    assert "run 'yr-2022': notebook 01_alliance_overview failed at cell 6 (In [5]: assert year != 2022" in done.stderr
-    assert "AssertionError: no reports for 2022" in done.stderr
-    assert (project / "reports/yr-2021/summary.json").is_file() and (project / "reports/yr-2023").is_dir()
-    assert not (project / "reports/yr-2022").exists()
+    assert ("run 'ind-defence_expenditure_usd_m': notebook 05_revisions failed at cell 6 (In [5]: assert indicator != "
+            "'defence_expenditure_usd_m'"
+            in done.stderr)
+    assert "AssertionError: no reports in dollars" in done.stderr
+    ok = project / "reports/ind-defence_expenditure_share_gdp_pct"
+    assert (ok / "summary.json").is_file() and (project / "reports/ind-defence_expenditure_share_government_pct").is_dir()
+    assert not (project / "reports/ind-defence_expenditure_usd_m").exists()
     listing = natospend(project, "list")
-    assert listing.returncode == 0 and "yr-2021" in listing.stdout and "year=2021" in listing.stdout
+    assert listing.returncode == 0 and ok.name in listing.stdout
+    assert "indicator='defence_expenditure_share_gdp_pct'" in listing.stdout
     index = (project / "reports/index.html").read_text()
-    assert 'href="yr-2023/01_alliance_overview.html"' in index and "NATO 2024" in index
+    assert f'href="{ok.name}/05_revisions.html"' in index and "SIPRI 2025 2026" in index
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", index)
 
 
