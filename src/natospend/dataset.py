@@ -7,7 +7,7 @@ validating the table lives in `ingest.py` and `validation.py`.
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -23,6 +23,24 @@ KEY = ("source", "edition", "country", "year", "indicator", "price_basis")
 SORT_ORDER = ("source", "edition", "country", "indicator", "price_basis", "year")
 TEXT_COLUMNS = ("source", "edition", "country", "country_name", "indicator", "price_basis", "unit", "flags",
                     "region", "subregion", "source_table")
+
+@dataclass(slots=True)  # slots: 80,000 rows a workbook build and read faster
+class Row:
+    """One published figure as every reader gives it: the dataset's columns less source and edition."""
+
+    country: str
+    country_name: str
+    year: int
+    indicator: str
+    price_basis: str
+    value: float | None
+    unit: str
+    estimate: bool
+    flags: str
+    source_table: str
+    region: str = ""  # SIPRI's region and subregion; empty for the other sources
+    subregion: str = ""
+
 
 FLAG_MEANINGS = {
     "national_2pct_law": "NATO '*': the ally has a national law or political agreement calling for 2% of GDP or more",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dataset import Row
 from .errors import InputError
 from .sipri import shift_decimal
 
@@ -52,25 +53,11 @@ SDMX_COLUMNS = {"COUNTRY": "ref_area", "INDICATOR": "concept", "UNIT": "unit", "
                 "BASE_YEAR": "base_year"}
 
 
-@dataclass(slots=True)
-class ImfRow:
-    country: str
-    country_name: str
-    year: int
-    indicator: str
-    price_basis: str
-    value: float | None
-    unit: str
-    estimate: bool
-    flags: str
-    source_table: str
-
-
 @dataclass
 class ImfFile:
     path: Path
     edition: str
-    rows: list[ImfRow]
+    rows: list[Row]
 
 
 def read_areas(path: Path) -> dict[str, str]:
@@ -117,7 +104,7 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
         if text.isdigit():
             area = row[position["ref_area"]]
             last_actual[area] = max(last_actual.get(area, 0), int(text))
-    rows: list[ImfRow] = []
+    rows: list[Row] = []
     seen: dict[tuple[str, str, int], int] = {}
     for number, row in records:
         def cell(column: str) -> str:
@@ -162,7 +149,7 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
             base = cell("base_year")
             basis = f"constant-{base}" if base.isdigit() else "constant"
         projection = year > last_actual.get(area, 9999)
-        rows.append(ImfRow(area, areas[area], year, concept.indicator, basis, value,
+        rows.append(Row(area, areas[area], year, concept.indicator, basis, value,
                            INDICATORS[concept.indicator].unit, projection, PROJECTION_FLAG if projection else "",
                            code))
     if not rows:
