@@ -67,6 +67,10 @@ def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
         est = counts[counts[estimate]]
         ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
                 markeredgecolor=colour, markersize=8)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylim(0, int(counts["members"].max()) + 1)  # a count starts at zero, in whole allies
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year")
     ax.set_ylabel("Members at or above 2% of GDP")
     ax.set_title("Allies at 2% of GDP under each definition (members at year's end)")
