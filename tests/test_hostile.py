@@ -151,7 +151,7 @@ def _wait_for_workers(process: subprocess.Popen[str]) -> set[int]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _children(process.pid):
-            time.sleep(3)  # the pool is warm and running notebooks now
+            time.sleep(2)  # the pool is warm and running notebooks now
             return _children(process.pid)
         time.sleep(0.2)
     raise AssertionError("the sweep started no workers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -89,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"natospend {args.command}: interrupted; nothing half-written was kept", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # leave now: the worker pool's exit hooks would wait on workers that were just killed
+        os._exit(130)
 
 
 def describe_error(exc: BaseException) -> str:
