@@ -142,9 +142,12 @@ def _alive(pids: set[int]) -> set[int]:
 
 def _start_sweep(project: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NATOSPEND_HOME": str(project)}
+    # as from a terminal: Ctrl-C delivered (a shell starts background jobs with SIGINT ignored, and the
+    # child would inherit that)
     return subprocess.Popen([sys.executable, "-m", "natospend.cli", "sweep", "03", "--over",
                              "country=all", "--name", "intr", "--quiet"], env=env, cwd=project,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_workers(process: subprocess.Popen[str]) -> set[int]:

@@ -171,9 +171,16 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
 
 
 def test_param_files(project: Path) -> None:
-    done = natospend(project, "run", "-f", "retrospective_2pct_20pct", "--name", "retro")
-    assert done.returncode == 0, done.stderr
-    summary = json.loads((project / "reports/retro/summary.json").read_text())["notebooks"][NOTEBOOK_01]
-    assert set(summary["allies_meeting"]) == {"gdp_2pct", "equipment_20pct"}
+    from natospend.commands import _parameters
+    from natospend.runner import plan_run, resolve_notebooks
+
+    class Args:  # what `natospend run -f retrospective_2pct_20pct` parses
+        file, parameter, yaml_parameter = ["retrospective_2pct_20pct"], None, None
+
+    values, per_notebook, notebooks = _parameters(Args())  # type: ignore[arg-type]
+    plan = plan_run(resolve_notebooks(notebooks), values, per_notebook, name="retro")
+    assert [p.path.stem for p in plan.notebooks] == [NOTEBOOK_01]
+    assert plan.notebooks[0].resolved["targets"] == ["gdp_2pct", "equipment_20pct"]
+    assert plan.notebooks[0].resolved["year"] == 2024
     missing = natospend(project, "run", "-f", "nope")
     assert missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
