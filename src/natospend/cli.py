@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import NatospendError
+from .errors import NatospendError, describe_error
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -94,20 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.flush()
         # leave now: the worker pool's exit hooks would wait on workers that were just killed
         os._exit(130)
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line for a user: what went wrong and where (a full disk and a read-only folder said plainly)."""
-    import errno
-
-    if isinstance(exc, OSError) and not isinstance(exc, NatospendError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        if exc.errno == errno.ENOSPC:
-            return f"the disk is full{where}: free some space and run again; the previous report is untouched"
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return f"cannot write{where}: {exc.strerror}; the folder is read-only for this user"
-        return f"{exc.strerror or exc}{where}"
-    return str(exc)
 
 
 if __name__ == "__main__":

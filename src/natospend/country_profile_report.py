@@ -106,7 +106,6 @@ def met_2pct_since(view: CountryProfile) -> int | None:
 def two_percent_record(view: CountryProfile) -> str:
     """Since when the ally has met 2%, in words that say what the data cover."""
     p = view.profile
-    members = p[p["member"]].dropna(subset=["share_gdp_pct"])
     share = float(p.iloc[-1]["share_gdp_pct"])
     since = met_2pct_since(view)
     first, last = int(p["year"].min()), int(p["year"].max())
@@ -114,7 +113,7 @@ def two_percent_record(view: CountryProfile) -> str:
         return f"It is below the 2% guideline ({2 - share:.2f} points short)"
     if since == first:
         return f"It has met the 2% guideline in every year of the edition ({first}-{last})"
-    if since == int(members["year"].min()):
+    if since == int(p.loc[p["member"], "year"].min()):
         return f"It has met the 2% guideline in every year since it joined ({since}-{last})"
     return f"It has met the 2% guideline in every year since {since}"
 

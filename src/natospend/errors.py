@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -55,3 +56,15 @@ class ParameterError(NatospendError, ValueError):
         if allowed:
             text += f"; allowed: {allowed}"
         super().__init__(text)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a user: what went wrong and where (a full disk and a read-only folder said plainly)."""
+    if isinstance(exc, OSError) and not isinstance(exc, NatospendError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full{where}: free some space and run again; the previous report is untouched"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"cannot write{where}: {exc.strerror}; the folder is read-only for this user"
+        return f"{exc.strerror or exc}{where}"
+    return str(exc)

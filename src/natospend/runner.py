@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import NatospendError, ParameterError
+from .errors import NatospendError, ParameterError, describe_error
 from .params import check_names, check_parameters, notebook_defaults
 from .paths import NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR
 
@@ -265,8 +265,6 @@ def execute_one(path: str, staging: str, given: dict[str, Any], engine: str, run
 
 
 def _os_failure(stem: str, error: OSError) -> dict[str, Any]:
-    from .cli import describe_error
-
     return {"notebook": stem, "ok": False, "cell": None, "ename": type(error).__name__,
             "evalue": describe_error(error), "executed": None}
 
@@ -382,8 +380,6 @@ def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], star
     try:
         return _complete(plan, staging, results, started, target)
     except (RunFailed, OSError) as error:
-        from .cli import describe_error
-
         shutil.rmtree(staging, ignore_errors=True)
         return RunResult(plan.name, False, None, results, f"run {plan.name!r}: {describe_error(error)}; the "
                          "previous report of this name, if any, is untouched")
