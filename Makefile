@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-fast lab ingest bench notebooks clean-venv
+.PHONY: report test test-fast lint lab ingest bench notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -o addopts="-ra" -m "not slow and not realdata and not browser"
 
+# ruff: lint (pyproject.toml's [tool.ruff.lint]) and formatting, checked, not changed (`ruff format` fixes it).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+
 # JupyterLab on the notebooks, as a researcher starts it (--allow-root only when running as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
@@ -42,4 +47,4 @@ clean-venv:
 
 # Re-execute the notebooks with their default parameters and store the outputs nbval checks.
 notebooks: $(STAMP)
-	$(BIN)/python -m natospend.store_outputs
+	$(BIN)/python -m natospend.reports.store_outputs

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from natospend import dataset
+from natospend.data import dataset
 from natospend.cli import NATO_WORKBOOKS, SIPRI_WORKBOOKS
-from natospend.ingest import run_ingest
-from natospend.nato import parse_nato_workbook
-from natospend.sipri import parse_sipri_workbook
+from natospend.ingest.pipeline import run_ingest
+from natospend.ingest.nato import parse_nato_workbook
+from natospend.ingest.sipri import parse_sipri_workbook
 
 
 def timed(step: Callable[[], object], repeat: int) -> list[float]:

@@ -45,7 +45,7 @@ def floor(home: Path, countries: list[str]) -> float:
     import matplotlib
 
     matplotlib.use("Agg")
-    import natospend.country_profile_report  # noqa: F401  (imports paid once, as a warm worker does)
+    import natospend.notebooks.country_profile  # noqa: F401  (imports paid once, as a warm worker does)
 
     out = home / "floor"
     start = time.perf_counter()
@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from natospend.reference import allies_with_armed_forces
+    from natospend.data.reference import allies_with_armed_forces
 
     countries = allies_with_armed_forces()
     home = project_copy()

@@ -74,7 +74,7 @@ def main() -> int:
         print(f"ingest {args.rows:,} rows ({size:.0f} MB CSV): {seconds:.1f} s, peak memory {peak:.0f} MB "
               f"(goal < 20 s, < 1500 MB) on {os.cpu_count()} cores")
         checks = ("import time, pandas, pyarrow; t = time.perf_counter(); "
-                  "from natospend.runner import plan_run, resolve_notebooks; "
+                  "from natospend.reports.runner import plan_run, resolve_notebooks; "
                   "plan_run(resolve_notebooks(['01']), {}, name='bench'); print(time.perf_counter() - t)")
         load = ("import time, natospend, pandas, pyarrow; t = time.perf_counter(); natospend.load_spending('nato'); "
                 "print(time.perf_counter() - t)")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from natospend.layout_check import ENVIRONMENT as LAYOUT_CHECK
+from natospend.figures.layout_check import ENVIRONMENT as LAYOUT_CHECK
 from natospend.paths import PROJECT_ROOT, RAW_DIR_ENV
 
 # Every figure drawn while the tests run, in this process, in subprocesses and in nbval's kernels (which

@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from natospend import burden, load_spending, pathways, status
-from natospend.series import allies_only, constant_base_year, nato_table
-from natospend.targets import load_pledges, load_targets
+from natospend.analysis import burden, pathways, status
+from natospend import load_spending
+from natospend.data.series import allies_only, constant_base_year, nato_table
+from natospend.data.targets import load_pledges, load_targets
 
 
 @pytest.fixture(scope="module")

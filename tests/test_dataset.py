@@ -7,10 +7,10 @@ import json
 import pytest
 
 from natospend import load_spending
-from natospend.dataset import COLUMNS, KEY
+from natospend.data.dataset import COLUMNS, KEY
 from natospend.errors import InputError
 from natospend.paths import SOURCES_JSON
-from natospend.reference import allies, allies_with_armed_forces, resolve_ally
+from natospend.data.reference import allies, allies_with_armed_forces, resolve_ally
 
 REQUIRED_INDICATORS = {
     "defence_expenditure_share_gdp_pct", "defence_expenditure_real_change_pct", "defence_expenditure_usd_m",
@@ -40,7 +40,7 @@ def test_default_is_latest_edition_per_source() -> None:
 
 
 def test_editions_side_by_side() -> None:
-    from natospend.dataset import editions
+    from natospend.data.dataset import editions
 
     assert editions("sipri") == ["2025", "2026"] and editions("nato") == ["2024"]
     old = load_spending("sipri", "2025", indicator="defence_expenditure_usd_m")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from natospend import runner
+from natospend.reports import runner
 from natospend.errors import ParameterError
 from test_reports import NOTEBOOK_01, natospend, previous_report, project, sha  # noqa: F401  (the project fixture)
 
@@ -203,7 +203,7 @@ def test_staging_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
 # ---- 9. sweep values that are the same ally ---------------------------------------------------------
 
 def test_sweep_spellings_of_one_ally_give_one_report() -> None:
-    from natospend.commands import distinct_sweep_values
+    from natospend.reports.commands import distinct_sweep_values
 
     assert distinct_sweep_values("country", ["United Kingdom", "United*Kingdom", "GBR", "Poland"], "p") == {
         "p-GBR": "GBR", "p-POL": "POL"}

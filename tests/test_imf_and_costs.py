@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from natospend import load_spending, pathways
+from natospend import load_spending
+from natospend.analysis import pathways
 from natospend.errors import InputError
-from natospend.gdp_paths import GdpPath, constant_path, imf_paths
-from natospend.imf import parse_weo
-from natospend.ppp import ppp_spending
-from natospend.series import nato_table
-from natospend.shortfall import shortfall_since, yearly_gap
+from natospend.analysis.gdp_paths import GdpPath, constant_path, imf_paths
+from natospend.ingest.imf import parse_weo
+from natospend.analysis.ppp import ppp_spending
+from natospend.data.series import nato_table
+from natospend.analysis.shortfall import shortfall_since, yearly_gap
 
 LONG = ("ref_area,concept,unit,scale,base_year,lastactualdate,year,value\n"
         "POL,NGDPD,USD,9,,2024,2024,914.696\n"

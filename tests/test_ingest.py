@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from natospend.dataset import load_spending
+from natospend.data.dataset import load_spending
 from natospend.errors import InputError
-from natospend.usercsv import read_user_csv
+from natospend.ingest.usercsv import read_user_csv
 from workbooks import NatoLayout, SipriLayout, make_nato_workbook, make_sipri_workbook
 
 

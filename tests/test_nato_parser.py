@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from natospend.errors import InputError
-from natospend.nato import parse_nato_workbook
+from natospend.ingest.nato import parse_nato_workbook
 from workbooks import ALLIES, NatoLayout, make_nato_workbook
 
 

@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from natospend.display import TableView, format_number, readable  # noqa: E402
-from natospend.layout_check import legends_on_data, overlapping_labels, problems  # noqa: E402
+from natospend.notebooks.display import TableView, format_number, readable  # noqa: E402
+from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems  # noqa: E402
 
 
 def test_numbers_read_as_numbers() -> None:

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from natospend.checks import SEMANTIC_CHECKS
 from natospend.errors import ParameterError
-from natospend.notebook import declared_values, parameters, start
-from natospend.params import check_parameters
+from natospend.notebooks.session import declared_values, parameters, start
+from natospend.notebooks import registry, spec_for
 
 OVERVIEW = {"edition": None, "year": None, "targets": ["gdp_2pct"], "sipri_edition": None,
             "shortfall_threshold_pct": 2.0, "shortfall_start_year": 2014, "output_dir": None}
@@ -19,7 +18,7 @@ PATHWAYS = {"edition": None, "core_target_pct": 3.5, "related_target_pct": 1.5, 
 
 
 def _check(name: str, values: dict[str, Any]) -> dict[str, Any]:
-    return check_parameters(name, dict(values), SEMANTIC_CHECKS[name])
+    return spec_for(name).check(dict(values)).as_dict()
 
 
 def test_defaults_resolve_to_latest_edition_and_year() -> None:
@@ -60,32 +59,51 @@ def test_misspelt_injected_name_is_caught_in_the_namespace() -> None:
     namespace["_i3"] = "IPython history is ignored"
     assert set(declared_values(namespace)) == set(OVERVIEW) | {"targt"}
     with pytest.raises(ParameterError, match=r"unknown parameter 'targt' \(did you mean 'targets'\?\)"):
-        parameters("01_alliance_overview", namespace)
+        parameters(spec_for("01_alliance_overview"), namespace)
 
 
 def test_parameters_need_start() -> None:
-    with pytest.raises(ParameterError, match="call natospend.notebook.start"):
-        parameters("01_alliance_overview", dict(OVERVIEW))
+    with pytest.raises(ParameterError, match="call natospend.notebooks.session.start"):
+        parameters(spec_for("01_alliance_overview"), dict(OVERVIEW))
 
 
-@pytest.mark.parametrize("notebook", ["01_alliance_overview", "02_pathways", "03_country_profile",
-                                      "04_nato_vs_sipri_and_russia"])
-def test_parameters_cell_matches_the_specs(notebook: str) -> None:
-    """Each notebook's parameters cell declares exactly the specified names, with valid literal defaults."""
-    from natospend.params import check_type, notebook_defaults, specs_for
+@pytest.mark.parametrize("notebook", list(registry()))
+def test_parameters_cell_matches_the_spec(notebook: str) -> None:
+    """Each notebook's parameters cell, read as papermill reads it, declares exactly the spec's names in its
+    order with the spec's defaults, and the defaults pass the checks against the data."""
+    from natospend.notebooks.spec import cell_defaults
+
+    spec = spec_for(notebook)
+    defaults = cell_defaults(spec.path)
+    assert defaults == spec.parameters.defaults()
+    assert list(defaults) == list(spec.params)
+    for name, value in defaults.items():
+        spec.params[name].check(value)
+    assert _check(notebook, defaults)
+
+
+def test_every_notebook_file_has_a_spec_and_every_spec_a_file() -> None:
     from natospend.paths import NOTEBOOKS_DIR
 
-    defaults = notebook_defaults(NOTEBOOKS_DIR / f"{notebook}.ipynb")
-    specs = specs_for(notebook)
-    assert list(defaults) == list(specs)
-    for name, value in defaults.items():
-        check_type(specs[name], value)
-    assert _check(notebook, defaults)  # and the defaults pass the checks against the data
+    assert sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")) == list(registry())
+
+
+def test_parameters_are_frozen_and_typed() -> None:
+    import dataclasses
+
+    params = spec_for("02_pathways").check({**PATHWAYS, "target_year": 2032})
+    assert params.target_year == 2032 and params.edition == "2024" and params.imf_edition == "2025-10"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.target_year = 2040  # type: ignore[misc]
+    overview = spec_for("01_alliance_overview").check(OVERVIEW)
+    assert overview.targets == ("gdp_2pct",) and overview.as_dict()["targets"] == ["gdp_2pct"]
+    assert overview.edition_columns() == {"edition": "2024", "sipri_edition": "2026"}
+    assert overview.sources() == {"nato": {"2024"}, "sipri": {"2026"}}
 
 
 def test_sweep_values_become_safe_run_names() -> None:
-    from natospend.commands import run_slug
-    from natospend.runner import check_run_name
+    from natospend.reports.commands import run_slug
+    from natospend.reports.runner import check_run_name
 
     for value, slug in (("Türkiye", "Turkiye"), ("United Kingdom", "United_Kingdom"), (2021, "2021"), ("../x", "x")):
         assert run_slug(value) == slug

@@ -10,16 +10,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from natospend import load_spending
-from natospend.comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
+from natospend.analysis.comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from natospend.paths import PROJECT_ROOT
-from natospend.profile import first_year_of_unbroken_run, profile_table, ranks_by_year
-from natospend.reference import allies_with_armed_forces
-from natospend.series import nato_table
+from natospend.analysis.profile import first_year_of_unbroken_run, profile_table, ranks_by_year
+from natospend.data.reference import allies_with_armed_forces
+from natospend.data.series import nato_table
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,24 @@ PROFILE_FIGURES = ("share_of_gdp", "rank", "spending", "categories", "per_capita
                    "pathway")
 
 
+def _profile_figures(view: Any) -> dict[str, Any]:
+    """The seven figures notebook 03 draws, called as its cells call them."""
+    from natospend.figures import profile as figures
+
+    return {
+        "share_of_gdp": figures.share_over_time(view.profile, view.name, [2.0, 3.5, 5.0], view.caption,
+                                                view.break_years),
+        "rank": figures.rank_over_time(view.profile, view.name, view.caption),
+        "spending": figures.spending(view.profile, view.name, view.currency, view.price_base, view.caption),
+        "categories": figures.categories(view.profile, view.name, view.caption),
+        "per_capita_and_personnel": figures.per_capita_and_personnel(view.profile, view.name, view.price_base,
+                                                                     view.caption, view.personnel_break_years),
+        "nato_and_sipri": figures.nato_and_sipri(view.profile, view.sipri_share, view.name, view.caption_both,
+                                                 view.break_years),
+        "pathway": figures.pathway(view.profile, view.path, view.pledges, view.name, view.pledge_caption),
+    }
+
+
 def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # type: ignore[type-arg]
     """Build each ally's view, headline, summary and seven figures (drawn, not saved) in this process."""
     import matplotlib
@@ -111,22 +130,17 @@ def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # ty
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from natospend import country_profile_report as report
-    from natospend.checks import check_country_profile
-    from natospend.notebook import NotebookRun
-    from natospend.params import check_parameters
+    from natospend.notebooks import country_profile as report
+    from natospend.notebooks.session import NotebookRun
 
-    defaults = {"country": "GBR", "edition": None, "sipri_edition": None, "core_target_pct": 3.5,
-                "target_year": 2035, "output_dir": None}
     found = {}
     for iso3 in countries:
-        params = check_parameters("03_country_profile", {**defaults, "country": iso3}, check_country_profile)
-        run = NotebookRun("03_country_profile", params, Path(folder) / iso3)
-        view = report.build(run)
+        params = report.SPEC.check({**report.SPEC.parameters.defaults(), "country": iso3})
+        run = NotebookRun(report.SPEC, params, Path(folder) / iso3)
+        view = report.build(params)
         drawn = []
-        if view.has_data:
-            for name, make in report.figure_makers(view).items():
-                figure = make()
+        if view.has_figures:
+            for name, figure in _profile_figures(view).items():
                 figure.canvas.draw()  # lays out every artist, as saving would
                 if figure.axes and any(ax.has_data() for ax in figure.axes):
                     drawn.append(name)

@@ -8,51 +8,90 @@ from pathlib import Path
 
 import pytest
 
-from natospend.dataset import edition_file, normalise_frame, to_csv_bytes
-from natospend.ingest import ingest_imf, ingest_nato, ingest_sipri
-from natospend.nato import parse_nato_workbook
+from natospend.data.dataset import edition_file, normalise_frame, to_csv_bytes
+from natospend.ingest.pipeline import ingest_imf, ingest_nato, ingest_sipri
+from natospend.ingest.nato import parse_nato_workbook
 from natospend.paths import SOURCES_JSON, SPENDING_DIR
-from natospend.sipri import parse_sipri_workbook
-from natospend.validation import validate_dataset
+from natospend.ingest.sipri import parse_sipri_workbook
+from natospend.ingest.validation import validate_dataset
 from conftest import IMF_FILE, NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
 
 pytestmark = pytest.mark.realdata
 
-# (country, indicator, price_basis, year, published value, estimate), read off the workbook by eye
+# Where a published figure sits in NATO's workbook (sheet, block title, row label, year) and what the dataset
+# calls it (country, indicator, price basis). The value and the estimate mark are read from the workbook by
+# `_nato_cell` below, an openpyxl reader independent of the parser (which reads with calamine and finds
+# tables from their titles).
 NATO_CELLS = [
-    ("ALB", "defence_expenditure_nc_m", "current", 2014, 18788.017032, False),  # Table 1
-    ("CZE", "defence_expenditure_nc_m", "constant-2015", 2024, 112343.19279653831, True),
-    ("USA", "defence_expenditure_nc_m", "current", 2024, 967707.0, True),
-    ("CZE", "defence_expenditure_usd_m", "current", 2024, 6834.290149086342, True),  # Table 2
-    ("ALB", "defence_expenditure_usd_m", "constant-2015", 2014, 150.02559881337785, False),
-    ("GBR", "defence_expenditure_usd_m", "constant-2015", 2014, 61377.94120155671, False),
-    ("NATO_TOTAL", "defence_expenditure_usd_m", "current", 2014, 943217.5834091387, False),
-    ("FRA", "defence_expenditure_share_gdp_pct", "constant-2015", 2020, 2.0, False),  # Table 3
-    ("POL", "defence_expenditure_share_gdp_pct", "constant-2015", 2024, 4.120190989357147, True),
-    ("USA", "defence_expenditure_share_gdp_pct", "constant-2015", 2014, 3.7139172994177043, False),
-    ("NATO_EUROPE_CANADA", "defence_expenditure_share_gdp_pct", "constant-2015", 2024, 2.0154548520439497, True),
-    ("BGR", "defence_expenditure_real_change_pct", "constant-2015", 2019, 124.94424435448184, False),
-    ("ISL", "gdp_usd_m", "current", 2014, 17867.9966402394, False),  # Table 5
-    ("USA", "gdp_usd_m", "current", 2024, 28719941.5569791, True),
-    ("ISL", "gdp_per_capita_usd_k", "constant-2015", 2014, 51.23038849664351, False),  # Table 6
-    ("USA", "defence_expenditure_per_capita_usd", "constant-2015", 2014, 2065.1394826411674, False),
-    ("ALB", "military_personnel_k", "none", 2014, 6.744, False),  # Table 7
-    ("USA", "military_personnel_k", "none", 2024, 1300.21, True),
-    ("NATO_TOTAL", "military_personnel_k", "none", 2014, 3228.9429543573, False),
-    ("GBR", "equipment_share_pct", "current", 2014, 22.82042808892814, False),  # Table 8a
-    ("USA", "personnel_share_pct", "current", 2014, 35.45299124387178, False),
-    ("TUR", "infrastructure_share_pct", "current", 2014, 2.7698725064755947, False),  # Table 8b
-    ("GBR", "other_share_pct", "current", 2014, 38.634494774126935, False),
+    ("TABLE1", "Current prices", "Albania", 2014, "ALB", "defence_expenditure_nc_m", "current"),
+    ("TABLE1", "Constant 2015 prices", "Czechia", 2024, "CZE", "defence_expenditure_nc_m", "constant-2015"),
+    ("TABLE1", "Current prices", "United States", 2024, "USA", "defence_expenditure_nc_m", "current"),
+    ("TABLE2", "Current prices and exchange rates", "Czechia", 2024, "CZE", "defence_expenditure_usd_m", "current"),
+    ("TABLE2", "Constant 2015 prices", "Albania", 2014, "ALB", "defence_expenditure_usd_m", "constant-2015"),
+    ("TABLE2", "Constant 2015 prices", "United Kingdom", 2014, "GBR", "defence_expenditure_usd_m", "constant-2015"),
+    ("TABLE2", "Current prices and exchange rates", "NATO Total", 2014, "NATO_TOTAL", "defence_expenditure_usd_m",
+     "current"),
+    ("TABLE3", "Share of real GDP", "France", 2020, "FRA", "defence_expenditure_share_gdp_pct", "constant-2015"),
+    ("TABLE3", "Share of real GDP", "Poland", 2024, "POL", "defence_expenditure_share_gdp_pct", "constant-2015"),
+    ("TABLE3", "Share of real GDP", "United States", 2014, "USA", "defence_expenditure_share_gdp_pct",
+     "constant-2015"),
+    ("TABLE3", "Share of real GDP", "NATO Europe and Canada", 2024, "NATO_EUROPE_CANADA",
+     "defence_expenditure_share_gdp_pct", "constant-2015"),
+    ("TABLE3", "Annual real change", "Bulgaria", 2019, "BGR", "defence_expenditure_real_change_pct", "constant-2015"),
+    ("TABLE5", "Current prices and exchange rates", "Iceland", 2014, "ISL", "gdp_usd_m", "current"),
+    ("TABLE5", "Current prices and exchange rates", "United States", 2024, "USA", "gdp_usd_m", "current"),
+    ("TABLE6", "GDP per capita", "Iceland", 2014, "ISL", "gdp_per_capita_usd_k", "constant-2015"),
+    ("TABLE6", "Defence expenditure per capita", "United States", 2014, "USA", "defence_expenditure_per_capita_usd",
+     "constant-2015"),
+    ("TABLE7", None, "Albania", 2014, "ALB", "military_personnel_k", "none"),
+    ("TABLE7", None, "United States", 2024, "USA", "military_personnel_k", "none"),
+    ("TABLE7", None, "NATO Total", 2014, "NATO_TOTAL", "military_personnel_k", "none"),
+    ("TABLE8a", "Equipment", "United Kingdom", 2014, "GBR", "equipment_share_pct", "current"),
+    ("TABLE8a", "Personnel", "United States", 2014, "USA", "personnel_share_pct", "current"),
+    ("TABLE8b", "Infrastructure", "Türkiye", 2014, "TUR", "infrastructure_share_pct", "current"),
+    ("TABLE8b", "Other", "United Kingdom", 2014, "GBR", "other_share_pct", "current"),
 ]
 
-# SIPRI: shares are published as fractions (x100 here) and local currency in units (/1e6 here).
+
+def _nato_cell(path: Path, sheet: str, block: str | None, label: str, year: int) -> tuple[object, bool]:
+    """One published figure and whether NATO marks its year an estimate ('2024e'), read with openpyxl: the year
+    header is the first row of at least five year cells; a block starts at a row holding only its title; the
+    row is the first in the block whose label, without NATO's '*' and currency, is `label`."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = [list(r) for r in workbook[sheet].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+    def year_of(value: object) -> str | None:
+        text = str(value).strip() if value is not None else ""
+        return text if text[:4].isdigit() and len(text) in (4, 5) else None
+
+    header = next(r for r in rows if sum(year_of(v) is not None for v in r) >= 5)
+    column = next(i for i, v in enumerate(header) if year_of(v) and int(year_of(v)[:4]) == year)  # type: ignore[index]
+    start = rows.index(header)
+    if block is not None:
+        start = next(i for i, r in enumerate(rows) if [v for v in r if v is not None] and
+                     str([v for v in r if v is not None][0]).startswith(block) and
+                     len([v for v in r if v is not None]) == 1)
+    for row in rows[start + 1:]:
+        first = next((v for v in row if v is not None), None)
+        if isinstance(first, str) and first.split("  ")[0].replace("*", "").strip() == label:
+            return row[column], str(header[column]).strip().endswith("e")
+    raise AssertionError(f"{label} not found in {sheet} {block}")
+
+
+# SIPRI: (sheet, row label, year, dataset key, scale). Shares are published as fractions and local currency
+# in units: the dataset holds percent and millions, the published digits shifted (checked here with Decimal).
 SIPRI_CELLS = [
-    ("RUS", "defence_expenditure_share_gdp_pct", "current", 2024, 7.052338645003664, True),
-    ("DZA", "defence_expenditure_nc_fy_m", "current", 2024, 2926000.0, False),
-    ("DZA", "defence_expenditure_usd_m", "constant-2023", 2024, 20423.216124981845, False),
-    ("MAR", "defence_expenditure_usd_m", "current", 2024, 5517.9243992338525, False),
-    ("DZA", "defence_expenditure_per_capita_usd", "current", 1988, 43.25713551017009, False),
-    ("DZA", "defence_expenditure_share_government_pct", "current", 2024, 21.38229132663087, False),
+    ("Share of GDP", "Russia", 2024, "RUS", "defence_expenditure_share_gdp_pct", "current", 100),
+    ("Local currency financial years", "Algeria", 2024, "DZA", "defence_expenditure_nc_fy_m", "current", 1e-6),
+    ("Constant (2023) US$", "Algeria", 2024, "DZA", "defence_expenditure_usd_m", "constant-2023", 1),
+    ("Current US$", "Morocco", 2024, "MAR", "defence_expenditure_usd_m", "current", 1),
+    ("Per capita", "Algeria", 1988, "DZA", "defence_expenditure_per_capita_usd", "current", 1),
+    ("Share of Govt. spending", "Algeria", 2024, "DZA", "defence_expenditure_share_government_pct", "current", 100),
 ]
 
 
@@ -71,11 +110,14 @@ def sipri_2026(raw_dir: Path):  # type: ignore[no-untyped-def]
     return parse_sipri_workbook(raw_dir / SIPRI_2026_FILE)
 
 
-@pytest.mark.parametrize(("country", "indicator", "basis", "year", "value", "estimate"), NATO_CELLS)
-def test_nato_published_cells(nato, country, indicator, basis, year, value, estimate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("sheet", "block", "label", "year", "country", "indicator", "basis"), NATO_CELLS)
+def test_nato_published_cells(raw_dir: Path, nato, sheet: str, block: str | None, label: str, year: int,  # type: ignore[no-untyped-def]
+                              country: str, indicator: str, basis: str) -> None:
+    published, estimate = _nato_cell(raw_dir / NATO_FILE, sheet, block, label, year)
+    assert isinstance(published, (int, float))
     rows = [r for r in nato.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
     assert len(rows) == 1
-    assert rows[0].value == value  # exactly, not approximately
+    assert rows[0].value == published  # exactly, not approximately
     assert rows[0].estimate is estimate
 
 
@@ -89,12 +131,16 @@ def test_nato_shape(nato) -> None:  # type: ignore[no-untyped-def]
     assert starred == {"CZE", "EST", "LVA", "LTU", "POL", "ROU"}
 
 
-@pytest.mark.parametrize(("country", "indicator", "basis", "year", "value", "estimate"), SIPRI_CELLS)
-def test_sipri_published_cells(sipri, country, indicator, basis, year, value, estimate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("sheet", "name", "year", "country", "indicator", "basis", "scale"), SIPRI_CELLS)
+def test_sipri_published_cells(raw_dir: Path, sipri, sheet: str, name: str, year: int, country: str,  # type: ignore[no-untyped-def]
+                               indicator: str, basis: str, scale: float) -> None:
+    from decimal import Decimal
+
+    published = _openpyxl_cell(raw_dir / SIPRI_FILE, sheet, name, year)
+    assert isinstance(published, (int, float))
     rows = [r for r in sipri.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
     assert len(rows) == 1
-    assert rows[0].value == value
-    assert rows[0].estimate is estimate
+    assert rows[0].value == float(Decimal(repr(float(published))) * Decimal(repr(scale)))
 
 
 def test_sipri_missing_meanings_and_flags(sipri) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +175,7 @@ def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path, name: str
     """The XML scan for coloured cells must find exactly what openpyxl's per-cell fonts say."""
     import openpyxl
 
-    from natospend.sipri import _colour_name, read_font_flags
+    from natospend.ingest.sipri import _colour_name, read_font_flags
 
     path = raw_dir / name
     names = [constant_sheet, "Share of GDP", "Local currency financial years"]

@@ -179,15 +179,15 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
 
 
 def test_param_files(project: Path) -> None:
-    from natospend.commands import _parameters
-    from natospend.runner import plan_run, resolve_notebooks
+    from natospend.reports.commands import _parameters
+    from natospend.reports.runner import plan_run, resolve_notebooks
 
     class Args:  # what `natospend run -f retrospective_2pct_20pct` parses
         file, parameter, yaml_parameter = ["retrospective_2pct_20pct"], None, None
 
     values, per_notebook, notebooks = _parameters(Args())  # type: ignore[arg-type]
     plan = plan_run(resolve_notebooks(notebooks), values, per_notebook, name="retro")
-    assert [p.path.stem for p in plan.notebooks] == [NOTEBOOK_01]
+    assert [p.spec.stem for p in plan.notebooks] == [NOTEBOOK_01]
     assert plan.notebooks[0].resolved["targets"] == ["gdp_2pct", "equipment_20pct"]
     assert plan.notebooks[0].resolved["year"] == 2024
     missing = natospend(project, "run", "-f", "nope")

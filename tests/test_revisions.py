@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from natospend import load_spending, revisions
-from natospend.checks import check_revisions
+from natospend import load_spending
+from natospend.analysis import revisions
+from natospend.notebooks.revisions import check_against_data as check_revisions
 from natospend.errors import InputError, ParameterError
 from workbooks import NatoLayout, make_nato_workbook
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from natospend.errors import InputError
-from natospend.sipri import parse_sipri_workbook, shift_decimal
+from natospend.ingest.sipri import parse_sipri_workbook, shift_decimal
 from workbooks import SipriLayout, make_sipri_workbook
 
 

@@ -9,14 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from natospend import alliance_overview, load_spending, pathways, status
-from natospend.breaks import SeriesBreak, find_jumps, load_series_breaks, trend_breaks
+from natospend.notebooks import alliance_overview
+from natospend import load_spending
+from natospend.analysis import pathways, status
+from natospend.data.breaks import SeriesBreak, find_jumps, load_series_breaks, trend_breaks
 from natospend.errors import InputError
-from natospend.ingest import run_ingest
-from natospend.reference import resolve_ally
-from natospend.series import allies_only, nato_table
-from natospend.targets import TARGETS_YAML, definitions_markdown, load_targets
-from natospend.wording import count, names, verb, year_ranges
+from natospend.ingest.pipeline import run_ingest
+from natospend.data.reference import resolve_ally
+from natospend.data.series import allies_only, nato_table
+from natospend.data.targets import TARGETS_YAML, definitions_markdown, load_targets
+from natospend.analysis.wording import count, names, verb, year_ranges
 from workbooks import NatoLayout, make_nato_workbook
 
 BREAK_HEADER = "source,edition,country,indicator,year,kind,what_changed,reason\n"
@@ -183,9 +185,9 @@ def test_counts_and_lists_read_as_english() -> None:
 
 
 def test_notebook_03_records_the_sipri_edition_it_reads() -> None:
-    from natospend.runner import _editions, _header_note, plan_run, resolve_notebooks
+    from natospend.reports.runner import _header_note, plan_run, resolve_notebooks
 
     plan = plan_run(resolve_notebooks(["03"]), {"country": "Poland"}, name="t")
-    resolved = plan.notebooks[0].resolved
-    assert _editions(resolved) == {"nato": {"2024"}, "sipri": {resolved["sipri_edition"]}}
-    assert "SIPRI edition" in _header_note(resolved)
+    params = plan.notebooks[0].params
+    assert params.sources() == {"nato": {"2024"}, "sipri": {params.sipri_edition}}
+    assert "SIPRI edition" in _header_note(params.sources())

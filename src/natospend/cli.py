@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .errors import NatospendError, describe_error
+from natospend import __version__
+from natospend.errors import NatospendError, describe_error
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import run_ingest
-    from .paths import SOURCES_JSON, SPENDING_DIR, raw_dir
+    from natospend.ingest.pipeline import run_ingest
+    from natospend.paths import SOURCES_JSON, SPENDING_DIR, raw_dir
 
     nato_paths, sipri_paths, imf_paths = list(args.nato or []), list(args.sipri or []), list(args.imf or [])
     if args.raw_dir or not (nato_paths or sipri_paths or imf_paths or args.csv):
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--output", type=Path, help="dataset folder (default: data/processed/spending/)")
     ingest.set_defaults(handler=_cmd_ingest)
 
-    from .commands import add_report_commands  # report commands: run, sweep, list
+    from natospend.reports.commands import add_report_commands  # report commands: run, sweep, list
 
     add_report_commands(commands)
     return parser

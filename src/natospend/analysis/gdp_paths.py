@@ -1,0 +1,69 @@
+"""Real GDP growth paths for the pathways: one rate for all years (an ally's trend, or a number), or the
+IMF's World Economic Outlook projections year by year, held at their last projected rate after that."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from natospend.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GROWTH = "gdp_real_growth_pct"
+
+
+@dataclass(frozen=True)
+class GdpPath:
+    """Real GDP growth (fractions) by year; a year after the last listed takes the last listed rate."""
+
+    constant: float | None = None  # one rate for every year
+    rates: dict[int, float] = field(default_factory=dict)
+    label: str = "trend"
+
+    def rate(self, year: int) -> float:
+        if self.constant is not None:
+            return self.constant
+        if year in self.rates:
+            return self.rates[year]
+        last = max(self.rates)
+        if year > last:
+            return self.rates[last]
+        raise InputError(f"no GDP growth for {year} on the {self.label} path", expected="years after the base year")
+
+    def factor(self, base_year: int, year: int) -> float:
+        """prod over t = base_year+1 .. year of (1 + g_t): how much real GDP grows from the base year."""
+        if self.constant is not None:
+            return (1 + self.constant) ** (year - base_year)
+        return math.prod(1 + self.rate(t) for t in range(base_year + 1, year + 1))
+
+    def mean_rate(self, base_year: int, year: int) -> float:
+        """The constant rate that grows GDP as much over the same years (geometric mean)."""
+        if self.constant is not None:
+            return self.constant  # exactly, not through a power and a root
+        return self.factor(base_year, year) ** (1 / (year - base_year)) - 1
+
+
+def constant_path(rate: float, label: str = "trend") -> GdpPath:
+    return GdpPath(constant=rate, label=label)
+
+
+def imf_paths(imf: "pd.DataFrame", countries: Iterable[str], base_year: int) -> dict[str, GdpPath]:
+    """Each country's path from the WEO's real GDP growth (percent) for the years after the base year."""
+    rows = imf[(imf["indicator"] == GROWTH) & (imf["year"] > base_year) & imf["value"].notna()]
+    paths: dict[str, GdpPath] = {}
+    for country in countries:
+        own = rows[rows["country"] == country]
+        if own.empty:
+            raise InputError(f"the IMF edition has no real GDP growth for {country} after {base_year}",
+                             expected="WEO projections for every ally")
+        paths[country] = GdpPath(rates={int(y): float(v) / 100 for y, v in zip(own["year"], own["value"])},
+                                 label="IMF")
+    return paths
+
+
+def last_projected_year(imf: "pd.DataFrame") -> int:
+    """The last year the WEO edition projects."""
+    return int(imf.loc[imf["indicator"] == GROWTH, "year"].max())

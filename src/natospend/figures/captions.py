@@ -1,0 +1,36 @@
+"""Figure footers: each source's sentence (publisher, title, release, edition, estimate years), then the credit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from natospend.analysis.wording import year_ranges
+from natospend.paths import SOURCES_JSON
+
+PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
+
+
+def source_record(source: str, edition: str) -> dict[str, Any]:
+    inputs = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))["inputs"]
+    for record in inputs:
+        if record["source"] == source and record["edition"] == edition:
+            return dict(record)
+    return {"source": source, "edition": edition, "title": source, "release_date": None}
+
+
+def source_sentence(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
+    """'Source: NATO, <title>, released <date> (edition E). Y1 and Y2 are estimates.'"""
+    record = source_record(source, edition)
+    who = PUBLISHERS.get(source, source)
+    released = f", released {record['release_date']}" if record.get("release_date") else ""
+    text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
+    if estimate_years:
+        many = len(estimate_years) > 1
+        text += f" {year_ranges(estimate_years)} {'are estimates' if many else 'is an estimate'}."
+    return text
+
+
+def caption(*sentences: str) -> str:
+    """A figure footer: each source's sentence, then the credit."""
+    return " ".join(sentences) + " Chart: natospend."

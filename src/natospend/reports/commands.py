@@ -1,0 +1,165 @@
+"""Report commands of the `natospend` CLI: run, sweep, list."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
+    from natospend.errors import ParameterError
+    from natospend.notebooks.spec import parse_cli_value
+    from natospend.reports.runner import load_param_file
+
+    values: dict[str, Any] = {}
+    per_notebook: dict[str, dict[str, Any]] = {}
+    notebooks: list[str] = []
+    for path in args.file or []:
+        document = load_param_file(Path(path))
+        values.update(document.get("parameters") or {})
+        per_notebook.update(document.get("per_notebook") or {})
+        notebooks.extend(document.get("notebooks") or [])
+    for name, value in args.parameter or []:
+        values[name] = parse_cli_value(value)
+    for name, value in args.yaml_parameter or []:
+        import yaml
+
+        try:
+            values[name] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            raise ParameterError(name, f"-y value {value!r} is not valid YAML ({str(error).splitlines()[0]})",
+                                 "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'") from None
+    return values, per_notebook, notebooks
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from natospend.reports.runner import default_run_name, execute_plans, plan_run, report_failures, resolve_notebooks
+
+    values, per_notebook, from_file = _parameters(args)
+    notebooks = resolve_notebooks(args.notebook or from_file or ["all"])
+    name = args.name or default_run_name(notebooks, values)
+    plan = plan_run(notebooks, values, per_notebook, name=name, show_code=args.show_code, engine=args.engine)
+    outcomes = execute_plans([plan], workers=args.workers)
+    for outcome in outcomes:
+        if outcome.ok:
+            pages = ", ".join(f"{n['notebook']}.html ({n['seconds_total']:.1f} s)" for n in outcome.notebooks)
+            print(f"report {outcome.name}: {outcome.folder} [{pages}]")
+    return report_failures(outcomes)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from natospend.errors import ParameterError
+    from natospend.reports.runner import execute_plans, plan_run, report_failures, resolve_notebooks, sweep_values
+
+    values, per_notebook, _ = _parameters(args)
+    notebooks = resolve_notebooks([args.notebook])
+    if len(notebooks) != 1:
+        raise ParameterError("NOTEBOOK", "sweep takes one notebook")
+    notebook = notebooks[0]
+    if "=" not in args.over:
+        raise ParameterError("--over", f"{args.over!r}", "NAME=all or NAME=v1,v2,...")
+    parameter, spec = args.over.split("=", 1)
+    prefix = args.name or notebook.stem
+    chosen = distinct_sweep_values(parameter, sweep_values(notebook, parameter, spec), prefix)
+    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=name,
+                      show_code=args.show_code, engine=args.engine)
+             for name, value in chosen.items()]
+    bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr,
+               disable=args.quiet)
+    outcomes = execute_plans(plans, workers=args.workers, progress=lambda _: bar.update(1))
+    bar.close()
+    done = [o for o in outcomes if o.ok]
+    print(f"sweep over {parameter}: {len(done)} of {len(outcomes)} reports written to reports/{prefix}-*")
+    return report_failures(outcomes)
+
+
+def distinct_sweep_values(parameter: str, values: list[Any], prefix: str) -> dict[str, Any]:
+    """Run name -> value, one per distinct value: spellings of one ally are swept once (said on stderr),
+    and two different values that would share a run name are refused."""
+    from natospend.errors import ParameterError
+    from natospend.data.reference import resolve_ally
+
+    resolved: dict[Any, list[Any]] = {}
+    for value in values:
+        key = value
+        if parameter == "country" and isinstance(value, str):
+            try:
+                key = resolve_ally(value)
+            except ValueError:
+                pass  # not an ally: plan_run says so, with the allowed values
+        resolved.setdefault(key, []).append(value)
+    for key, same in resolved.items():
+        if len(same) > 1:
+            print(f"natospend sweep: {', '.join(repr(v) for v in same)} are the same {parameter} ({key}): one report",
+                  file=sys.stderr)
+    named: dict[str, Any] = {}
+    for key in resolved:
+        name = f"{prefix}-{run_slug(key)}"
+        if name in named:
+            raise ParameterError("--over", f"{named[name]!r} and {key!r} would both be reported as {name!r}",
+                                 "values that differ in letters or digits")
+        named[name] = key
+    return named
+
+
+def run_slug(value: Any) -> str:
+    """A sweep value as part of a run name: ASCII letters, digits, '.', '_' and '-' only."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_.") or "value"
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from natospend.notebooks import registry
+    from natospend.reports.catalogue import runs
+
+    print("notebooks (natospend run NAME -p PARAMETER VALUE):")
+    for spec in registry().values():
+        defaults = ", ".join(f"{k}={v!r}" for k, v in spec.parameters.defaults().items() if k != "output_dir")
+        print(f"  {spec.stem:30s} {spec.question}\n  {'':30s} {defaults}")
+    found = runs()
+    print("runs in reports/:" if found else "no runs in reports/ yet")
+    for run in found:
+        editions = ", ".join(f"{s} {' '.join(v)}" for s, v in run["editions"].items())
+        given = ", ".join(f"{k}={v!r}" for k, v in run["parameters"].items()) or "defaults"
+        print(f"  {run['run']:32s} {' '.join(run['notebooks']):60s} {editions:22s} {run['finished']}  {given}")
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                        help="a parameter, typed as papermill types it (int, float, True/False, None, text)")
+    parser.add_argument("-y", "--yaml-parameter", nargs=2, action="append", metavar=("NAME", "YAML"),
+                        help="a parameter given as YAML, e.g. -y targets '[gdp_2pct, core_3_5pct]'")
+    parser.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml",
+                        help="a parameter set, e.g. params/hague_2032.yaml or just hague_2032")
+    parser.add_argument("--name", help="run name: the folder under reports/ (a prefix for sweep)")
+    parser.add_argument("--show-code", action="store_true", help="keep the code in the HTML pages")
+    parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
+                        help="inprocess: warm IPython shells in worker processes (fast); kernel: a Jupyter kernel "
+                             "per notebook")
+    parser.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+
+
+def add_report_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    run = commands.add_parser("run", help="run notebooks into a report folder under reports/")
+    run.add_argument("notebook", nargs="*", help="notebook file name or stem (01_alliance_overview, 01), or all")
+    _common(run)
+    run.set_defaults(handler=_cmd_run)
+
+    sweep = commands.add_parser("sweep", help="one report per value of a parameter, in parallel")
+    sweep.add_argument("notebook", help="notebook file name or stem")
+    sweep.add_argument("--over", required=True, metavar="NAME=VALUES", help="country=all, year=all, or NAME=v1,v2")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(sweep)
+    sweep.set_defaults(handler=_cmd_sweep)
+
+    listing = commands.add_parser("list", help="the notebooks with their defaults, and the runs in reports/ with their "
+                                                    "parameters and data editions")
+    listing.set_defaults(handler=_cmd_list)
