@@ -15,13 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from natospend.data import dataset
 from natospend.cli import NATO_WORKBOOKS, SIPRI_WORKBOOKS
-from natospend.ingest.pipeline import run_ingest
+from natospend.data import dataset
 from natospend.ingest.nato import parse_nato_workbook
+from natospend.ingest.pipeline import run_ingest
 from natospend.ingest.sipri import parse_sipri_workbook
 
 
@@ -54,13 +54,15 @@ def main() -> int:
 
     def full_ingest() -> None:
         shutil.rmtree(out, ignore_errors=True)
-        run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, dataset_dir=out,
-                   sources_path=out.with_name("sources.json"))
+        run_ingest(
+            nato_paths=nato_paths, sipri_paths=sipri_paths, dataset_dir=out, sources_path=out.with_name("sources.json")
+        )
 
     def load_cold(source: str | None = None) -> Callable[[], object]:
         def step() -> None:
             dataset._CACHE.clear()
             dataset.load_spending(source)
+
         return step
 
     fresh_process = [sys.executable, "-c", "import natospend; natospend.load_spending()"]
@@ -71,8 +73,7 @@ def main() -> int:
         "load_spending('nato'), cache cleared (goal < 0.2 s)": load_cold("nato"),
         "load_spending('sipri'), cache cleared (goal < 0.2 s)": load_cold("sipri"),
         "load_spending('nato'), cached": lambda: dataset.load_spending("nato"),
-        "python -c 'natospend.load_spending()' (imports included)":
-            lambda: subprocess.run(fresh_process, check=True),
+        "python -c 'natospend.load_spending()' (imports included)": lambda: subprocess.run(fresh_process, check=True),
     }
     print(f"{'step':62s} {'median s':>9s} {'min s':>7s} {'max s':>7s}   ({args.repeat} runs, {os.cpu_count()} cores)")
     for name, step in steps.items():

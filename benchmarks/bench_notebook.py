@@ -34,11 +34,17 @@ def main() -> int:
         times = []
         for i in range(args.repeat):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "natospend.cli", "run", args.notebook, "--name", f"bench{i}"],
-                           env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "natospend.cli", "run", args.notebook, "--name", f"bench{i}"],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             times.append(time.perf_counter() - start)
-        print(f"{args.notebook} ({args.checkout}): median {statistics.median(times):.2f} s, "
-              f"min {min(times):.2f}, max {max(times):.2f} ({args.repeat} runs, {os.cpu_count()} cores)")
+        print(
+            f"{args.notebook} ({args.checkout}): median {statistics.median(times):.2f} s, "
+            f"min {min(times):.2f}, max {max(times):.2f} ({args.repeat} runs, {os.cpu_count()} cores)"
+        )
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return 0

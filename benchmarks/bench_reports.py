@@ -40,8 +40,11 @@ def floor(home: Path, countries: list[str]) -> float:
     """The cells of the notebook for every ally, exec'd in this process: no kernel, no papermill, no HTML."""
     os.environ["NATOSPEND_HOME"] = str(home)
     document = json.loads((home / "notebooks" / f"{NOTEBOOK}.ipynb").read_text())
-    cells = [("".join(c["source"]), "parameters" in c["metadata"].get("tags", []))
-             for c in document["cells"] if c["cell_type"] == "code"]
+    cells = [
+        ("".join(c["source"]), "parameters" in c["metadata"].get("tags", []))
+        for c in document["cells"]
+        if c["cell_type"] == "code"
+    ]
     import matplotlib
 
     matplotlib.use("Agg")
@@ -60,8 +63,14 @@ def floor(home: Path, countries: list[str]) -> float:
 
 def timed(command: list[str], home: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, env={**os.environ, "NATOSPEND_HOME": str(home)}, cwd=home,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        check=True,
+        env={**os.environ, "NATOSPEND_HOME": str(home)},
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -84,14 +93,30 @@ def main() -> int:
         sample = countries[: args.naive_limit] if args.naive_limit else countries
         start = time.perf_counter()
         for country in sample:
-            subprocess.run([sys.executable, "-m", "papermill", str(home / "notebooks" / f"{NOTEBOOK}.ipynb"),
-                            str(home / f"naive-{country}.ipynb"), "-p", "country", country, "-p", "output_dir",
-                            str(home / "naive" / country), "--no-progress-bar"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "papermill",
+                    str(home / "notebooks" / f"{NOTEBOOK}.ipynb"),
+                    str(home / f"naive-{country}.ipynb"),
+                    "-p",
+                    "country",
+                    country,
+                    "-p",
+                    "output_dir",
+                    str(home / "naive" / country),
+                    "--no-progress-bar",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         results["naive"] = (time.perf_counter() - start) * len(countries) / len(sample)
         results["naive_measured_on"] = len(sample)
-    results["make_report"] = (timed([*natospend, "run", "all", "-f", "default", "--name", "default"], home)
-                              + timed([*natospend, "run", "-f", "hague_2032", "--name", "hague-2032"], home))
+    results["make_report"] = timed([*natospend, "run", "all", "-f", "default", "--name", "default"], home) + timed(
+        [*natospend, "run", "-f", "hague_2032", "--name", "hague-2032"], home
+    )
     helps = []
     for _ in range(10):
         start = time.perf_counter()
@@ -99,18 +124,27 @@ def main() -> int:
         helps.append(time.perf_counter() - start)
     results["help_median"] = statistics.median(helps)
     check = time.perf_counter()
-    subprocess.run([*natospend, "run", "01", "-p", "yaer", "2020"], capture_output=True,
-                   env={**os.environ, "NATOSPEND_HOME": str(home)})
+    subprocess.run(
+        [*natospend, "run", "01", "-p", "yaer", "2020"],
+        capture_output=True,
+        env={**os.environ, "NATOSPEND_HOME": str(home)},
+    )
     results["misspelt_parameter_refused"] = time.perf_counter() - check
 
     n = len(countries)
     print(f"machine: {os.cpu_count()} cores; {n} allies; notebook {NOTEBOOK}")
-    print(f"in-process floor (cells exec'd, no kernel, no HTML): {results['floor']:7.1f} s  ({results['floor'] / n:.2f} s each)")
-    print(f"natospend sweep (pool, HTML included):             {results['sweep']:7.1f} s  ({results['sweep'] / n:.2f} s each)")
+    print(
+        f"in-process floor (cells exec'd, no kernel, no HTML): {results['floor']:7.1f} s  ({results['floor'] / n:.2f} s each)"
+    )
+    print(
+        f"natospend sweep (pool, HTML included):             {results['sweep']:7.1f} s  ({results['sweep'] / n:.2f} s each)"
+    )
     if "naive" in results:
         note = "" if results["naive_measured_on"] == n else f", extrapolated from {results['naive_measured_on']}"
-        print(f"naive papermill loop (kernel per notebook{note}): {results['naive']:7.1f} s  "
-              f"({results['naive'] / n:.2f} s each)")
+        print(
+            f"naive papermill loop (kernel per notebook{note}): {results['naive']:7.1f} s  "
+            f"({results['naive'] / n:.2f} s each)"
+        )
     print(f"sweep / floor = {results['sweep'] / results['floor']:.2f}  (goal <= 1.5)")
     if "naive" in results:
         print(f"naive / sweep = {results['naive'] / results['sweep']:.1f}  (goal >= 4)")

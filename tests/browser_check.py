@@ -12,8 +12,15 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
@@ -25,7 +32,8 @@ def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no
     page.goto(page_path.as_uri(), wait_until="load")
     images = page.evaluate(
         "Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth,"
-        " scheme: i.src.split(':')[0]}))")
+        " scheme: i.src.split(':')[0]}))"
+    )
     seen = page.evaluate("""() => ({
         title: document.title,
         h1: Array.from(document.querySelectorAll('h1')).map(h => h.innerText.replace('\u00b6', '').trim()),
@@ -39,10 +47,12 @@ def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no
     page.screenshot(path=screenshot, full_page=True)
     page.emulate_media(media="print")
     seen["print_break_inside"] = page.evaluate(
-        "Array.from(document.querySelectorAll('.jp-RenderedImage')).map(e => getComputedStyle(e).breakInside)")
+        "Array.from(document.querySelectorAll('.jp-RenderedImage')).map(e => getComputedStyle(e).breakInside)"
+    )
     seen["print_hidden"] = page.evaluate(
         "Array.from(document.querySelectorAll('a.anchor-link, .natospend-download, nav.natospend-contents'))"
-        ".map(e => getComputedStyle(e).display)")
+        ".map(e => getComputedStyle(e).display)"
+    )
     pdf = page.pdf(format="A4", print_background=True)
     seen["pdf_bytes"] = len(pdf)
     seen["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from natospend.analysis import burden, pathways, status
 from natospend import load_spending
+from natospend.analysis import burden, pathways, status
 from natospend.data.series import allies_only, constant_base_year, nato_table
 from natospend.data.targets import load_pledges, load_targets
 
@@ -65,11 +65,13 @@ def test_target_status_real_2024(table: pd.DataFrame) -> None:
     assert poland["share_gdp_pct"] == 4.120190989357147
     assert poland["gap_core_3_5pct_pp"] == pytest.approx(3.5 - 4.120190989357147)
     gdp = table.set_index(["country", "year"]).loc[("POL", 2024)]
-    assert poland["gap_total_5pct_usd_m_current"] == pytest.approx((5 - poland["share_gdp_pct"]) / 100
-                                                                   * gdp["gdp_usd_m_current"])
+    assert poland["gap_total_5pct_usd_m_current"] == pytest.approx(
+        (5 - poland["share_gdp_pct"]) / 100 * gdp["gdp_usd_m_current"]
+    )
     # the equipment gap is a share of defence spending, not of GDP
     assert poland["gap_equipment_20pct_usd_m_constant"] == pytest.approx(
-        (20 - poland["equipment_share_pct"]) / 100 * gdp["defence_usd_m_constant"])
+        (20 - poland["equipment_share_pct"]) / 100 * gdp["defence_usd_m_constant"]
+    )
     assert "meets_related_1_5pct" not in result  # not measurable from the tables
     # France 2020 is published as exactly 2.0 and counts as meeting it
     france = status.target_status(table, 2020, [targets["gdp_2pct"]]).set_index("country").loc["FRA"]
@@ -82,8 +84,19 @@ def test_counts_by_year(table: pd.DataFrame) -> None:
     assert bool(counts.loc[2024, "estimate"]) and not bool(counts.loc[2022, "estimate"])
     # members at the end of each year: 2014 has neither Montenegro (2017), North Macedonia (2020),
     # Finland (2023) nor Sweden (2024)
-    assert counts["allies_reporting"].to_dict() == {2014: 27, 2015: 27, 2016: 27, 2017: 28, 2018: 28, 2019: 28,
-                                                    2020: 29, 2021: 29, 2022: 29, 2023: 30, 2024: 31}
+    assert counts["allies_reporting"].to_dict() == {
+        2014: 27,
+        2015: 27,
+        2016: 27,
+        2017: 28,
+        2018: 28,
+        2019: 28,
+        2020: 29,
+        2021: 29,
+        2022: 29,
+        2023: 30,
+        2024: 31,
+    }
 
 
 def test_pathways_real(table: pd.DataFrame) -> None:
@@ -101,11 +114,13 @@ def test_pathways_real(table: pd.DataFrame) -> None:
     assert spain["required_real_growth_pct"] == pytest.approx(((3.5 / s0) ** (1 / 11) * (1 + g) - 1) * 100)
     assert spain["year_target_reached_at_trend"] == 2024 + math.ceil(math.log(3.5 / s0) / math.log((1 + r) / (1 + g)))
     assert spain["extra_spending_usd_m_constant"] == pytest.approx(
-        (3.5 - s0) / 100 * rows.at[("ESP", 2024), "gdp_usd_m_constant"])
+        (3.5 - s0) / 100 * rows.at[("ESP", 2024), "gdp_usd_m_constant"]
+    )
     totals = pathways.extra_spending_totals(pathways.pathways(table, 3.5, 2035)).set_index("group")
     assert totals.loc["All allies", "extra_spending_usd_m_constant"] == pytest.approx(
         totals.loc["Europe and Canada", "extra_spending_usd_m_constant"]
-        + totals.loc["United States", "extra_spending_usd_m_constant"])
+        + totals.loc["United States", "extra_spending_usd_m_constant"]
+    )
 
 
 def test_one_growth_for_all(table: pd.DataFrame) -> None:
@@ -160,17 +175,17 @@ def test_bad_pledges_are_rejected(tmp_path) -> None:  # type: ignore[no-untyped-
 
     bad = tmp_path / "pledges.csv"
     header = "country,target_year,share_gdp_pct,stated_by,stated_on,source,quote\n"
-    bad.write_text(header + "AUT,2030,2.0,x,2025,\"AP, 1 May 2025\",words\n")
+    bad.write_text(header + 'AUT,2030,2.0,x,2025,"AP, 1 May 2025",words\n')
     with pytest.raises(InputError, match="row 2, column country: unknown ally 'AUT'"):
         load_pledges(bad)
-    bad.write_text(header + "GBR,2030,0,x,2025,\"AP, 1 May 2025\",words\n")
+    bad.write_text(header + 'GBR,2030,0,x,2025,"AP, 1 May 2025",words\n')
     with pytest.raises(InputError, match="out of range"):
         load_pledges(bad)
     # a pledge without a source or a date is refused
     bad.write_text(header + "GBR,2030,3.0,x,2025,,words\n")
     with pytest.raises(InputError, match="row 2, column source: source is empty"):
         load_pledges(bad)
-    bad.write_text(header + "GBR,2030,3.0,x,,\"AP, 1 May 2025\",words\n")
+    bad.write_text(header + 'GBR,2030,3.0,x,,"AP, 1 May 2025",words\n')
     with pytest.raises(InputError, match="row 2, column stated_on: stated_on is empty"):
         load_pledges(bad)
     bad.write_text("country,target_year,share_gdp_pct,stated_by,stated_on,note\nGBR,2030,3.0,x,2025,\n")

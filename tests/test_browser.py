@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,8 +32,13 @@ def _chromium() -> str:
     return path
 
 
-FIGURES = {"01_alliance_overview": 6, "02_pathways": 5, "03_country_profile": 7, "04_nato_vs_sipri_and_russia": 5,
-           "05_revisions": 3}
+FIGURES = {
+    "01_alliance_overview": 6,
+    "02_pathways": 5,
+    "03_country_profile": 7,
+    "04_nato_vs_sipri_and_russia": 5,
+    "05_revisions": 3,
+}
 NOT_A_VALUE = re.compile(r"<NA>|\b(NaN|nan|None|True|False)\b")
 
 
@@ -43,17 +48,30 @@ def test_default_reports_render_offline_and_print(tmp_path: Path) -> None:
     for folder in ("data", "notebooks", "params"):
         shutil.copytree(PROJECT_ROOT / folder, home / folder)
     env = {**os.environ, "NATOSPEND_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "all", "-f", "default", "--name", "browser"],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "run", "all", "-f", "default", "--name", "browser"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     ARTIFACTS.mkdir(exist_ok=True)
     folder = home / "reports/browser"
     summaries = json.loads((folder / "summary.json").read_text())["notebooks"]
-    pages = {stem: (home / "reports/index.html" if stem == "index" else folder / f"{stem}.html",
-                    ARTIFACTS / f"report-{stem}.png") for stem in [*FIGURES, "index"]}
+    pages = {
+        stem: (
+            home / "reports/index.html" if stem == "index" else folder / f"{stem}.html",
+            ARTIFACTS / f"report-{stem}.png",
+        )
+        for stem in [*FIGURES, "index"]
+    }
     arguments = [str(a) for page, shot in pages.values() for a in (page, shot)]
-    check = subprocess.run(["unshare", "-n", sys.executable, str(Path(__file__).parent / "browser_check.py"),
-                            chromium, *arguments], capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        ["unshare", "-n", sys.executable, str(Path(__file__).parent / "browser_check.py"), chromium, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert check.returncode == 0, check.stderr[-3000:]
     for (stem, (page, screenshot)), seen in zip(pages.items(), json.loads(check.stdout)):
         figures = FIGURES.get(stem, 0)

@@ -8,15 +8,24 @@ import pytest
 
 from natospend import load_spending
 from natospend.data.dataset import COLUMNS, KEY
+from natospend.data.reference import allies, allies_with_armed_forces, resolve_ally
 from natospend.errors import InputError
 from natospend.paths import SOURCES_JSON
-from natospend.data.reference import allies, allies_with_armed_forces, resolve_ally
 
 REQUIRED_INDICATORS = {
-    "defence_expenditure_share_gdp_pct", "defence_expenditure_real_change_pct", "defence_expenditure_usd_m",
-    "defence_expenditure_nc_m", "gdp_usd_m", "gdp_per_capita_usd_k", "defence_expenditure_per_capita_usd",
-    "military_personnel_k", "equipment_share_pct", "personnel_share_pct", "infrastructure_share_pct",
-    "other_share_pct", "defence_expenditure_share_government_pct",
+    "defence_expenditure_share_gdp_pct",
+    "defence_expenditure_real_change_pct",
+    "defence_expenditure_usd_m",
+    "defence_expenditure_nc_m",
+    "gdp_usd_m",
+    "gdp_per_capita_usd_k",
+    "defence_expenditure_per_capita_usd",
+    "military_personnel_k",
+    "equipment_share_pct",
+    "personnel_share_pct",
+    "infrastructure_share_pct",
+    "other_share_pct",
+    "defence_expenditure_share_government_pct",
 }
 
 

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from natospend.reports import runner
 from natospend.errors import ParameterError
+from natospend.reports import runner
 from test_reports import NOTEBOOK_01, natospend, previous_report, project, sha  # noqa: F401  (the project fixture)
 
 pytestmark = pytest.mark.slow
 
 
 # ---- 1. reserved names ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["index.html", "INDEX.HTML", "scratch"])
 def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> None:
@@ -32,13 +33,17 @@ def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> 
 
 # ---- 5 and 6: NaN, infinities and names ending in a newline ----------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["02", "-p", "core_target_pct", "nan"], "parameter 'core_target_pct': nan is not a finite number"),
-    (["02", "-p", "gdp_growth_pct", "nan"], "parameter 'gdp_growth_pct': nan is not a finite number"),
-    (["02", "-p", "related_target_pct", "inf"], "parameter 'related_target_pct': inf is not a finite number"),
-    (["01", "--name", "ok\n"], "parameter '--name': 'ok\\n' is not a plain run name"),
-    (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032' is not valid YAML"),
-])
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["02", "-p", "core_target_pct", "nan"], "parameter 'core_target_pct': nan is not a finite number"),
+        (["02", "-p", "gdp_growth_pct", "nan"], "parameter 'gdp_growth_pct': nan is not a finite number"),
+        (["02", "-p", "related_target_pct", "inf"], "parameter 'related_target_pct': inf is not a finite number"),
+        (["01", "--name", "ok\n"], "parameter '--name': 'ok\\n' is not a plain run name"),
+        (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032' is not valid YAML"),
+    ],
+)
 def test_hostile_values_are_refused_before_anything_runs(project: Path, args: list[str], message: str) -> None:
     done = natospend(project, "run", *args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
@@ -47,11 +52,15 @@ def test_hostile_values_are_refused_before_anything_runs(project: Path, args: li
 
 # ---- 7. messages, not tracebacks --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("parameters: [1, 2]\n", "bad.yaml: parameters: is a list; allowed: parameters: as a mapping"),
-    ("parameters: {year: [\n", "bad.yaml is not valid YAML"),
-    ("per_notebook: {01_alliance_overview: 3}\n", "per_notebook: 01_alliance_overview: is a int"),
-])
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("parameters: [1, 2]\n", "bad.yaml: parameters: is a list; allowed: parameters: as a mapping"),
+        ("parameters: {year: [\n", "bad.yaml is not valid YAML"),
+        ("per_notebook: {01_alliance_overview: 3}\n", "per_notebook: 01_alliance_overview: is a int"),
+    ],
+)
 def test_a_bad_parameter_file_is_a_message(project: Path, content: str, message: str) -> None:
     (project / "bad.yaml").write_text(content)
     done = natospend(project, "run", "-f", str(project / "bad.yaml"))
@@ -88,6 +97,7 @@ def test_a_folder_that_cannot_be_written_is_a_message(monkeypatch: pytest.Monkey
 
 # ---- 4. a full disk ----------------------------------------------------------------------------------
 
+
 def test_a_full_disk_keeps_the_previous_report(project: Path) -> None:
     previous_report(project / "reports/full")
     good = {p: sha(p) for p in (project / "reports/full").rglob("*") if p.is_file()}
@@ -102,10 +112,16 @@ def test_a_full_disk_keeps_the_previous_report(project: Path) -> None:
         "        _write(self, data[:10], *a, **k)\n"
         "        raise OSError(errno.ENOSPC, 'No space left on device', str(self))\n"
         "    return _write(self, data, *a, **k)\n"
-        "pathlib.Path.write_text = write_text\n")
+        "pathlib.Path.write_text = write_text\n"
+    )
     env = {**os.environ, "NATOSPEND_HOME": str(project), "PYTHONPATH": str(hook)}
-    done = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "05", "--name", "full"],
-                          capture_output=True, text=True, env=env, cwd=project)
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "run", "05", "--name", "full"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+    )
     assert done.returncode != 0 and "the disk is full" in done.stderr and "Traceback" not in done.stderr
     assert {p: sha(p) for p in (project / "reports/full").rglob("*") if p.is_file()} == good
     staging = project / "reports/.staging"
@@ -122,6 +138,7 @@ def test_a_cut_short_notebook_is_not_claimed_as_kept(project: Path, tmp_path: Pa
 
 # ---- 3. interrupts --------------------------------------------------------------------------------------
 
+
 def _children(pid: int) -> set[int]:
     found = set()
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -135,18 +152,27 @@ def _children(pid: int) -> set[int]:
 
 
 def _alive(pids: set[int]) -> set[int]:
-    return {p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in
-            (Path(f"/proc/{p}/stat").read_text().split()[2] if Path(f"/proc/{p}/stat").exists() else "Z")}
+    return {
+        p
+        for p in pids
+        if Path(f"/proc/{p}").exists()
+        and "Z" not in (Path(f"/proc/{p}/stat").read_text().split()[2] if Path(f"/proc/{p}/stat").exists() else "Z")
+    }
 
 
 def _start_sweep(project: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NATOSPEND_HOME": str(project)}
     # as from a terminal: Ctrl-C delivered (a shell starts background jobs with SIGINT ignored, and the
     # child would inherit that)
-    return subprocess.Popen([sys.executable, "-m", "natospend.cli", "sweep", "03", "--over",
-                             "country=all", "--name", "intr", "--quiet"], env=env, cwd=project,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.Popen(
+        [sys.executable, "-m", "natospend.cli", "sweep", "03", "--over", "country=all", "--name", "intr", "--quiet"],
+        env=env,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def _wait_for_workers(process: subprocess.Popen[str]) -> set[int]:
@@ -202,16 +228,20 @@ def test_staging_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
 
 # ---- 9. sweep values that are the same ally ---------------------------------------------------------
 
+
 def test_sweep_spellings_of_one_ally_give_one_report() -> None:
     from natospend.reports.commands import distinct_sweep_values
 
     assert distinct_sweep_values("country", ["United Kingdom", "United*Kingdom", "GBR", "Poland"], "p") == {
-        "p-GBR": "GBR", "p-POL": "POL"}
+        "p-GBR": "GBR",
+        "p-POL": "POL",
+    }
     with pytest.raises(ParameterError, match="would both be reported as 'p-a_b'"):
         distinct_sweep_values("label", ["a b", "a/b"], "p")
 
 
 # ---- 10. two processes installing the same run name ------------------------------------------------
+
 
 def test_concurrent_installs_of_one_name_take_turns(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import threading
@@ -227,7 +257,7 @@ def test_concurrent_installs_of_one_name_take_turns(tmp_path: Path, monkeypatch)
                 (staging / "file.txt").write_text(str(i))
                 with runner.run_lock("same"):
                     runner._install(staging, tmp_path / "same")
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=install, args=(i,)) for i in range(2)]

@@ -11,19 +11,21 @@ import pytest
 
 from natospend import load_spending
 from natospend.analysis import pathways
-from natospend.errors import InputError
 from natospend.analysis.gdp_paths import GdpPath, constant_path, imf_paths
-from natospend.ingest.imf import parse_weo
 from natospend.analysis.ppp import ppp_spending
-from natospend.data.series import nato_table
 from natospend.analysis.shortfall import shortfall_since, yearly_gap
+from natospend.data.series import nato_table
+from natospend.errors import InputError
+from natospend.ingest.imf import parse_weo
 
-LONG = ("ref_area,concept,unit,scale,base_year,lastactualdate,year,value\n"
-        "POL,NGDPD,USD,9,,2024,2024,914.696\n"
-        "POL,NGDPD,USD,9,,2024,2025,979.96\n"
-        "POL,NGDP_RPCH,PT,0,2015,2024,2025,3.2\n"
-        "POL,LP,na,6,,2024,2024,36.6\n"
-        "POL,NGDP_R,XDC,9,2015,2024,2024,2583.1\n")
+LONG = (
+    "ref_area,concept,unit,scale,base_year,lastactualdate,year,value\n"
+    "POL,NGDPD,USD,9,,2024,2024,914.696\n"
+    "POL,NGDPD,USD,9,,2024,2025,979.96\n"
+    "POL,NGDP_RPCH,PT,0,2015,2024,2025,3.2\n"
+    "POL,LP,na,6,,2024,2024,36.6\n"
+    "POL,NGDP_R,XDC,9,2015,2024,2024,2583.1\n"
+)
 AREAS = "code,area\nPOL,Republic of Poland\nG001,World\n"
 
 
@@ -48,20 +50,27 @@ def test_the_long_form_in_the_dataset_units(tmp_path: Path) -> None:
 
 def test_the_imfs_own_download_form(tmp_path: Path) -> None:
     """Upper-case SDMX columns and unscaled values: the same figures."""
-    sdmx = ("COUNTRY,INDICATOR,UNIT,SCALE,TIME_PERIOD,OBS_VALUE,LATEST_ACTUAL_ANNUAL_DATA\n"
-            "POL,NGDPD,USD,9,2024,914696000000,2024\n"
-            "POL,NGDP_RPCH,PT,0,2025,3.2,2024\n")
+    sdmx = (
+        "COUNTRY,INDICATOR,UNIT,SCALE,TIME_PERIOD,OBS_VALUE,LATEST_ACTUAL_ANNUAL_DATA\n"
+        "POL,NGDPD,USD,9,2024,914696000000,2024\n"
+        "POL,NGDP_RPCH,PT,0,2025,3.2,2024\n"
+    )
     rows = {(r.country, r.indicator, r.year): r for r in parse_weo(_write(tmp_path, sdmx)).rows}
     assert rows[("POL", "gdp_usd_m", 2024)].value == 914696.0
-    assert rows[("POL", "gdp_real_growth_pct", 2025)].value == 3.2 and rows[("POL", "gdp_real_growth_pct", 2025)].estimate
+    assert (
+        rows[("POL", "gdp_real_growth_pct", 2025)].value == 3.2 and rows[("POL", "gdp_real_growth_pct", 2025)].estimate
+    )
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("ATL,NGDPD,USD,9,,2024,2024,1\n", r"row 7, column ref_area: unknown area code 'ATL'"),
-    ("POL,NGDPD,USD,,,2024,2023,1\n", r"row 7, column scale: scale is ''"),
-    ("POL,NGDPD,USD,9,,2024,2024,2\n", r"row 7: a second row for POL NGDPD 2024 \(the first is row 2\)"),
-    ("POL,XYZ,USD,0,,2024,2024,2\n", r"row 7, column concept: unknown WEO concept 'XYZ'"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("ATL,NGDPD,USD,9,,2024,2024,1\n", r"row 7, column ref_area: unknown area code 'ATL'"),
+        ("POL,NGDPD,USD,,,2024,2023,1\n", r"row 7, column scale: scale is ''"),
+        ("POL,NGDPD,USD,9,,2024,2024,2\n", r"row 7: a second row for POL NGDPD 2024 \(the first is row 2\)"),
+        ("POL,XYZ,USD,0,,2024,2024,2\n", r"row 7, column concept: unknown WEO concept 'XYZ'"),
+    ],
+)
 def test_bad_rows_are_named(tmp_path: Path, line: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_weo(_write(tmp_path, LONG + line))
@@ -71,7 +80,8 @@ def test_required_growth_on_a_path_by_hand() -> None:
     # two years, GDP +10% then +20%: (T/s0 x 1.1 x 1.2)^(1/2) - 1
     path = GdpPath(rates={2025: 0.10, 2026: 0.20}, label="IMF")
     assert pathways.required_real_growth_on_path(2.0, 3.0, 2024, 2026, path) == pytest.approx(
-        (1.5 * 1.1 * 1.2) ** 0.5 - 1)
+        (1.5 * 1.1 * 1.2) ** 0.5 - 1
+    )
     assert path.rate(2040) == 0.20  # after the last projected year: its rate
     # year by year: share x (1+r)/(1+g_t) -> 2.0 x 1.5/1.1 = 2.727 (2025), x 1.5/1.2 = 3.41 (2026)
     assert pathways.year_reached_on_path(2024, 2.0, 3.0, 0.5, path) == 2026
@@ -80,9 +90,11 @@ def test_required_growth_on_a_path_by_hand() -> None:
 def test_a_constant_imf_path_reproduces_the_trend_path() -> None:
     flat = GdpPath(rates={y: 0.02 for y in range(2025, 2031)}, label="IMF")
     assert pathways.required_real_growth_on_path(2.0, 3.5, 2024, 2035, flat) == pytest.approx(
-        pathways.required_real_growth(2.0, 3.5, 11, 0.02))
+        pathways.required_real_growth(2.0, 3.5, 11, 0.02)
+    )
     assert pathways.year_reached_on_path(2024, 2.0, 3.5, 0.05, flat) == pathways.year_target_reached(
-        2024, 2.0, 3.5, 0.05, 0.02)
+        2024, 2.0, 3.5, 0.05, 0.02
+    )
     table = nato_table(load_spending("nato", "2024"))
     countries = sorted(set(table.loc[table["year"] == 2024, "country"]) - {"NATO_TOTAL", "NATO_EUROPE_CANADA", "ISL"})
     fixed = pathways.pathways(table, 3.5, 2035, gdp_growth_pct=2.0).set_index("country")
@@ -95,8 +107,11 @@ def test_money_at_the_deadline_by_hand() -> None:
     table = nato_table(load_spending("nato", "2024"))
     rows = table.set_index(["country", "year"])
     path = GdpPath(rates={2025: 0.03, 2026: 0.01}, label="IMF")
-    result = pathways.pathways(table, 3.5, 2026, gdp_paths={"ESP": path}, gdp_current_at_target={"ESP": 2_000_000.0}
-                               ).set_index("country").loc["ESP"]
+    result = (
+        pathways.pathways(table, 3.5, 2026, gdp_paths={"ESP": path}, gdp_current_at_target={"ESP": 2_000_000.0})
+        .set_index("country")
+        .loc["ESP"]
+    )
     gdp, spent = rows.at[("ESP", 2024), "gdp_usd_m_constant"], rows.at[("ESP", 2024), "defence_usd_m_constant"]
     assert result["spending_at_target_usd_m_constant"] == pytest.approx(0.035 * gdp * 1.03 * 1.01)
     assert result["increase_usd_m_constant"] == pytest.approx(0.035 * gdp * 1.03 * 1.01 - spent)
@@ -125,10 +140,18 @@ def test_ppp_equals_market_for_the_united_states() -> None:
 
 
 def test_the_shortfall_by_hand() -> None:
-    table = pd.DataFrame({
-        "country": ["AAA", "AAA", "BBB", "BBB"], "country_name": ["A", "A", "B", "B"], "year": [2014, 2015, 2014, 2015],
-        "share_gdp_pct": [1.5, 2.5, 3.0, 1.0], "gdp_usd_m_constant": [1000.0, 2000.0, 500.0, 400.0],
-        "estimate": [False] * 4, "is_aggregate": [False] * 4, "member": [True, True, False, True]})
+    table = pd.DataFrame(
+        {
+            "country": ["AAA", "AAA", "BBB", "BBB"],
+            "country_name": ["A", "A", "B", "B"],
+            "year": [2014, 2015, 2014, 2015],
+            "share_gdp_pct": [1.5, 2.5, 3.0, 1.0],
+            "gdp_usd_m_constant": [1000.0, 2000.0, 500.0, 400.0],
+            "estimate": [False] * 4,
+            "is_aggregate": [False] * 4,
+            "member": [True, True, False, True],
+        }
+    )
     result = shortfall_since(table, 2.0, 2014).set_index("country")
     # A: 2014 short 0.5% of 1000 = 5; 2015 above by 0.5% of 2000 = 10
     assert result.at["AAA", "shortfall_usd_m_constant"] == pytest.approx(5.0)
@@ -137,4 +160,4 @@ def test_the_shortfall_by_hand() -> None:
     # B was not a member in 2014: only 2015 counts, 1% of 400 short
     assert result.at["BBB", "first_year"] == 2015 and result.at["BBB", "shortfall_usd_m_constant"] == pytest.approx(4.0)
     assert len(yearly_gap(table, 2.0, 2015)) == 2
-    assert math.isclose(constant_path(0.02).factor(2024, 2026), 1.02 ** 2)
+    assert math.isclose(constant_path(0.02).factor(2024, 2026), 1.02**2)

@@ -33,34 +33,51 @@ def _tree(folder: Path) -> dict[str, str]:
 
 def test_long_and_wide_csv_forms(tmp_path: Path) -> None:
     long = tmp_path / "long.csv"
-    long.write_text("country,year,indicator,value,estimate\nGBR,2026,defence_expenditure_share_gdp_pct,2.5,true\n"
-                    "Deutschland,2026,defence_expenditure_share_gdp_pct,3.0,false\n".replace("Deutschland", "Germany"))
+    long.write_text(
+        "country,year,indicator,value,estimate\nGBR,2026,defence_expenditure_share_gdp_pct,2.5,true\n"
+        "Deutschland,2026,defence_expenditure_share_gdp_pct,3.0,false\n".replace("Deutschland", "Germany")
+    )
     rows = read_user_csv(long, "budget")
     assert list(rows[["country", "year", "value", "estimate", "unit"]].itertuples(index=False, name=None)) == [
-        ("GBR", 2026, 2.5, True, "percent of GDP"), ("DEU", 2026, 3.0, False, "percent of GDP")]
+        ("GBR", 2026, 2.5, True, "percent of GDP"),
+        ("DEU", 2026, 3.0, False, "percent of GDP"),
+    ]
     assert set(rows["source"]) == {"budget"} and set(rows["edition"]) == {"user"}
     wide = tmp_path / "wide.csv"
     wide.write_text("country,year,defence_expenditure_share_gdp_pct,gdp_usd_m\nSlovak Republic,2027,2.2,\n")
     rows = read_user_csv(wide, "budget")
     assert list(rows[["country", "indicator", "value"]].itertuples(index=False, name=None)) == [
-        ("SVK", "defence_expenditure_share_gdp_pct", 2.2)]
+        ("SVK", "defence_expenditure_share_gdp_pct", 2.2)
+    ]
 
 
-@pytest.mark.parametrize(("text", "pattern"), [
-    ("country,year,indicator,value\nATLANTIS,2026,gdp_usd_m,1\n", r"row 2, column country: unknown country 'ATLANTIS'"),
-    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2026,gdp_usd_m,2\n",
-     r"row 3: duplicate row for GBR 2026 gdp_usd_m \(current\); first at row 2"),
-    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,lots\n", r"row 2, column value: found 'lots'"),
-    ("country,year,indicator,value\nGBR,20x6,gdp_usd_m,1\n", r"row 2, column year: year is '20x6'"),
-    ("country,year,indicator,value\nGBR,2026,gdp_usd,1\n", r"row 2, column indicator: unknown indicator 'gdp_usd'"),
-    ("country,year,spending\nGBR,2026,1\n", r"row 1: column\(s\) \['spending'\] are not indicators"),
-    # an absurd or negative amount is refused, with its row and column
-    ("country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2027,defence_expenditure_usd_m,1e308\n",
-     r"row 3, column value: 1e308 is outside the plausible range 0 to 1e\+07 million US dollars"),
-    ("country,year,gdp_usd_m\nGBR,2026,-4\n", r"row 2, column gdp_usd_m: -4 is outside the plausible range"),
-    ("country,year,indicator,value,unit\nGBR,2026,gdp_usd_m,1,billion US dollars\n",
-     r"row 2, column unit: unit 'billion US dollars' for gdp_usd_m"),
-])
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        (
+            "country,year,indicator,value\nATLANTIS,2026,gdp_usd_m,1\n",
+            r"row 2, column country: unknown country 'ATLANTIS'",
+        ),
+        (
+            "country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2026,gdp_usd_m,2\n",
+            r"row 3: duplicate row for GBR 2026 gdp_usd_m \(current\); first at row 2",
+        ),
+        ("country,year,indicator,value\nGBR,2026,gdp_usd_m,lots\n", r"row 2, column value: found 'lots'"),
+        ("country,year,indicator,value\nGBR,20x6,gdp_usd_m,1\n", r"row 2, column year: year is '20x6'"),
+        ("country,year,indicator,value\nGBR,2026,gdp_usd,1\n", r"row 2, column indicator: unknown indicator 'gdp_usd'"),
+        ("country,year,spending\nGBR,2026,1\n", r"row 1: column\(s\) \['spending'\] are not indicators"),
+        # an absurd or negative amount is refused, with its row and column
+        (
+            "country,year,indicator,value\nGBR,2026,gdp_usd_m,1\nGBR,2027,defence_expenditure_usd_m,1e308\n",
+            r"row 3, column value: 1e308 is outside the plausible range 0 to 1e\+07 million US dollars",
+        ),
+        ("country,year,gdp_usd_m\nGBR,2026,-4\n", r"row 2, column gdp_usd_m: -4 is outside the plausible range"),
+        (
+            "country,year,indicator,value,unit\nGBR,2026,gdp_usd_m,1,billion US dollars\n",
+            r"row 2, column unit: unit 'billion US dollars' for gdp_usd_m",
+        ),
+    ],
+)
 def test_bad_csv_rows_are_named(tmp_path: Path, text: str, pattern: str) -> None:
     path = tmp_path / "mine.csv"
     path.write_text(text)
@@ -109,13 +126,17 @@ def test_ingest_synthetic_workbooks_then_add_csv(project_copy: Path, tmp_path: P
     assert mine["value"].tolist() == [2.5, 3.0] and set(mine["unit"]) == {"percent of GDP"}
 
 
-@pytest.mark.parametrize(("layout", "message"), [
-    (NatoLayout(drop_tables=("3",)), "missing table(s) Table 3"),
-    (NatoLayout(shift_header="7"), "sheet 'TABLE7', row 10, column D"),
-    (NatoLayout(text_cell=("8a", "Poland", 0)), "sheet 'TABLE8a', row 32, column D: found 'n.a.'"),
-])
-def test_failed_ingest_leaves_dataset_untouched(project_copy: Path, tmp_path: Path, layout: NatoLayout,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        (NatoLayout(drop_tables=("3",)), "missing table(s) Table 3"),
+        (NatoLayout(shift_header="7"), "sheet 'TABLE7', row 10, column D"),
+        (NatoLayout(text_cell=("8a", "Poland", 0)), "sheet 'TABLE8a', row 32, column D: found 'n.a.'"),
+    ],
+)
+def test_failed_ingest_leaves_dataset_untouched(
+    project_copy: Path, tmp_path: Path, layout: NatoLayout, message: str
+) -> None:
     processed = project_copy / "data/processed"
     before = _tree(processed)
     bad = make_nato_workbook(tmp_path / "bad.xlsx", layout)

@@ -31,8 +31,15 @@ def test_jupyterlab_serves_the_notebooks() -> None:
     if jupyter is None:
         pytest.skip("jupyterlab is not installed (pip install -e '.[lab]')")
     port, token = _free_port(), secrets.token_hex(16)
-    args = [jupyter, "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={PROJECT_ROOT / 'notebooks'}"]
+    args = [
+        jupyter,
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={PROJECT_ROOT / 'notebooks'}",
+    ]
     if os.geteuid() == 0:
         args.append("--allow-root")  # as `make lab` does when running as root
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -130,21 +130,33 @@ def test_not_a_workbook(tmp_path: Path) -> None:
         parse_nato_workbook(bogus)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    # an absurd money value at current prices: out of bounds, named by its cell
-    ({("2", "0", "Belgium", 3): 1e308}, r"sheet 'TABLE2', row 12, column G: Belgium 2017: 1e\+308 is outside the "
-                                        r"plausible range"),
-    # a negative amount
-    ({("5", "1", "Belgium", 0): -5.0}, r"sheet 'TABLE5', row \d+, column D: Belgium 2014: -5.0 is outside"),
-    # plausible on its own, but current dollars no longer follow constant dollars as GDP's do
-    ({("2", "0", "Belgium", 3): 2000.0}, r"sheet 'TABLE2', row 12, column G: BEL 2017: current/constant dollars "
-                                         r"is 8.69565 for defence \(Table 2\) but 1.1 for GDP \(Table 5\)"),
-    # per capita that no longer matches the totals
-    ({("6", "1", "Belgium", 0): 150.0}, r"sheet 'TABLE6', row \d+, column D: BEL 2014: Table 6 per capita implies"),
-    # the constant-price exchange rate must be one per ally
-    ({("1", "1", "Belgium", 2): 999.0}, r"sheet 'TABLE2', row \d+, column F: Table 2 constant gives BEL 2016 an "
-                                        r"exchange rate"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        # an absurd money value at current prices: out of bounds, named by its cell
+        (
+            {("2", "0", "Belgium", 3): 1e308},
+            r"sheet 'TABLE2', row 12, column G: Belgium 2017: 1e\+308 is outside the "
+            r"plausible range",
+        ),
+        # a negative amount
+        ({("5", "1", "Belgium", 0): -5.0}, r"sheet 'TABLE5', row \d+, column D: Belgium 2014: -5.0 is outside"),
+        # plausible on its own, but current dollars no longer follow constant dollars as GDP's do
+        (
+            {("2", "0", "Belgium", 3): 2000.0},
+            r"sheet 'TABLE2', row 12, column G: BEL 2017: current/constant dollars "
+            r"is 8.69565 for defence \(Table 2\) but 1.1 for GDP \(Table 5\)",
+        ),
+        # per capita that no longer matches the totals
+        ({("6", "1", "Belgium", 0): 150.0}, r"sheet 'TABLE6', row \d+, column D: BEL 2014: Table 6 per capita implies"),
+        # the constant-price exchange rate must be one per ally
+        (
+            {("1", "1", "Belgium", 2): 999.0},
+            r"sheet 'TABLE2', row \d+, column F: Table 2 constant gives BEL 2016 an "
+            r"exchange rate",
+        ),
+    ],
+)
 def test_money_figures_are_bounded_and_cross_checked(tmp_path: Path, overrides: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(InputError, match=message):
         parse_nato_workbook(make_nato_workbook(tmp_path / "money.xlsx", NatoLayout(overrides=overrides)))
@@ -154,6 +166,9 @@ def test_a_country_twice_in_a_block_names_both_rows(tmp_path: Path, monkeypatch:
     import workbooks
 
     monkeypatch.setattr(workbooks, "ALLIES", ALLIES[:-1] + [("Belgium", False, "Euros")])
-    with pytest.raises(InputError, match=r"sheet 'TABLE1', row 41, column C: a second row for Belgium in this block "
-                                         r"\(the first is row 12\)"):
+    with pytest.raises(
+        InputError,
+        match=r"sheet 'TABLE1', row 41, column C: a second row for Belgium in this block "
+        r"\(the first is row 12\)",
+    ):
         parse_nato_workbook(make_nato_workbook(tmp_path / "twice.xlsx"))

@@ -6,20 +6,24 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from natospend.notebooks.display import TableView, format_number, readable  # noqa: E402
-from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems  # noqa: E402
+from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems
+from natospend.notebooks.display import TableView, format_number, readable
 
 
 def test_numbers_read_as_numbers() -> None:
     assert format_number(61377.94, 1) == "61,377.9"
     assert format_number(-0.001, 2) == "0.00"  # never "-0.00"
-    assert format_number(float("nan")) == "\u2014" and format_number(pd.NA) == "\u2014" and format_number(None) == "\u2014"
+    assert (
+        format_number(float("nan")) == "\u2014" and format_number(pd.NA) == "\u2014" and format_number(None) == "\u2014"
+    )
     assert format_number(True) == "yes" and format_number(2035, None) == "2035"
-    frame = pd.DataFrame({"share": [2.345, None], "year": pd.array([2035, None], dtype="Int64"), "flag": [True, False]},
-                         index=pd.Index([2014, 2015], name="Year"))
+    frame = pd.DataFrame(
+        {"share": [2.345, None], "year": pd.array([2035, None], dtype="Int64"), "flag": [True, False]},
+        index=pd.Index([2014, 2015], name="Year"),
+    )
     shown = readable(frame, {"share": 1}, missing={"year": "never"})
     assert shown.to_dict("list") == {"share": ["2.3", "\u2014"], "year": ["2035", "never"], "flag": ["yes", "no"]}
     assert list(shown.index) == ["2014", "2015"]

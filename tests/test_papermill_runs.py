@@ -11,26 +11,49 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
-
 from natospend.paths import NOTEBOOKS_DIR
 
-TARGET_STATUS_COLUMNS = {"country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate",
-                         "meets_gdp_2pct", "gap_gdp_2pct_pp", "meets_equipment_20pct", "gap_equipment_20pct_pp"}
-PATHWAYS_COLUMNS = ["country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
-                    "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
-                    "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant"]
+pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
+
+TARGET_STATUS_COLUMNS = {
+    "country",
+    "country_name",
+    "year",
+    "share_gdp_pct",
+    "equipment_share_pct",
+    "estimate",
+    "meets_gdp_2pct",
+    "gap_gdp_2pct_pp",
+    "meets_equipment_20pct",
+    "gap_equipment_20pct_pp",
+}
+PATHWAYS_COLUMNS = [
+    "country",
+    "country_name",
+    "base_year",
+    "base_share_pct",
+    "target_pct",
+    "target_year",
+    "gdp_growth_pct",
+    "trend_real_growth_pct",
+    "required_real_growth_pct",
+    "year_target_reached_at_trend",
+    "gap_pp",
+    "extra_spending_usd_m_constant",
+]
 
 
 def papermill(notebook: str, out: Path, *params: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / notebook), str(out), "--no-progress-bar",
-               *params]
+    command = [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / notebook), str(out), "--no-progress-bar", *params]
     return subprocess.run(command, capture_output=True, text=True, cwd=out.parent)
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -40,8 +63,18 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def test_overview_with_parameters(tmp_path: Path) -> None:
     first = tmp_path / "a"
-    done = papermill("01_alliance_overview.ipynb", tmp_path / "a.ipynb", "-p", "year", "2021",
-                     "-p", "output_dir", str(first), "-y", "targets: [gdp_2pct, equipment_20pct, core_3_5pct]")
+    done = papermill(
+        "01_alliance_overview.ipynb",
+        tmp_path / "a.ipynb",
+        "-p",
+        "year",
+        "2021",
+        "-p",
+        "output_dir",
+        str(first),
+        "-y",
+        "targets: [gdp_2pct, equipment_20pct, core_3_5pct]",
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     rows = read_csv(first / "tables/target_status.csv")
     assert set(rows[0]) >= TARGET_STATUS_COLUMNS | {"meets_core_3_5pct", "gap_core_3_5pct_pp"}
@@ -53,16 +86,27 @@ def test_overview_with_parameters(tmp_path: Path) -> None:
     summary = json.loads((first / "summary.json").read_text())
     assert summary["year"] == 2021 and summary["edition"] == "2024" and summary["allies_meeting"]["gdp_2pct"] == 6
     files = digests(first)
-    assert {"figures/ranked_share_of_gdp.png", "figures/ranked_share_of_gdp.svg", "figures/quadrant_2pct_20pct.svg",
-            "summary.json"} <= set(files)
+    assert {
+        "figures/ranked_share_of_gdp.png",
+        "figures/ranked_share_of_gdp.svg",
+        "figures/quadrant_2pct_20pct.svg",
+        "summary.json",
+    } <= set(files)
 
 
 def test_papermill_reruns_are_byte_identical(tmp_path: Path) -> None:
     """The same parameters, the same bytes: tables, figures and summary (the quickest notebook, twice)."""
     outputs = []
     for name in ("a", "b"):
-        done = papermill("05_revisions.ipynb", tmp_path / f"{name}.ipynb", "--engine", "natospend-inprocess",
-                         "-p", "output_dir", str(tmp_path / name))
+        done = papermill(
+            "05_revisions.ipynb",
+            tmp_path / f"{name}.ipynb",
+            "--engine",
+            "natospend-inprocess",
+            "-p",
+            "output_dir",
+            str(tmp_path / name),
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(digests(tmp_path / name))
     assert outputs[0] == outputs[1] and len(outputs[0]) >= 10
@@ -70,11 +114,24 @@ def test_papermill_reruns_are_byte_identical(tmp_path: Path) -> None:
 
 def test_pathways_2032(tmp_path: Path) -> None:
     out = tmp_path / "p"
-    done = papermill("02_pathways.ipynb", tmp_path / "p.ipynb", "--engine", "natospend-inprocess", "-p",
-                     "target_year", "2032", "-p", "gdp_growth_pct", "1.5", "-p", "output_dir", str(out))
+    done = papermill(
+        "02_pathways.ipynb",
+        tmp_path / "p.ipynb",
+        "--engine",
+        "natospend-inprocess",
+        "-p",
+        "target_year",
+        "2032",
+        "-p",
+        "gdp_growth_pct",
+        "1.5",
+        "-p",
+        "output_dir",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     rows = read_csv(out / "tables/pathways.csv")
-    assert list(rows[0])[:len(PATHWAYS_COLUMNS)] == PATHWAYS_COLUMNS
+    assert list(rows[0])[: len(PATHWAYS_COLUMNS)] == PATHWAYS_COLUMNS
     assert {r["edition"] for r in rows} == {"2024"}
     assert {r["target_year"] for r in rows} == {"2032"} and {float(r["gdp_growth_pct"]) for r in rows} == {1.5}
     never = [r for r in rows if r["year_target_reached_at_trend"] == "" and r["trend_real_growth_pct"] != ""]
@@ -86,10 +143,13 @@ def test_pathways_2032(tmp_path: Path) -> None:
     assert "edition 2024" in caption and "NATO" in caption
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    (["-p", "targt_year", "2032"], "unknown parameter 'targt_year' (did you mean 'target_year'?)"),
-    (["-p", "target_year", "2020"], "parameter 'target_year': 2020 is not after the base year 2024"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (["-p", "targt_year", "2032"], "unknown parameter 'targt_year' (did you mean 'target_year'?)"),
+        (["-p", "target_year", "2020"], "parameter 'target_year': 2020 is not after the base year 2024"),
+    ],
+)
 def test_bad_parameter_fails_the_run(tmp_path: Path, params: list[str], message: str) -> None:
     done = papermill("02_pathways.ipynb", tmp_path / "bad.ipynb", *params, "-p", "output_dir", str(tmp_path / "o"))
     assert done.returncode != 0

@@ -7,14 +7,29 @@ from typing import Any
 import pytest
 
 from natospend.errors import ParameterError
-from natospend.notebooks.session import declared_values, parameters, start
 from natospend.notebooks import registry, spec_for
+from natospend.notebooks.session import declared_values, parameters, start
 
-OVERVIEW = {"edition": None, "year": None, "targets": ["gdp_2pct"], "sipri_edition": None,
-            "shortfall_threshold_pct": 2.0, "shortfall_start_year": 2014, "output_dir": None}
-PATHWAYS = {"edition": None, "core_target_pct": 3.5, "related_target_pct": 1.5, "target_year": 2035,
-            "gdp_path": "imf", "gdp_growth_pct": None, "imf_edition": None, "trend_start_year": 2014,
-            "output_dir": None}
+OVERVIEW = {
+    "edition": None,
+    "year": None,
+    "targets": ["gdp_2pct"],
+    "sipri_edition": None,
+    "shortfall_threshold_pct": 2.0,
+    "shortfall_start_year": 2014,
+    "output_dir": None,
+}
+PATHWAYS = {
+    "edition": None,
+    "core_target_pct": 3.5,
+    "related_target_pct": 1.5,
+    "target_year": 2035,
+    "gdp_path": "imf",
+    "gdp_growth_pct": None,
+    "imf_edition": None,
+    "trend_start_year": 2014,
+    "output_dir": None,
+}
 
 
 def _check(name: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -27,25 +42,72 @@ def test_defaults_resolve_to_latest_edition_and_year() -> None:
     assert _check("02_pathways", {**PATHWAYS, "edition": 2024})["edition"] == "2024"  # papermill -p gives ints
 
 
-@pytest.mark.parametrize(("name", "values", "message"), [
-    ("01_alliance_overview", {**OVERVIEW, "yaer": 2020}, r"parameter 'yaer': unknown parameter 'yaer' \(did you mean "
-                                                         r"'year'\?\).*allowed: edition, year, targets, sipri_edition, shortfall_threshold_pct, "
-                                                         r"shortfall_start_year, output_dir"),
-    ("01_alliance_overview", {**OVERVIEW, "year": 2010}, r"parameter 'year': 2010 is outside the edition; allowed: 2014-2024"),
-    ("01_alliance_overview", {**OVERVIEW, "year": "2020"}, r"parameter 'year': got str '2020', expected int or None"),
-    ("01_alliance_overview", {**OVERVIEW, "edition": "2019"}, r"parameter 'edition': nato edition '2019' is not in the dataset; allowed: 2024"),
-    ("01_alliance_overview", {**OVERVIEW, "targets": ["gdp_3pct"]}, r"parameter 'targets': unknown target id\(s\) \['gdp_3pct'\]; allowed: gdp_2pct"),
-    ("02_pathways", {**PATHWAYS, "target_year": 2024}, r"parameter 'target_year': 2024 is not after the base year 2024"),
-    ("02_pathways", {**PATHWAYS, "core_target_pct": 0}, r"parameter 'core_target_pct': 0 is not a positive share of GDP"),
-    ("02_pathways", {**PATHWAYS, "core_target_pct": -1}, r"parameter 'core_target_pct': -1.0 is below 0"),
-    ("02_pathways", {**PATHWAYS, "trend_start_year": 2024}, r"parameter 'trend_start_year': 2024 is not a year before"),
-    ("02_pathways", {**PATHWAYS, "gdp_growth_pct": True}, r"parameter 'gdp_growth_pct': got bool True"),
-    ("02_pathways", {**PATHWAYS, "gdp_path": "imff"}, r"parameter 'gdp_path': 'imff' is not a GDP path"),
-    ("02_pathways", {**PATHWAYS, "gdp_path": 1.5, "gdp_growth_pct": 2.0}, r"parameter 'gdp_growth_pct': 2.0 contradicts"),
-    ("02_pathways", {**PATHWAYS, "imf_edition": "2024-04"}, r"imf edition '2024-04' is not in the dataset; allowed: 2025-10"),
-    ("01_alliance_overview", {**OVERVIEW, "shortfall_start_year": 2010}, r"parameter 'shortfall_start_year': 2010 is outside"),
-    ("02_pathways", {k: v for k, v in PATHWAYS.items() if k != "target_year"}, r"parameter 'target_year': missing"),
-])
+@pytest.mark.parametrize(
+    ("name", "values", "message"),
+    [
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "yaer": 2020},
+            r"parameter 'yaer': unknown parameter 'yaer' \(did you mean "
+            r"'year'\?\).*allowed: edition, year, targets, sipri_edition, shortfall_threshold_pct, "
+            r"shortfall_start_year, output_dir",
+        ),
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "year": 2010},
+            r"parameter 'year': 2010 is outside the edition; allowed: 2014-2024",
+        ),
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "year": "2020"},
+            r"parameter 'year': got str '2020', expected int or None",
+        ),
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "edition": "2019"},
+            r"parameter 'edition': nato edition '2019' is not in the dataset; allowed: 2024",
+        ),
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "targets": ["gdp_3pct"]},
+            r"parameter 'targets': unknown target id\(s\) \['gdp_3pct'\]; allowed: gdp_2pct",
+        ),
+        (
+            "02_pathways",
+            {**PATHWAYS, "target_year": 2024},
+            r"parameter 'target_year': 2024 is not after the base year 2024",
+        ),
+        (
+            "02_pathways",
+            {**PATHWAYS, "core_target_pct": 0},
+            r"parameter 'core_target_pct': 0 is not a positive share of GDP",
+        ),
+        ("02_pathways", {**PATHWAYS, "core_target_pct": -1}, r"parameter 'core_target_pct': -1.0 is below 0"),
+        (
+            "02_pathways",
+            {**PATHWAYS, "trend_start_year": 2024},
+            r"parameter 'trend_start_year': 2024 is not a year before",
+        ),
+        ("02_pathways", {**PATHWAYS, "gdp_growth_pct": True}, r"parameter 'gdp_growth_pct': got bool True"),
+        ("02_pathways", {**PATHWAYS, "gdp_path": "imff"}, r"parameter 'gdp_path': 'imff' is not a GDP path"),
+        (
+            "02_pathways",
+            {**PATHWAYS, "gdp_path": 1.5, "gdp_growth_pct": 2.0},
+            r"parameter 'gdp_growth_pct': 2.0 contradicts",
+        ),
+        (
+            "02_pathways",
+            {**PATHWAYS, "imf_edition": "2024-04"},
+            r"imf edition '2024-04' is not in the dataset; allowed: 2025-10",
+        ),
+        (
+            "01_alliance_overview",
+            {**OVERVIEW, "shortfall_start_year": 2010},
+            r"parameter 'shortfall_start_year': 2010 is outside",
+        ),
+        ("02_pathways", {k: v for k, v in PATHWAYS.items() if k != "target_year"}, r"parameter 'target_year': missing"),
+    ],
+)
 def test_bad_parameters(name: str, values: dict[str, Any], message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         _check(name, values)

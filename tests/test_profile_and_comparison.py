@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,10 +17,10 @@ import pytest
 
 from natospend import load_spending
 from natospend.analysis.comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
-from natospend.paths import PROJECT_ROOT
 from natospend.analysis.profile import first_year_of_unbroken_run, profile_table, ranks_by_year
 from natospend.data.reference import allies_with_armed_forces
 from natospend.data.series import nato_table
+from natospend.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,18 @@ def test_ranks(table: pd.DataFrame) -> None:
     assert ranks.loc[("USA", 2014), "rank_share_gdp"] == 1
     # ranked among the members at the end of each year
     assert ranks.groupby("year")["allies_ranked"].first().to_dict() == {
-        2014: 27, 2015: 27, 2016: 27, 2017: 28, 2018: 28, 2019: 28, 2020: 29, 2021: 29, 2022: 29, 2023: 30, 2024: 31}
+        2014: 27,
+        2015: 27,
+        2016: 27,
+        2017: 28,
+        2018: 28,
+        2019: 28,
+        2020: 29,
+        2021: 29,
+        2022: 29,
+        2023: 30,
+        2024: 31,
+    }
     assert ("FIN", 2022) not in ranks.index and ranks.loc[("FIN", 2023), "allies_ranked"] == 30
 
 
@@ -51,8 +62,11 @@ def test_profile_table_marks_years_before_accession(table: pd.DataFrame, sipri: 
     assert profile_table(table, sipri, "GBR")["member"].all()
     uk = profile_table(table, sipri, "GBR").set_index("year")
     assert uk.loc[2024, "share_gdp_pct"] == table.set_index(["country", "year"]).loc[("GBR", 2024), "share_gdp_pct"]
-    sipri_uk = sipri[(sipri["country"] == "GBR") & (sipri["year"] == 2024)
-                     & (sipri["indicator"] == "defence_expenditure_share_gdp_pct")]["value"].iloc[0]
+    sipri_uk = sipri[
+        (sipri["country"] == "GBR")
+        & (sipri["year"] == 2024)
+        & (sipri["indicator"] == "defence_expenditure_share_gdp_pct")
+    ]["value"].iloc[0]
     assert uk.loc[2024, "sipri_share_gdp_pct"] == sipri_uk
 
 
@@ -65,26 +79,38 @@ def test_first_year_of_unbroken_run() -> None:
 
 def test_nato_vs_sipri(table: pd.DataFrame, sipri: pd.DataFrame) -> None:
     compared = nato_vs_sipri(table, sipri)
-    assert list(compared.columns[:6]) == ["country", "country_name", "year", "nato_share_gdp_pct",
-                                         "sipri_share_gdp_pct", "difference_pp"]
+    assert list(compared.columns[:6]) == [
+        "country",
+        "country_name",
+        "year",
+        "nato_share_gdp_pct",
+        "sipri_share_gdp_pct",
+        "difference_pp",
+    ]
     row = compared.set_index(["country", "year"]).loc[("DEU", 2024)]
     assert row["difference_pp"] == pytest.approx(row["nato_share_gdp_pct"] - row["sipri_share_gdp_pct"])
     assert compared["country"].nunique() == 31
     counts = allies_at_threshold_by_definition(compared).set_index("year")
     assert counts.loc[2024, "allies_at_2pct_nato"] == 23
     assert counts.loc[2024, "allies_at_2pct_sipri"] == int(
-        (compared[compared["year"] == 2024]["sipri_share_gdp_pct"] >= 2).sum())
+        (compared[compared["year"] == 2024]["sipri_share_gdp_pct"] >= 2).sum()
+    )
 
 
 def test_russia_comparison(sipri: pd.DataFrame) -> None:
     russia = russia_comparison(sipri).set_index("year")
     assert russia.index.min() == 1992 and russia.index.max() == 2024
-    rus = sipri[(sipri["country"] == "RUS") & (sipri["year"] == 2024) & (sipri["indicator"] == "defence_expenditure_usd_m")
-                & (sipri["price_basis"] == "constant-2023")]["value"].iloc[0]
+    rus = sipri[
+        (sipri["country"] == "RUS")
+        & (sipri["year"] == 2024)
+        & (sipri["indicator"] == "defence_expenditure_usd_m")
+        & (sipri["price_basis"] == "constant-2023")
+    ]["value"].iloc[0]
     assert russia.loc[2024, "russia_usd_m_constant"] == rus
     assert russia.loc[2024, "european_allies_reporting"] == 30
     assert russia.loc[2024, "european_allies_to_russia_ratio"] == pytest.approx(
-        russia.loc[2024, "european_allies_usd_m_constant"] / rus)
+        russia.loc[2024, "european_allies_usd_m_constant"] / rus
+    )
     assert russia.loc[2024, "russia_share_gdp_pct"] == pytest.approx(7.052338645003664)
     assert 2 < russia.loc[2024, "european_allies_to_russia_ratio"] < 5
 
@@ -97,12 +123,23 @@ def _home(tmp_path: Path) -> Path:
 
 
 def _natospend(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "NATOSPEND_HOME": str(home)})
+    return subprocess.run(
+        [sys.executable, "-m", "natospend.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NATOSPEND_HOME": str(home)},
+    )
 
 
-PROFILE_FIGURES = ("share_of_gdp", "rank", "spending", "categories", "per_capita_and_personnel", "nato_and_sipri",
-                   "pathway")
+PROFILE_FIGURES = (
+    "share_of_gdp",
+    "rank",
+    "spending",
+    "categories",
+    "per_capita_and_personnel",
+    "nato_and_sipri",
+    "pathway",
+)
 
 
 def _profile_figures(view: Any) -> dict[str, Any]:
@@ -110,15 +147,18 @@ def _profile_figures(view: Any) -> dict[str, Any]:
     from natospend.figures import profile as figures
 
     return {
-        "share_of_gdp": figures.share_over_time(view.profile, view.name, [2.0, 3.5, 5.0], view.caption,
-                                                view.break_years),
+        "share_of_gdp": figures.share_over_time(
+            view.profile, view.name, [2.0, 3.5, 5.0], view.caption, view.break_years
+        ),
         "rank": figures.rank_over_time(view.profile, view.name, view.caption),
         "spending": figures.spending(view.profile, view.name, view.currency, view.price_base, view.caption),
         "categories": figures.categories(view.profile, view.name, view.caption),
-        "per_capita_and_personnel": figures.per_capita_and_personnel(view.profile, view.name, view.price_base,
-                                                                     view.caption, view.personnel_break_years),
-        "nato_and_sipri": figures.nato_and_sipri(view.profile, view.sipri_share, view.name, view.caption_both,
-                                                 view.break_years),
+        "per_capita_and_personnel": figures.per_capita_and_personnel(
+            view.profile, view.name, view.price_base, view.caption, view.personnel_break_years
+        ),
+        "nato_and_sipri": figures.nato_and_sipri(
+            view.profile, view.sipri_share, view.name, view.caption_both, view.break_years
+        ),
         "pathway": figures.pathway(view.profile, view.path, view.pledges, view.name, view.pledge_caption),
     }
 
@@ -146,8 +186,12 @@ def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # ty
                     drawn.append(name)
                 plt.close(figure)
             run.table(view.profile, "country_profile")
-        found[iso3] = {"summary": report.summary(view), "headline": report.headline(view), "figures": drawn,
-                       "name": view.name}
+        found[iso3] = {
+            "summary": report.summary(view),
+            "headline": report.headline(view),
+            "figures": drawn,
+            "name": view.name,
+        }
     return found
 
 
@@ -208,8 +252,14 @@ def test_comparison_notebook_tables(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     with (home / "reports/cmp/tables/nato_vs_sipri.csv").open() as handle:
         header = next(csv.reader(handle))
-    assert header[:6] == ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct",
-                          "difference_pp"]
+    assert header[:6] == [
+        "country",
+        "country_name",
+        "year",
+        "nato_share_gdp_pct",
+        "sipri_share_gdp_pct",
+        "difference_pp",
+    ]
     assert header[-3:] == ["nato_edition", "sipri_edition", "imf_edition"]
     russia = pd.read_csv(home / "reports/cmp/tables/russia_comparison.csv")
     assert {"russia_usd_m_constant", "european_allies_to_russia_ratio", "russia_share_gdp_pct"} <= set(russia.columns)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import IMF_FILE, NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
 from natospend.data.dataset import edition_file, normalise_frame, to_csv_bytes
-from natospend.ingest.pipeline import ingest_imf, ingest_nato, ingest_sipri
 from natospend.ingest.nato import parse_nato_workbook
-from natospend.paths import SOURCES_JSON, SPENDING_DIR
+from natospend.ingest.pipeline import ingest_imf, ingest_nato, ingest_sipri
 from natospend.ingest.sipri import parse_sipri_workbook
 from natospend.ingest.validation import validate_dataset
-from conftest import IMF_FILE, NATO_FILE, SIPRI_2026_FILE, SIPRI_FILE
+from natospend.paths import SOURCES_JSON, SPENDING_DIR
 
 pytestmark = pytest.mark.realdata
 
@@ -29,20 +29,40 @@ NATO_CELLS = [
     ("TABLE2", "Current prices and exchange rates", "Czechia", 2024, "CZE", "defence_expenditure_usd_m", "current"),
     ("TABLE2", "Constant 2015 prices", "Albania", 2014, "ALB", "defence_expenditure_usd_m", "constant-2015"),
     ("TABLE2", "Constant 2015 prices", "United Kingdom", 2014, "GBR", "defence_expenditure_usd_m", "constant-2015"),
-    ("TABLE2", "Current prices and exchange rates", "NATO Total", 2014, "NATO_TOTAL", "defence_expenditure_usd_m",
-     "current"),
+    (
+        "TABLE2",
+        "Current prices and exchange rates",
+        "NATO Total",
+        2014,
+        "NATO_TOTAL",
+        "defence_expenditure_usd_m",
+        "current",
+    ),
     ("TABLE3", "Share of real GDP", "France", 2020, "FRA", "defence_expenditure_share_gdp_pct", "constant-2015"),
     ("TABLE3", "Share of real GDP", "Poland", 2024, "POL", "defence_expenditure_share_gdp_pct", "constant-2015"),
-    ("TABLE3", "Share of real GDP", "United States", 2014, "USA", "defence_expenditure_share_gdp_pct",
-     "constant-2015"),
-    ("TABLE3", "Share of real GDP", "NATO Europe and Canada", 2024, "NATO_EUROPE_CANADA",
-     "defence_expenditure_share_gdp_pct", "constant-2015"),
+    ("TABLE3", "Share of real GDP", "United States", 2014, "USA", "defence_expenditure_share_gdp_pct", "constant-2015"),
+    (
+        "TABLE3",
+        "Share of real GDP",
+        "NATO Europe and Canada",
+        2024,
+        "NATO_EUROPE_CANADA",
+        "defence_expenditure_share_gdp_pct",
+        "constant-2015",
+    ),
     ("TABLE3", "Annual real change", "Bulgaria", 2019, "BGR", "defence_expenditure_real_change_pct", "constant-2015"),
     ("TABLE5", "Current prices and exchange rates", "Iceland", 2014, "ISL", "gdp_usd_m", "current"),
     ("TABLE5", "Current prices and exchange rates", "United States", 2024, "USA", "gdp_usd_m", "current"),
     ("TABLE6", "GDP per capita", "Iceland", 2014, "ISL", "gdp_per_capita_usd_k", "constant-2015"),
-    ("TABLE6", "Defence expenditure per capita", "United States", 2014, "USA", "defence_expenditure_per_capita_usd",
-     "constant-2015"),
+    (
+        "TABLE6",
+        "Defence expenditure per capita",
+        "United States",
+        2014,
+        "USA",
+        "defence_expenditure_per_capita_usd",
+        "constant-2015",
+    ),
     ("TABLE7", None, "Albania", 2014, "ALB", "military_personnel_k", "none"),
     ("TABLE7", None, "United States", 2024, "USA", "military_personnel_k", "none"),
     ("TABLE7", None, "NATO Total", 2014, "NATO_TOTAL", "military_personnel_k", "none"),
@@ -73,10 +93,14 @@ def _nato_cell(path: Path, sheet: str, block: str | None, label: str, year: int)
     column = next(i for i, v in enumerate(header) if year_of(v) and int(year_of(v)[:4]) == year)  # type: ignore[index]
     start = rows.index(header)
     if block is not None:
-        start = next(i for i, r in enumerate(rows) if [v for v in r if v is not None] and
-                     str([v for v in r if v is not None][0]).startswith(block) and
-                     len([v for v in r if v is not None]) == 1)
-    for row in rows[start + 1:]:
+        start = next(
+            i
+            for i, r in enumerate(rows)
+            if [v for v in r if v is not None]
+            and str([v for v in r if v is not None][0]).startswith(block)
+            and len([v for v in r if v is not None]) == 1
+        )
+    for row in rows[start + 1 :]:
         first = next((v for v in row if v is not None), None)
         if isinstance(first, str) and first.split("  ")[0].replace("*", "").strip() == label:
             return row[column], str(header[column]).strip().endswith("e")
@@ -111,11 +135,22 @@ def sipri_2026(raw_dir: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("sheet", "block", "label", "year", "country", "indicator", "basis"), NATO_CELLS)
-def test_nato_published_cells(raw_dir: Path, nato, sheet: str, block: str | None, label: str, year: int,  # type: ignore[no-untyped-def]
-                              country: str, indicator: str, basis: str) -> None:
+def test_nato_published_cells(
+    raw_dir: Path,
+    nato,
+    sheet: str,
+    block: str | None,
+    label: str,
+    year: int,  # type: ignore[no-untyped-def]
+    country: str,
+    indicator: str,
+    basis: str,
+) -> None:
     published, estimate = _nato_cell(raw_dir / NATO_FILE, sheet, block, label, year)
     assert isinstance(published, (int, float))
-    rows = [r for r in nato.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
+    rows = [
+        r for r in nato.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)
+    ]
     assert len(rows) == 1
     assert rows[0].value == published  # exactly, not approximately
     assert rows[0].estimate is estimate
@@ -132,13 +167,24 @@ def test_nato_shape(nato) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("sheet", "name", "year", "country", "indicator", "basis", "scale"), SIPRI_CELLS)
-def test_sipri_published_cells(raw_dir: Path, sipri, sheet: str, name: str, year: int, country: str,  # type: ignore[no-untyped-def]
-                               indicator: str, basis: str, scale: float) -> None:
+def test_sipri_published_cells(
+    raw_dir: Path,
+    sipri,
+    sheet: str,
+    name: str,
+    year: int,
+    country: str,  # type: ignore[no-untyped-def]
+    indicator: str,
+    basis: str,
+    scale: float,
+) -> None:
     from decimal import Decimal
 
     published = _openpyxl_cell(raw_dir / SIPRI_FILE, sheet, name, year)
     assert isinstance(published, (int, float))
-    rows = [r for r in sipri.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)]
+    rows = [
+        r for r in sipri.rows if (r.country, r.indicator, r.price_basis, r.year) == (country, indicator, basis, year)
+    ]
     assert len(rows) == 1
     assert rows[0].value == float(Decimal(repr(float(published))) * Decimal(repr(scale)))
 
@@ -156,8 +202,12 @@ def test_sipri_missing_meanings_and_flags(sipri) -> None:  # type: ignore[no-unt
 
 def test_committed_dataset_is_what_ingest_makes(raw_dir: Path) -> None:
     """A fresh clone runs from data/processed/: each file must be exactly the ingest of its official file."""
-    inputs = {("nato", "2024"): (ingest_nato, NATO_FILE), ("sipri", "2025"): (ingest_sipri, SIPRI_FILE),
-              ("sipri", "2026"): (ingest_sipri, SIPRI_2026_FILE), ("imf", "2025-10"): (ingest_imf, IMF_FILE)}
+    inputs = {
+        ("nato", "2024"): (ingest_nato, NATO_FILE),
+        ("sipri", "2025"): (ingest_sipri, SIPRI_FILE),
+        ("sipri", "2026"): (ingest_sipri, SIPRI_2026_FILE),
+        ("imf", "2025-10"): (ingest_imf, IMF_FILE),
+    }
     sources = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))
     by_key = {(r["source"], r["edition"]): r for r in sources["inputs"]}
     for (source, edition), (reader, name) in inputs.items():
@@ -169,8 +219,9 @@ def test_committed_dataset_is_what_ingest_makes(raw_dir: Path) -> None:
     assert by_key[("sipri", "2026")]["publisher_file"] == {"md5": "1b197f8d3c0d803d234870477ce17b64", "bytes": 922552}
 
 
-@pytest.mark.parametrize(("name", "constant_sheet"), [(SIPRI_FILE, "Constant (2023) US$"),
-                                                      (SIPRI_2026_FILE, "Constant (2024) US$")])
+@pytest.mark.parametrize(
+    ("name", "constant_sheet"), [(SIPRI_FILE, "Constant (2023) US$"), (SIPRI_2026_FILE, "Constant (2024) US$")]
+)
 def test_fast_colour_scan_matches_openpyxl_cell_by_cell(raw_dir: Path, name: str, constant_sheet: str) -> None:
     """The XML scan for coloured cells must find exactly what openpyxl's per-cell fonts say."""
     import openpyxl
@@ -210,23 +261,35 @@ def _openpyxl_cell(path: Path, sheet: str, country: str, year: int) -> object:
     return next(r for r in rows if r and r[0] == country)[column]
 
 
-@pytest.mark.parametrize(("sheet", "name", "iso3", "indicator", "basis", "year", "scale"), [
-    ("Share of GDP", "Poland", "POL", "defence_expenditure_share_gdp_pct", "current", 2024, 100),
-    ("Share of GDP", "Russia", "RUS", "defence_expenditure_share_gdp_pct", "current", 2025, 100),
-    ("Constant (2024) US$", "Germany", "DEU", "defence_expenditure_usd_m", "constant-2024", 2025, 1),
-    ("Current US$", "United States of America", "USA", "defence_expenditure_usd_m", "current", 2025, 1),
-    ("Current US$", "Ukraine", "UKR", "defence_expenditure_usd_m", "current", 2025, 1),
-])
-def test_sipri_2026_cells_match_an_independent_read(raw_dir: Path, sipri_2026, sheet: str, name: str,  # type: ignore[no-untyped-def]
-                                                    iso3: str, indicator: str, basis: str, year: int,
-                                                    scale: int) -> None:
+@pytest.mark.parametrize(
+    ("sheet", "name", "iso3", "indicator", "basis", "year", "scale"),
+    [
+        ("Share of GDP", "Poland", "POL", "defence_expenditure_share_gdp_pct", "current", 2024, 100),
+        ("Share of GDP", "Russia", "RUS", "defence_expenditure_share_gdp_pct", "current", 2025, 100),
+        ("Constant (2024) US$", "Germany", "DEU", "defence_expenditure_usd_m", "constant-2024", 2025, 1),
+        ("Current US$", "United States of America", "USA", "defence_expenditure_usd_m", "current", 2025, 1),
+        ("Current US$", "Ukraine", "UKR", "defence_expenditure_usd_m", "current", 2025, 1),
+    ],
+)
+def test_sipri_2026_cells_match_an_independent_read(
+    raw_dir: Path,
+    sipri_2026,
+    sheet: str,
+    name: str,  # type: ignore[no-untyped-def]
+    iso3: str,
+    indicator: str,
+    basis: str,
+    year: int,
+    scale: int,
+) -> None:
     from decimal import Decimal
 
     path = raw_dir / SIPRI_2026_FILE
     published = _openpyxl_cell(path, sheet, name, year)
     assert isinstance(published, (int, float))
-    parsed = [r for r in sipri_2026.rows
-              if (r.country, r.indicator, r.price_basis, r.year) == (iso3, indicator, basis, year)]
+    parsed = [
+        r for r in sipri_2026.rows if (r.country, r.indicator, r.price_basis, r.year) == (iso3, indicator, basis, year)
+    ]
     assert len(parsed) == 1
     assert parsed[0].value == float(Decimal(repr(float(published))) * scale)
 
@@ -234,13 +297,18 @@ def test_sipri_2026_cells_match_an_independent_read(raw_dir: Path, sipri_2026, s
 def test_sipri_2026_edition_and_revisions(sipri, sipri_2026) -> None:  # type: ignore[no-untyped-def]
     new = sipri_2026
     assert new.edition == "2026"
-    assert {r.price_basis for r in new.rows if r.indicator == "defence_expenditure_usd_m"} == {"current",
-                                                                                               "constant-2024"}
+    assert {r.price_basis for r in new.rows if r.indicator == "defence_expenditure_usd_m"} == {
+        "current",
+        "constant-2024",
+    }
     assert max(r.year for r in new.rows) == 2025
     # the April 2026 release writes missing data as '...' and '\u2026' as well: all become no_data
     assert sum("no_data" in r.flags for r in new.rows) > 1000
-    poland = {r.year: r.value for r in new.rows if r.country == "POL"
-              and r.indicator == "defence_expenditure_share_gdp_pct"}
+    poland = {
+        r.year: r.value for r in new.rows if r.country == "POL" and r.indicator == "defence_expenditure_share_gdp_pct"
+    }
     assert round(poland[2024], 2) == 3.75  # 4.15 in the April 2025 release (../shared/data/README.md)
-    before = {r.year: r.value for r in sipri.rows if r.country == "POL" and r.indicator == "defence_expenditure_share_gdp_pct"}
+    before = {
+        r.year: r.value for r in sipri.rows if r.country == "POL" and r.indicator == "defence_expenditure_share_gdp_pct"
+    }
     assert round(before[2024], 2) == 4.15

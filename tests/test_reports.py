@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
-
 from natospend.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
 
 NOTEBOOK_01 = "01_alliance_overview"
 HIGHLIGHTED_CALL = '<span class="n">ns</span><span class="o">.</span><span class="n">parameters</span>'
@@ -33,8 +33,9 @@ def project(tmp_path: Path) -> Path:
 
 def natospend(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NATOSPEND_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=home)
+    return subprocess.run(
+        [sys.executable, "-m", "natospend.cli", *args], capture_output=True, text=True, env=env, cwd=home
+    )
 
 
 def sha(path: Path) -> str:
@@ -51,8 +52,17 @@ def previous_report(folder: Path) -> None:
 
 def add_cell(notebook: Path, source: str) -> None:
     document = json.loads(notebook.read_text())
-    document["cells"].insert(5, {"cell_type": "code", "execution_count": None, "id": "injected-failure",
-                                 "metadata": {}, "outputs": [], "source": source})
+    document["cells"].insert(
+        5,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "injected-failure",
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        },
+    )
     notebook.write_text(json.dumps(document))
 
 
@@ -61,9 +71,15 @@ def test_run_writes_a_complete_reproducible_report(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     folder = project / "reports/y2022"
     names = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
-    assert {f"{NOTEBOOK_01}.ipynb", f"{NOTEBOOK_01}.html", "summary.json", "manifest.json",
-            "tables/target_status.csv", "figures/ranked_share_of_gdp.png",
-            "figures/ranked_share_of_gdp.svg"} <= names
+    assert {
+        f"{NOTEBOOK_01}.ipynb",
+        f"{NOTEBOOK_01}.html",
+        "summary.json",
+        "manifest.json",
+        "tables/target_status.csv",
+        "figures/ranked_share_of_gdp.png",
+        "figures/ranked_share_of_gdp.svg",
+    } <= names
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["parameters"] == {"year": 2022}
     assert manifest["notebooks"][0]["parameters"]["edition"] == "2024"
@@ -111,8 +127,10 @@ def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) ->
     add_cell(project / "notebooks" / f"{notebook}.ipynb", "raise RuntimeError('deliberate failure')")
     done = natospend(project, "run", notebook, "--name", "keep")
     assert done.returncode == 1
-    assert (f"notebook {notebook} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
-            "RuntimeError: deliberate failure") in done.stderr
+    assert (
+        f"notebook {notebook} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
+        "RuntimeError: deliberate failure"
+    ) in done.stderr
     kept = project / "reports/.failed/keep" / f"{notebook}.ipynb"
     assert kept.is_file() and str(kept) in done.stderr
     assert {p: sha(p) for p in (project / "reports/keep").rglob("*") if p.is_file()} == good
@@ -127,13 +145,16 @@ def test_run_names_cannot_leave_reports(project: Path, name: str) -> None:
     assert not (project / "escape").exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["-p", "yaer", "2020"], "unknown parameter 'yaer' (did you mean 'year'?)"),
-    (["-p", "year", "2031"], "parameter 'year': 2031 is outside the edition; allowed: 2014-2024"),
-    (["-p", "year", "twenty"], "parameter 'year': got str 'twenty', expected int or None"),
-    (["-p", "output_dir", "/tmp/x"], "parameter 'output_dir': is set by `natospend run`"),
-    (["-p", "edition", "__import__('os').system('touch pwned')"], "nato edition \"__import__('os')"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "yaer", "2020"], "unknown parameter 'yaer' (did you mean 'year'?)"),
+        (["-p", "year", "2031"], "parameter 'year': 2031 is outside the edition; allowed: 2014-2024"),
+        (["-p", "year", "twenty"], "parameter 'year': got str 'twenty', expected int or None"),
+        (["-p", "output_dir", "/tmp/x"], "parameter 'output_dir': is set by `natospend run`"),
+        (["-p", "edition", "__import__('os').system('touch pwned')"], "nato edition \"__import__('os')"),
+    ],
+)
 def test_parameters_are_checked_before_running(project: Path, args: list[str], message: str) -> None:
     done = natospend(project, "run", NOTEBOOK_01, *args, "--name", "checked")
     assert done.returncode == 2 and message in done.stderr
@@ -157,18 +178,31 @@ def test_injected_text_stays_a_value(tmp_path: Path) -> None:
 
 def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
     notebook = "05_revisions"  # the quickest notebook, swept over three indicators
-    add_cell(project / "notebooks" / f"{notebook}.ipynb", "assert indicator != 'defence_expenditure_usd_m', 'no reports in dollars'")
-    done = natospend(project, "sweep", notebook, "--over",
-                     "indicator=defence_expenditure_share_gdp_pct,defence_expenditure_usd_m,defence_expenditure_share_government_pct",
-                     "--name", "ind", "--quiet")
+    add_cell(
+        project / "notebooks" / f"{notebook}.ipynb",
+        "assert indicator != 'defence_expenditure_usd_m', 'no reports in dollars'",
+    )
+    done = natospend(
+        project,
+        "sweep",
+        notebook,
+        "--over",
+        "indicator=defence_expenditure_share_gdp_pct,defence_expenditure_usd_m,defence_expenditure_share_government_pct",
+        "--name",
+        "ind",
+        "--quiet",
+    )
     assert done.returncode == 1
     assert "2 of 3 reports written" in done.stdout
-    assert ("run 'ind-defence_expenditure_usd_m': notebook 05_revisions failed at cell 6 (In [5]: assert indicator != "
-            "'defence_expenditure_usd_m'"
-            in done.stderr)
+    assert (
+        "run 'ind-defence_expenditure_usd_m': notebook 05_revisions failed at cell 6 (In [5]: assert indicator != "
+        "'defence_expenditure_usd_m'" in done.stderr
+    )
     assert "AssertionError: no reports in dollars" in done.stderr
     ok = project / "reports/ind-defence_expenditure_share_gdp_pct"
-    assert (ok / "summary.json").is_file() and (project / "reports/ind-defence_expenditure_share_government_pct").is_dir()
+    assert (ok / "summary.json").is_file() and (
+        project / "reports/ind-defence_expenditure_share_government_pct"
+    ).is_dir()
     assert not (project / "reports/ind-defence_expenditure_usd_m").exists()
     listing = natospend(project, "list")
     assert listing.returncode == 0 and ok.name in listing.stdout
@@ -191,4 +225,6 @@ def test_param_files(project: Path) -> None:
     assert plan.notebooks[0].resolved["targets"] == ["gdp_2pct", "equipment_20pct"]
     assert plan.notebooks[0].resolved["year"] == 2024
     missing = natospend(project, "run", "-f", "nope")
-    assert missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
+    assert (
+        missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
+    )

@@ -11,23 +11,39 @@ import pytest
 
 from natospend import load_spending
 from natospend.analysis import revisions
-from natospend.notebooks.revisions import check_against_data as check_revisions
 from natospend.errors import InputError, ParameterError
+from natospend.notebooks.revisions import check_against_data as check_revisions
 from workbooks import NatoLayout, make_nato_workbook
 
 SHARE = "defence_expenditure_share_gdp_pct"
 
 
 def _frame(edition: str, rows: list[tuple[str, int, float, bool]], basis: str = "current") -> pd.DataFrame:
-    return pd.DataFrame([{"source": "s", "edition": edition, "country": c, "year": y, "indicator": SHARE,
-                          "price_basis": basis, "value": v, "estimate": e} for c, y, v, e in rows])
+    return pd.DataFrame(
+        [
+            {
+                "source": "s",
+                "edition": edition,
+                "country": c,
+                "year": y,
+                "indicator": SHARE,
+                "price_basis": basis,
+                "value": v,
+                "estimate": e,
+            }
+            for c, y, v, e in rows
+        ]
+    )
 
 
 def test_revisions_by_hand() -> None:
-    old = _frame("1", [("POL", 2023, 3.0, False), ("POL", 2024, 4.0, True), ("FIN", 2022, 1.5, False),
-                       ("RUS", 2024, 7.0, False)])  # Russia is no ally: left out
-    new = _frame("2", [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False), ("FIN", 2022, 1.8, False),
-                       ("FIN", 2025, 2.5, False)])  # 2025 is only in the new edition: left out
+    old = _frame(
+        "1", [("POL", 2023, 3.0, False), ("POL", 2024, 4.0, True), ("FIN", 2022, 1.5, False), ("RUS", 2024, 7.0, False)]
+    )  # Russia is no ally: left out
+    new = _frame(
+        "2",
+        [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False), ("FIN", 2022, 1.8, False), ("FIN", 2025, 2.5, False)],
+    )  # 2025 is only in the new edition: left out
     r = revisions.revisions(old, new, SHARE).set_index(["country", "year"])
     assert list(r.index) == [("FIN", 2022), ("POL", 2023), ("POL", 2024)]
     assert r.at[("POL", 2024), "revision"] == pytest.approx(-0.5)
@@ -44,11 +60,13 @@ def test_revisions_by_hand() -> None:
 
 def test_editions_with_no_common_year_or_basis_are_clear_errors() -> None:
     with pytest.raises(InputError, match="share no ally and year"):
-        revisions.revisions(_frame("1", [("POL", 2020, 2.0, False)]), _frame("2", [("POL", 2021, 2.0, False)]),
-                            SHARE)
+        revisions.revisions(_frame("1", [("POL", 2020, 2.0, False)]), _frame("2", [("POL", 2021, 2.0, False)]), SHARE)
     with pytest.raises(InputError, match="no price basis in common"):
-        revisions.revisions(_frame("1", [("POL", 2020, 2.0, False)], "constant-2023"),
-                            _frame("2", [("POL", 2020, 2.0, False)], "constant-2024"), SHARE)
+        revisions.revisions(
+            _frame("1", [("POL", 2020, 2.0, False)], "constant-2023"),
+            _frame("2", [("POL", 2020, 2.0, False)], "constant-2024"),
+            SHARE,
+        )
 
 
 def test_the_sipri_pair() -> None:
@@ -63,8 +81,11 @@ def test_the_sipri_pair() -> None:
 
 def test_one_edition_is_a_clear_message() -> None:
     values = {"source": "nato", "old_edition": None, "new_edition": None, "indicator": SHARE, "output_dir": None}
-    with pytest.raises(ParameterError, match=r"nato has 1 edition in the dataset \(2024\): a revision needs two.*"
-                                             r"allowed: sipri"):
+    with pytest.raises(
+        ParameterError,
+        match=r"nato has 1 edition in the dataset \(2024\): a revision needs two.*"
+        r"allowed: sipri",
+    ):
         check_revisions(values)
     defaults = check_revisions({**values, "source": "sipri"})
     assert (defaults["old_edition"], defaults["new_edition"]) == ("2025", "2026")
@@ -85,11 +106,19 @@ def test_a_second_nato_edition_runs_the_notebook(project_copy: Path, tmp_path: P
         shutil.copytree(PROJECT_ROOT / folder, project_copy / folder)
     env = {**os.environ, "NATOSPEND_HOME": str(project_copy)}
     workbook = make_nato_workbook(tmp_path / "nato-2025-TABLES-en.xlsx", NatoLayout(last_year=2025))
-    done = subprocess.run([sys.executable, "-m", "natospend.cli", "ingest", "--nato", str(workbook)],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "ingest", "--nato", str(workbook)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
-    run = subprocess.run([sys.executable, "-m", "natospend.cli", "run", "05", "-p", "source", "nato", "--name",
-                          "nato-revisions"], capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "run", "05", "-p", "source", "nato", "--name", "nato-revisions"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     summary = json.loads((project_copy / "reports/nato-revisions/summary.json").read_text())["notebooks"]
     assert summary["05_revisions"]["old_edition"] == "2024" and summary["05_revisions"]["new_edition"] == "2025"

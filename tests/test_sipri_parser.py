@@ -58,8 +58,11 @@ def test_regions_and_footnotes_kept(sipri_rows) -> None:  # type: ignore[no-unty
 
 def test_unknown_country_rejected(tmp_path: Path) -> None:
     path = make_sipri_workbook(tmp_path / "s.xlsx", SipriLayout(extra_country="Freedonia"))
-    with pytest.raises(InputError, match=r"s\.xlsx, sheet 'Constant \(2023\) US\$', row 17, column A: "
-                                         r"unknown SIPRI country name 'Freedonia'"):
+    with pytest.raises(
+        InputError,
+        match=r"s\.xlsx, sheet 'Constant \(2023\) US\$', row 17, column A: "
+        r"unknown SIPRI country name 'Freedonia'",
+    ):
         parse_sipri_workbook(path)
 
 
@@ -75,9 +78,16 @@ def test_text_in_number_cell_rejected(tmp_path: Path) -> None:
         parse_sipri_workbook(path)
 
 
-@pytest.mark.parametrize(("value", "places", "expected"), [
-    (0.0705, 2, 7.05), (0.1, 2, 10.0), (2926000000000.0, -6, 2926000.0), (5836100000.0, -6, 5836.1), (12.5, 0, 12.5),
-])
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (0.0705, 2, 7.05),
+        (0.1, 2, 10.0),
+        (2926000000000.0, -6, 2926000.0),
+        (5836100000.0, -6, 5836.1),
+        (12.5, 0, 12.5),
+    ],
+)
 def test_shift_decimal(value: float, places: int, expected: float) -> None:
     assert shift_decimal(value, places) == expected
 
@@ -94,12 +104,20 @@ def test_april_2026_release_shape_is_read(tmp_path: Path) -> None:
     assert rows[("RUS", "defence_expenditure_share_gdp_pct", "current", 2025)].estimate is True  # blue
 
 
-@pytest.mark.parametrize(("layout", "message"), [
-    (SipriLayout.april_2026(marker="n.a."), r"sheet 'Constant \(2024\) US\$', row 10, column \w+: found 'n.a.'"),
-    (SipriLayout.april_2026(rename=("Share of GDP", "GDP share")), r"no sheet named like 'Share of GDP'.*GDP share"),
-    (SipriLayout.april_2026(title_base=2023),
-     r"sheet 'Constant \(2024\) US\$', row 1, column A: sheet 'Constant \(2024\) US\$' is in 2024 prices"),
-])
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        (SipriLayout.april_2026(marker="n.a."), r"sheet 'Constant \(2024\) US\$', row 10, column \w+: found 'n.a.'"),
+        (
+            SipriLayout.april_2026(rename=("Share of GDP", "GDP share")),
+            r"no sheet named like 'Share of GDP'.*GDP share",
+        ),
+        (
+            SipriLayout.april_2026(title_base=2023),
+            r"sheet 'Constant \(2024\) US\$', row 1, column A: sheet 'Constant \(2024\) US\$' is in 2024 prices",
+        ),
+    ],
+)
 def test_a_changed_release_is_rejected_with_its_place(tmp_path: Path, layout: SipriLayout, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_sipri_workbook(make_sipri_workbook(tmp_path / "third.xlsx", layout))

@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from natospend.notebooks import alliance_overview
 from natospend import load_spending
 from natospend.analysis import pathways, status
+from natospend.analysis.wording import count, names, verb, year_ranges
 from natospend.data.breaks import SeriesBreak, find_jumps, load_series_breaks, trend_breaks
-from natospend.errors import InputError
-from natospend.ingest.pipeline import run_ingest
 from natospend.data.reference import resolve_ally
 from natospend.data.series import allies_only, nato_table
 from natospend.data.targets import TARGETS_YAML, definitions_markdown, load_targets
-from natospend.analysis.wording import count, names, verb, year_ranges
+from natospend.errors import InputError
+from natospend.ingest.pipeline import run_ingest
+from natospend.notebooks import alliance_overview
 from workbooks import NatoLayout, make_nato_workbook
 
 BREAK_HEADER = "source,edition,country,indicator,year,kind,what_changed,reason\n"
@@ -31,6 +31,7 @@ def table() -> pd.DataFrame:
 
 # ---- 1. The Hague commitment as agreed -------------------------------------------------------
 
+
 def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> None:
     source = TARGETS_YAML.read_text(encoding="utf-8")
     changed = tmp_path / "targets.yaml"
@@ -38,11 +39,23 @@ def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> 
     targets = load_targets(changed)
     assert "TEST WORDING" in definitions_markdown([targets["core_3_5pct"]])
     view = alliance_overview.AllianceOverview(
-        year=2024, edition="2024", price_base=2015, targets=[targets["core_3_5pct"], targets["total_5pct"]],
-        table=table, status=status.target_status(table, 2024, [targets["core_3_5pct"], targets["total_5pct"]]),
-        counts=pd.DataFrame(), aggregates=status.alliance_aggregates(table, 2024),
-        burden=pd.DataFrame({"year": []}), per_capita=pd.DataFrame(), caption="", sipri_edition="2026",
-        sipri_status=pd.DataFrame(), shortfall=pd.DataFrame(), shortfall_threshold_pct=2.0, shortfall_start_year=2014)
+        year=2024,
+        edition="2024",
+        price_base=2015,
+        targets=[targets["core_3_5pct"], targets["total_5pct"]],
+        table=table,
+        status=status.target_status(table, 2024, [targets["core_3_5pct"], targets["total_5pct"]]),
+        counts=pd.DataFrame(),
+        aggregates=status.alliance_aggregates(table, 2024),
+        burden=pd.DataFrame({"year": []}),
+        per_capita=pd.DataFrame(),
+        caption="",
+        sipri_edition="2026",
+        sipri_status=pd.DataFrame(),
+        shortfall=pd.DataFrame(),
+        shortfall_threshold_pct=2.0,
+        shortfall_start_year=2014,
+    )
     text = alliance_overview.headline(view)
     assert "TEST WORDING" in text and "overstates the gap to 5%" in text
     assert "do not split core" not in text
@@ -51,13 +64,16 @@ def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> 
 def test_a_target_without_its_wording_is_refused(tmp_path: Path) -> None:
     source = TARGETS_YAML.read_text(encoding="utf-8")
     broken = tmp_path / "targets.yaml"
-    broken.write_text(source.replace("    wording_source: \"The Hague Summit Declaration, 25 June 2025, para. 2\"\n",
-                                     ""), encoding="utf-8")
+    broken.write_text(
+        source.replace('    wording_source: "The Hague Summit Declaration, 25 June 2025, para. 2"\n', ""),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="total_5pct.*wording_source is missing"):
         load_targets(broken)
 
 
 # ---- 2. Series breaks --------------------------------------------------------------------------
+
 
 def test_the_committed_edition_has_every_jump_listed() -> None:
     frame = load_spending("nato", "2024")
@@ -78,12 +94,16 @@ def test_an_unlisted_jump_fails_ingest_until_listed(tmp_path: Path) -> None:
     breaks = tmp_path / "series_breaks.csv"
     breaks.write_text(BREAK_HEADER, encoding="utf-8")
     dataset, sources = tmp_path / "spending", tmp_path / "sources.json"
-    with pytest.raises(InputError, match=r"file nato.xlsx, sheet 'Table 7', column 2023: NATO edition 2024: LUX "
-                                         r"military_personnel_k moves from 26 in 2022 to 40 in 2023"):
+    with pytest.raises(
+        InputError,
+        match=r"file nato.xlsx, sheet 'Table 7', column 2023: NATO edition 2024: LUX "
+        r"military_personnel_k moves from 26 in 2022 to 40 in 2023",
+    ):
         run_ingest(nato_paths=[workbook], dataset_dir=dataset, sources_path=sources, series_breaks_path=breaks)
     assert not dataset.exists()
-    breaks.write_text(BREAK_HEADER + "nato,2024,LUX,military_personnel_k,2023,unexplained,doubles,test\n",
-                      encoding="utf-8")
+    breaks.write_text(
+        BREAK_HEADER + "nato,2024,LUX,military_personnel_k,2023,unexplained,doubles,test\n", encoding="utf-8"
+    )
     run_ingest(nato_paths=[workbook], dataset_dir=dataset, sources_path=sources, series_breaks_path=breaks)
     assert (dataset / "nato" / "2024.csv").is_file()
 
@@ -103,16 +123,20 @@ def test_a_listed_break_moves_the_trend_window(table: pd.DataFrame, tmp_path: Pa
     paths = pathways.pathways(table, 3.5, 2035, breaks=moved).set_index("country")
     rows = allies_only(table).set_index(["country", "year"])
     g = (rows.at[("ESP", 2024), "gdp_usd_m_constant"] / rows.at[("ESP", 2018), "gdp_usd_m_constant"]) ** (1 / 6) - 1
-    r = (rows.at[("ESP", 2024), "defence_usd_m_constant"]
-         / rows.at[("ESP", 2018), "defence_usd_m_constant"]) ** (1 / 6) - 1
+    r = (rows.at[("ESP", 2024), "defence_usd_m_constant"] / rows.at[("ESP", 2018), "defence_usd_m_constant"]) ** (
+        1 / 6
+    ) - 1
     assert paths.at["ESP", "trend_start_year"] == 2018 and "series break in 2018" in paths.at["ESP", "trend_note"]
     assert paths.at["ESP", "gdp_growth_pct"] == pytest.approx(g * 100)
     assert paths.at["ESP", "trend_real_growth_pct"] == pytest.approx(r * 100)
     assert paths.at["FRA", "trend_start_year"] == 2014 and paths.at["FRA", "trend_note"] == ""
     # a genuine movement (kind `real`) does not move it; a change of series does
     listed = tmp_path / "series_breaks.csv"
-    listed.write_text(BREAK_HEADER + "nato,2024,ESP,gdp_usd_m,2018,real,recession,test\n"
-                      "nato,2024,FRA,defence_expenditure_usd_m,2019,break,new definition,test\n", encoding="utf-8")
+    listed.write_text(
+        BREAK_HEADER + "nato,2024,ESP,gdp_usd_m,2018,real,recession,test\n"
+        "nato,2024,FRA,defence_expenditure_usd_m,2019,break,new definition,test\n",
+        encoding="utf-8",
+    )
     found = trend_breaks("nato", "2024", listed)
     assert set(found) == {"FRA"}
     assert pathways.growth_rates(table, 2024, breaks=found).at["FRA", "trend_start_year"] == 2019
@@ -135,17 +159,21 @@ def test_luxembourg_trend_is_not_computed_across_2023(table: pd.DataFrame) -> No
 
 # ---- 3. Money in today's dollars ------------------------------------------------------------------
 
+
 def test_current_dollar_gap_is_gap_times_current_gdp(table: pd.DataFrame) -> None:
     paths = pathways.pathways(table, 3.5, 2035)
     base = allies_only(table)
     base = base[base["year"] == 2024].set_index("country")
-    expected = sum(max(0.0, 3.5 - base.at[c, "share_gdp_pct"]) / 100 * base.at[c, "gdp_usd_m_current"]
-                   for c in base.index)
+    expected = sum(
+        max(0.0, 3.5 - base.at[c, "share_gdp_pct"]) / 100 * base.at[c, "gdp_usd_m_current"] for c in base.index
+    )
     totals = pathways.extra_spending_totals(paths).set_index("group")
     assert totals.at["All allies", "extra_spending_usd_m_current"] == pytest.approx(expected)
     # today's dollars are worth more than 2015's: the current figure is the larger one
-    assert totals.at["All allies", "extra_spending_usd_m_current"] > totals.at["All allies",
-                                                                               "extra_spending_usd_m_constant"]
+    assert (
+        totals.at["All allies", "extra_spending_usd_m_current"]
+        > totals.at["All allies", "extra_spending_usd_m_constant"]
+    )
 
 
 def test_an_ally_above_the_target_needs_no_growth(table: pd.DataFrame) -> None:
@@ -156,6 +184,7 @@ def test_an_ally_above_the_target_needs_no_growth(table: pd.DataFrame) -> None:
 
 # ---- 5. Members, years and words -------------------------------------------------------------------
 
+
 def test_2014_counts_only_members(table: pd.DataFrame) -> None:
     result = status.target_status(table, 2014, load_targets().values())
     assert len(result) == 27
@@ -164,10 +193,24 @@ def test_2014_counts_only_members(table: pd.DataFrame) -> None:
     assert "MKD" not in set(status.target_status(table, 2019, [])["country"])
 
 
-@pytest.mark.parametrize(("spelling", "iso3"), [
-    ("Turkey", "TUR"), ("Czech Republic", "CZE"), ("UK", "GBR"), ("Britain", "GBR"), ("US", "USA"),
-    ("USA", "USA"), ("United States", "USA"), ("America", "USA"), ("Macedonia", "MKD"), ("Holland", "NLD"),
-    ("u.k.", "GBR"), ("Türkiye", "TUR"), ("Slovakia", "SVK")])
+@pytest.mark.parametrize(
+    ("spelling", "iso3"),
+    [
+        ("Turkey", "TUR"),
+        ("Czech Republic", "CZE"),
+        ("UK", "GBR"),
+        ("Britain", "GBR"),
+        ("US", "USA"),
+        ("USA", "USA"),
+        ("United States", "USA"),
+        ("America", "USA"),
+        ("Macedonia", "MKD"),
+        ("Holland", "NLD"),
+        ("u.k.", "GBR"),
+        ("Türkiye", "TUR"),
+        ("Slovakia", "SVK"),
+    ],
+)
 def test_common_names_resolve(spelling: str, iso3: str) -> None:
     assert resolve_ally(spelling) == iso3
 

@@ -11,15 +11,37 @@ from openpyxl.styles import Font
 from openpyxl.styles.colors import Color
 
 ALLIES = [  # (NATO spelling, star, currency)
-    ("Albania", False, "Leks"), ("Belgium", False, "Euros"), ("Bulgaria", False, "Leva"), ("Canada", False, "Canadian dollars"),
-    ("Croatia", False, "Euros"), ("Czechia", True, "Koruny"), ("Denmark", False, "Kroner"), ("Estonia", True, "Euros"),
-    ("Finland", False, "Euros"), ("France", False, "Euros"), ("Germany", False, "Euros"), ("Greece", False, "Euros"),
-    ("Hungary", False, "Forint"), ("Italy", False, "Euros"), ("Latvia", True, "Euros"), ("Lithuania", True, "Euros"),
-    ("Luxembourg", False, "Euros"), ("Montenegro", False, "Euros"), ("Netherlands", False, "Euros"),
-    ("North Macedonia", False, "Denars"), ("Norway", False, "Kroner"), ("Poland", True, "Zlotys"),
-    ("Portugal", False, "Euros"), ("Romania", True, "New Lei"), ("Slovak Republic", False, "Euros"),
-    ("Slovenia", False, "Euros"), ("Spain", False, "Euros"), ("Sweden", False, "Kronor"), ("Türkiye", False, "Liras"),
-    ("United Kingdom", False, "Pounds"), ("United States", False, "US dollars"),
+    ("Albania", False, "Leks"),
+    ("Belgium", False, "Euros"),
+    ("Bulgaria", False, "Leva"),
+    ("Canada", False, "Canadian dollars"),
+    ("Croatia", False, "Euros"),
+    ("Czechia", True, "Koruny"),
+    ("Denmark", False, "Kroner"),
+    ("Estonia", True, "Euros"),
+    ("Finland", False, "Euros"),
+    ("France", False, "Euros"),
+    ("Germany", False, "Euros"),
+    ("Greece", False, "Euros"),
+    ("Hungary", False, "Forint"),
+    ("Italy", False, "Euros"),
+    ("Latvia", True, "Euros"),
+    ("Lithuania", True, "Euros"),
+    ("Luxembourg", False, "Euros"),
+    ("Montenegro", False, "Euros"),
+    ("Netherlands", False, "Euros"),
+    ("North Macedonia", False, "Denars"),
+    ("Norway", False, "Kroner"),
+    ("Poland", True, "Zlotys"),
+    ("Portugal", False, "Euros"),
+    ("Romania", True, "New Lei"),
+    ("Slovak Republic", False, "Euros"),
+    ("Slovenia", False, "Euros"),
+    ("Spain", False, "Euros"),
+    ("Sweden", False, "Kronor"),
+    ("Türkiye", False, "Liras"),
+    ("United Kingdom", False, "Pounds"),
+    ("United States", False, "US dollars"),
 ]
 
 
@@ -112,8 +134,11 @@ TITLES = {
 def _core(text: str) -> str:
     import re
 
-    return re.sub(r"(?i)\b(defence expenditure)", lambda m: ("Core " if m.group(1)[0] == "D" else "core ")
-                  + m.group(1).lower(), text)
+    return re.sub(
+        r"(?i)\b(defence expenditure)",
+        lambda m: ("Core " if m.group(1)[0] == "D" else "core ") + m.group(1).lower(),
+        text,
+    )
 
 
 def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
@@ -140,8 +165,11 @@ def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
         row = 10
         for b, block in enumerate(BLOCKS[table]):
             if block is not None:
-                ws.cell(row, 2, _core(block.format(base=layout.base_year)) if layout.core
-                        else block.format(base=layout.base_year))
+                ws.cell(
+                    row,
+                    2,
+                    _core(block.format(base=layout.base_year)) if layout.core else block.format(base=layout.base_year),
+                )
                 row += 1
             for a, (name, star, currency) in enumerate(ALLIES):
                 label = name + ("*" if star and table in ("1", "2", "3") else "")
@@ -179,10 +207,15 @@ def _table4(ws: Any, layout: NatoLayout) -> None:
     last = len(layout.years) - 1
     ws.cell(16, 2, f"Table 4 : Defence expenditure real change {layout.first_year}-{layout.last_year}e")
     ws.cell(18, 2, f"Million US dollars ({layout.base_year} prices and exchange rates)")
-    for c, text in enumerate([layout.first_year, f"{layout.last_year}e",
-                              f"Real change {layout.first_year}-{layout.last_year}e (%)",
-                              f"Share of real GDP {layout.first_year} (%)",
-                              f"Share of real GDP {layout.last_year}e (%)"]):
+    for c, text in enumerate(
+        [
+            layout.first_year,
+            f"{layout.last_year}e",
+            f"Real change {layout.first_year}-{layout.last_year}e (%)",
+            f"Share of real GDP {layout.first_year} (%)",
+            f"Share of real GDP {layout.last_year}e (%)",
+        ]
+    ):
         ws.cell(20, 4 + c, text)
     for a, (name, _, _) in enumerate(ALLIES):
         first, final = _value("2", 1, a, 0), _value("2", 1, a, last)
@@ -194,13 +227,31 @@ def _table4(ws: Any, layout: NatoLayout) -> None:
 
 
 SIPRI_SHEETS = {
-    "Constant (2023) US$": ("Military expenditure by country, in constant (2023) US$ m., 1949-2024", ["Country", "", "Notes"]),
-    "Current US$": ("Military expenditure by country, in millions of US$ at current prices and exchange rates", ["Country", "Notes"]),
-    "Share of GDP": ("Military expenditure by country as percentage of gross domestic product, 1949-2024", ["Country", "Notes"]),
+    "Constant (2023) US$": (
+        "Military expenditure by country, in constant (2023) US$ m., 1949-2024",
+        ["Country", "", "Notes"],
+    ),
+    "Current US$": (
+        "Military expenditure by country, in millions of US$ at current prices and exchange rates",
+        ["Country", "Notes"],
+    ),
+    "Share of GDP": (
+        "Military expenditure by country as percentage of gross domestic product, 1949-2024",
+        ["Country", "Notes"],
+    ),
     "Per capita": ("Military expenditure per capita  by country, 1949-2024", ["Country", "Notes"]),
-    "Share of Govt. spending": ("Military expenditure by country as percentage of government spending, 1949-2024", ["Country", "Notes", "Reporting year"]),
-    "Local currency calendar years": ("Military expenditure by country, in local currency, 1949-2024", ["Country", "Currency", "Notes"]),
-    "Local currency financial years": ("Military expenditure by country, in local currency, 1949-2024", ["Country", "Currency", "Fiscal Year (Jan-Dec if not stated)", "Notes"]),
+    "Share of Govt. spending": (
+        "Military expenditure by country as percentage of government spending, 1949-2024",
+        ["Country", "Notes", "Reporting year"],
+    ),
+    "Local currency calendar years": (
+        "Military expenditure by country, in local currency, 1949-2024",
+        ["Country", "Currency", "Notes"],
+    ),
+    "Local currency financial years": (
+        "Military expenditure by country, in local currency, 1949-2024",
+        ["Country", "Currency", "Fiscal Year (Jan-Dec if not stated)", "Notes"],
+    ),
 }
 BLUE = Font(color=Color(indexed=12))
 RED = Font(color=Color(indexed=10))
@@ -219,14 +270,22 @@ class SipriLayout:
     rename: tuple[str, str] | None = None  # (sheet, new name)
 
     @classmethod
-    def april_2026(cls, **changes: Any) -> "SipriLayout":
+    def april_2026(cls, **changes: Any) -> SipriLayout:
         """The April 2026 release's shape: constant 2024 US$, 2025 added, '\u2026' markers, filled subregions."""
-        return cls(**{"years": (2022, 2023, 2024, 2025), "constant_base": 2024, "marker": "\u2026",
-                      "filled_subregion": True, **changes})
+        return cls(
+            **{
+                "years": (2022, 2023, 2024, 2025),
+                "constant_base": 2024,
+                "marker": "\u2026",
+                "filled_subregion": True,
+                **changes,
+            }
+        )
 
 
 SIPRI_ROWS = [  # region rows, then (name, notes, currency, values per year, colours)
-    ("Europe", None), ("Eastern Europe", None),
+    ("Europe", None),
+    ("Eastern Europe", None),
     ("Russia", ("83", "Roubles", [0.0359, "...", 0.0540, 0.0705], [None, None, "blue", "blue"])),
     ("Ukraine", ("§", "Hryvnias", [0.032, 0.259, 0.3683, 0.3447], [None, None, None, "red"])),
     ("USSR", ("", "Roubles", ["xxx", "xxx", "xxx", "xxx"], [None] * 4)),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from natospend import __version__
 from natospend.errors import NatospendError, describe_error
@@ -27,11 +27,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not nato_paths and not sipri_paths:
             raise NatospendError(f"no NATO ({NATO_WORKBOOKS}) or SIPRI ({SIPRI_WORKBOOKS}) workbook in {folder}")
     output = args.output or SPENDING_DIR
-    frame = run_ingest(nato_paths=nato_paths, sipri_paths=sipri_paths, imf_paths=imf_paths, csv_path=args.csv,
-                       label=args.label,
-                       csv_edition=args.edition, dataset_dir=output,
-                       sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON,
-                       progress=sys.stderr.isatty())  # a progress bar for a large CSV, in a terminal
+    frame = run_ingest(
+        nato_paths=nato_paths,
+        sipri_paths=sipri_paths,
+        imf_paths=imf_paths,
+        csv_path=args.csv,
+        label=args.label,
+        csv_edition=args.edition,
+        dataset_dir=output,
+        sources_path=(output.parent / "sources.json") if args.output else SOURCES_JSON,
+        progress=sys.stderr.isatty(),
+    )  # a progress bar for a large CSV, in a terminal
     counts = frame.groupby(["source", "edition"]).size()
     for (source, edition), n in counts.items():
         print(f"{source} {edition}: {n} rows -> {output / source / (edition + '.csv')}")
@@ -50,22 +56,37 @@ def _every(folder: Path, pattern: str) -> list[Path]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="natospend",
-        description="Measure NATO allies' defence spending against the alliance's targets.")
+        prog="natospend", description="Measure NATO allies' defence spending against the alliance's targets."
+    )
     parser.add_argument("--version", action="version", version=f"natospend {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="read the NATO / SIPRI workbooks or a CSV into data/processed/")
-    ingest.add_argument("--nato", type=Path, action="append", metavar="PATH",
-                        help="NATO tables workbook (.xlsx); repeat for several editions")
-    ingest.add_argument("--sipri", type=Path, action="append", metavar="PATH",
-                        help="SIPRI Military Expenditure Database workbook (.xlsx); repeat for several editions")
-    ingest.add_argument("--imf", type=Path, action="append", metavar="PATH",
-                        help="IMF World Economic Outlook CSV (long form or the IMF's own download), with its "
-                             "-areas.csv beside it")
-    ingest.add_argument("--raw-dir", type=Path,
-                        help=f"folder of official workbooks: every {NATO_WORKBOOKS} and {SIPRI_WORKBOOKS} in it")
+    ingest.add_argument(
+        "--nato",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="NATO tables workbook (.xlsx); repeat for several editions",
+    )
+    ingest.add_argument(
+        "--sipri",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="SIPRI Military Expenditure Database workbook (.xlsx); repeat for several editions",
+    )
+    ingest.add_argument(
+        "--imf",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="IMF World Economic Outlook CSV (long form or the IMF's own download), with its -areas.csv beside it",
+    )
+    ingest.add_argument(
+        "--raw-dir", type=Path, help=f"folder of official workbooks: every {NATO_WORKBOOKS} and {SIPRI_WORKBOOKS} in it"
+    )
     ingest.add_argument("--csv", type=Path, help="your own figures (see README: User data)")
     ingest.add_argument("--label", help="source label for --csv, e.g. budget2026")
     ingest.add_argument("--edition", default="user", help="edition recorded for --csv (default: user)")

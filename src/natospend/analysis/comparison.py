@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from natospend.data.reference import allies
 from natospend.data.series import allies_only
 
@@ -13,53 +15,71 @@ if TYPE_CHECKING:
 SHARE = "defence_expenditure_share_gdp_pct"
 
 
-def nato_vs_sipri(table: "pd.DataFrame", sipri: "pd.DataFrame") -> "pd.DataFrame":
+def nato_vs_sipri(table: pd.DataFrame, sipri: pd.DataFrame) -> pd.DataFrame:
     """tables/nato_vs_sipri.csv: country, year, both shares of GDP and the difference (NATO - SIPRI)."""
     nato = allies_only(table)[["country", "country_name", "year", "member", "share_gdp_pct", "estimate"]].rename(
-        columns={"share_gdp_pct": "nato_share_gdp_pct", "estimate": "nato_estimate"})
+        columns={"share_gdp_pct": "nato_share_gdp_pct", "estimate": "nato_estimate"}
+    )
     theirs = sipri[(sipri["indicator"] == SHARE) & sipri["country"].isin(nato["country"].unique())]
     theirs = theirs[["country", "year", "value", "estimate"]].rename(
-        columns={"value": "sipri_share_gdp_pct", "estimate": "sipri_estimate"})
+        columns={"value": "sipri_share_gdp_pct", "estimate": "sipri_estimate"}
+    )
     both = nato.merge(theirs, on=["country", "year"], how="left")
     both["difference_pp"] = both["nato_share_gdp_pct"] - both["sipri_share_gdp_pct"]
     both["sipri_estimate"] = both["sipri_estimate"].fillna(False).astype(bool)
-    columns = ["country", "country_name", "year", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp",
-               "nato_estimate", "sipri_estimate", "member"]
+    columns = [
+        "country",
+        "country_name",
+        "year",
+        "nato_share_gdp_pct",
+        "sipri_share_gdp_pct",
+        "difference_pp",
+        "nato_estimate",
+        "sipri_estimate",
+        "member",
+    ]
     return both[columns].sort_values(["country", "year"]).reset_index(drop=True)
 
 
-def allies_at_threshold_by_definition(compared: "pd.DataFrame", threshold: float = 2.0) -> "pd.DataFrame":
+def allies_at_threshold_by_definition(compared: pd.DataFrame, threshold: float = 2.0) -> pd.DataFrame:
     """By year: members (at year's end) at or above the threshold under NATO's and under SIPRI's figures."""
     grouped = compared[compared["member"]].groupby("year")
-    out = grouped.apply(lambda g: {
-        "nato": int((g["nato_share_gdp_pct"] >= threshold).sum()),
-        "sipri": int((g["sipri_share_gdp_pct"] >= threshold).sum()),
-        "allies_with_both": int(g[["nato_share_gdp_pct", "sipri_share_gdp_pct"]].notna().all(axis=1).sum()),
-        "members": int(len(g)),
-        "nato_estimate": bool(g["nato_estimate"].any()),
-        "sipri_estimate": bool(g["sipri_estimate"].any()),
-    }, include_groups=False)
-    import pandas as pd
-
+    out = grouped.apply(
+        lambda g: {
+            "nato": int((g["nato_share_gdp_pct"] >= threshold).sum()),
+            "sipri": int((g["sipri_share_gdp_pct"] >= threshold).sum()),
+            "allies_with_both": int(g[["nato_share_gdp_pct", "sipri_share_gdp_pct"]].notna().all(axis=1).sum()),
+            "members": int(len(g)),
+            "nato_estimate": bool(g["nato_estimate"].any()),
+            "sipri_estimate": bool(g["sipri_estimate"].any()),
+        },
+        include_groups=False,
+    )
     frame = pd.DataFrame(out.tolist(), index=out.index).reset_index()
-    return frame.rename(columns={"nato": f"allies_at_{threshold:g}pct_nato", "sipri": f"allies_at_{threshold:g}pct_sipri"})
+    return frame.rename(
+        columns={"nato": f"allies_at_{threshold:g}pct_nato", "sipri": f"allies_at_{threshold:g}pct_sipri"}
+    )
 
 
 def european_allies() -> list[str]:
     return [a.iso3 for a in allies() if a.region == "Europe"]
 
 
-def russia_comparison(sipri: "pd.DataFrame", first_year: int = 1992) -> "pd.DataFrame":
+def russia_comparison(sipri: pd.DataFrame, first_year: int = 1992) -> pd.DataFrame:
     """tables/russia_comparison.csv, by year (SIPRI, constant US dollars at market exchange rates):
     Russia, Ukraine, the United States and the European allies' total (today's 30 European allies,
     summed over those with data), the ratio of that total to Russia's, and shares of GDP."""
-    constant = sipri[(sipri["indicator"] == "defence_expenditure_usd_m") & sipri["price_basis"].str.startswith(
-        "constant") & (sipri["year"] >= first_year)]
+    constant = sipri[
+        (sipri["indicator"] == "defence_expenditure_usd_m")
+        & sipri["price_basis"].str.startswith("constant")
+        & (sipri["year"] >= first_year)
+    ]
     share = sipri[(sipri["indicator"] == SHARE) & (sipri["year"] >= first_year)]
     wide = constant.pivot(index="year", columns="country", values="value")
     europe = [c for c in european_allies() if c in wide.columns]
-    out = wide[["RUS", "UKR", "USA"]].rename(columns={
-        "RUS": "russia_usd_m_constant", "UKR": "ukraine_usd_m_constant", "USA": "united_states_usd_m_constant"})
+    out = wide[["RUS", "UKR", "USA"]].rename(
+        columns={"RUS": "russia_usd_m_constant", "UKR": "ukraine_usd_m_constant", "USA": "united_states_usd_m_constant"}
+    )
     out["european_allies_usd_m_constant"] = wide[europe].sum(axis=1, min_count=1)
     out["european_allies_reporting"] = wide[europe].notna().sum(axis=1)
     out["european_allies_to_russia_ratio"] = out["european_allies_usd_m_constant"] / out["russia_usd_m_constant"]

@@ -4,8 +4,9 @@ IMF's World Economic Outlook projections year by year, held at their last projec
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from natospend.errors import InputError
 
@@ -50,20 +51,21 @@ def constant_path(rate: float, label: str = "trend") -> GdpPath:
     return GdpPath(constant=rate, label=label)
 
 
-def imf_paths(imf: "pd.DataFrame", countries: Iterable[str], base_year: int) -> dict[str, GdpPath]:
+def imf_paths(imf: pd.DataFrame, countries: Iterable[str], base_year: int) -> dict[str, GdpPath]:
     """Each country's path from the WEO's real GDP growth (percent) for the years after the base year."""
     rows = imf[(imf["indicator"] == GROWTH) & (imf["year"] > base_year) & imf["value"].notna()]
     paths: dict[str, GdpPath] = {}
     for country in countries:
         own = rows[rows["country"] == country]
         if own.empty:
-            raise InputError(f"the IMF edition has no real GDP growth for {country} after {base_year}",
-                             expected="WEO projections for every ally")
-        paths[country] = GdpPath(rates={int(y): float(v) / 100 for y, v in zip(own["year"], own["value"])},
-                                 label="IMF")
+            raise InputError(
+                f"the IMF edition has no real GDP growth for {country} after {base_year}",
+                expected="WEO projections for every ally",
+            )
+        paths[country] = GdpPath(rates={int(y): float(v) / 100 for y, v in zip(own["year"], own["value"])}, label="IMF")
     return paths
 
 
-def last_projected_year(imf: "pd.DataFrame") -> int:
+def last_projected_year(imf: pd.DataFrame) -> int:
     """The last year the WEO edition projects."""
     return int(imf.loc[imf["indicator"] == GROWTH, "year"].max())

@@ -7,13 +7,16 @@ growth g and trend real growth of defence spending r (both as fractions per year
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from natospend.data.breaks import SeriesBreak, break_note, trend_start
-from natospend.errors import InputError
+import pandas as pd
+
 from natospend.analysis.gdp_paths import GdpPath, constant_path
-from natospend.data.series import allies_only
 from natospend.analysis.wording import count
+from natospend.data.breaks import SeriesBreak, break_note, trend_start
+from natospend.data.series import allies_only
+from natospend.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +47,9 @@ def years_to_target(base_share: float, target_share: float, real_growth: float, 
     return math.log(target_share / base_share) / math.log((1 + real_growth) / (1 + gdp_growth))
 
 
-def year_target_reached(base_year: int, base_share: float, target_share: float, real_growth: float,
-                        gdp_growth: float) -> int | None:
+def year_target_reached(
+    base_year: int, base_share: float, target_share: float, real_growth: float, gdp_growth: float
+) -> int | None:
     """The first whole year at or above the target at trend: y0 + ceil(years_to_target)."""
     years = years_to_target(base_share, target_share, real_growth, gdp_growth)
     if years is None:
@@ -58,24 +62,45 @@ def extra_spending(target_share: float, base_share: float, real_gdp: float) -> f
     return max(target_share - base_share, 0.0) / 100 * real_gdp
 
 
-def share_path(base_year: int, base_share: float, real_growth: float, gdp_growth: float,
-               years: Iterable[int]) -> list[float]:
+def share_path(
+    base_year: int, base_share: float, real_growth: float, gdp_growth: float, years: Iterable[int]
+) -> list[float]:
     """s(t) = s0 x ((1+r)/(1+g))^(t-y0)."""
     ratio = (1 + real_growth) / (1 + gdp_growth)
     return [base_share * ratio ** (year - base_year) for year in years]
 
 
-PATHWAY_COLUMNS = ("country", "country_name", "base_year", "base_share_pct", "target_pct", "target_year",
-                   "gdp_growth_pct", "trend_real_growth_pct", "required_real_growth_pct",
-                   "year_target_reached_at_trend", "gap_pp", "extra_spending_usd_m_constant", "estimate",
-                   "extra_spending_usd_m_current", "already_at_target", "trend_start_year", "trend_note",
-                   "gdp_path", "step_pp_per_year", "spending_at_target_usd_m_constant",
-                   "increase_usd_m_constant", "spending_at_target_usd_m_current", "increase_usd_m_current")
+PATHWAY_COLUMNS = (
+    "country",
+    "country_name",
+    "base_year",
+    "base_share_pct",
+    "target_pct",
+    "target_year",
+    "gdp_growth_pct",
+    "trend_real_growth_pct",
+    "required_real_growth_pct",
+    "year_target_reached_at_trend",
+    "gap_pp",
+    "extra_spending_usd_m_constant",
+    "estimate",
+    "extra_spending_usd_m_current",
+    "already_at_target",
+    "trend_start_year",
+    "trend_note",
+    "gdp_path",
+    "step_pp_per_year",
+    "spending_at_target_usd_m_constant",
+    "increase_usd_m_constant",
+    "spending_at_target_usd_m_current",
+    "increase_usd_m_current",
+)
 HORIZON = 3000  # the last year a path is followed to find the year a target is reached (the closed form has none)
 
 
-def required_real_growth_on_path(base_share: float, target_share: float, base_year: int, target_year: int,
-                                 path: GdpPath) -> float:
+def required_real_growth_on_path(
+    base_share: float, target_share: float, base_year: int, target_year: int, path: GdpPath
+) -> float:
     """((T/s0) x prod(1+g_t))^(1/(Y-y0)) - 1: with one rate g, (T/s0)^(1/(Y-y0)) x (1+g) - 1."""
     years = target_year - base_year
     if years <= 0:
@@ -83,8 +108,9 @@ def required_real_growth_on_path(base_share: float, target_share: float, base_ye
     return ((target_share / base_share) * path.factor(base_year, target_year)) ** (1 / years) - 1
 
 
-def year_reached_on_path(base_year: int, base_share: float, target_share: float, real_growth: float,
-                         path: GdpPath) -> int | None:
+def year_reached_on_path(
+    base_year: int, base_share: float, target_share: float, real_growth: float, path: GdpPath
+) -> int | None:
     """The first whole year the share reaches T when spending grows at r and GDP along the path; None if
     not by HORIZON. One rate: the closed form; a path: year by year."""
     if path.constant is not None:
@@ -103,9 +129,13 @@ def year_reached_on_path(base_year: int, base_share: float, target_share: float,
 MIN_TREND_YEARS = 3
 
 
-def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | None = None,
-                 trend_start_year: int = 2014, breaks: "dict[str, list[SeriesBreak]] | None" = None
-                 ) -> "pd.DataFrame":
+def growth_rates(
+    table: pd.DataFrame,
+    base_year: int,
+    gdp_growth_pct: float | None = None,
+    trend_start_year: int = 2014,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+) -> pd.DataFrame:
     """Per ally: g, real GDP growth (its own Table 5 trend, or one number for all), and r, trend real
     growth of defence spending (Table 2 constant), both compound over trend_start_year..base_year.
 
@@ -113,8 +143,6 @@ def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | 
     break year; an ally left with fewer than MIN_TREND_YEARS years is not comparable: no trend (NaN),
     and trend_note says why.
     """
-    import pandas as pd
-
     if not trend_start_year < base_year:
         raise InputError(f"trend_start_year {trend_start_year} must be before the base year {base_year}")
     breaks = breaks or {}
@@ -126,29 +154,46 @@ def growth_rates(table: "pd.DataFrame", base_year: int, gdp_growth_pct: float | 
         start = trend_start(str(country), trend_start_year, base_year, breaks)
         note = break_note(breaks.get(str(country), [])) if start != trend_start_year else ""
         if note and base_year - start < MIN_TREND_YEARS:
-            rows.append({"country": country, "gdp_growth": math.nan if gdp_growth_pct is None else gdp_growth_pct / 100,
-                         "trend_real_growth": math.nan, "trend_start_year": start,
-                         "trend_note": f"not comparable: {note}, which leaves {count(base_year - start, 'year', 'years')}"
-                                       f" of the new series to {base_year}, too few for a trend"})
+            rows.append(
+                {
+                    "country": country,
+                    "gdp_growth": math.nan if gdp_growth_pct is None else gdp_growth_pct / 100,
+                    "trend_real_growth": math.nan,
+                    "trend_start_year": start,
+                    "trend_note": f"not comparable: {note}, which leaves {count(base_year - start, 'year', 'years')}"
+                    f" of the new series to {base_year}, too few for a trend",
+                }
+            )
             continue
         if (country, start) not in values.index:
             raise InputError(f"{country} has no data in the trend start year {start}")
         first = values.loc[(country, start)]
         window = base_year - start
-        g = (gdp_growth_pct / 100 if gdp_growth_pct is not None
-             else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window))
+        g = (
+            gdp_growth_pct / 100
+            if gdp_growth_pct is not None
+            else compound_growth(first["gdp_usd_m_constant"], row["gdp_usd_m_constant"], window)
+        )
         r = compound_growth(first["defence_usd_m_constant"], row["defence_usd_m_constant"], window)
         if note:
             note = f"trend from {start}, after the {note}"
-        rows.append({"country": country, "gdp_growth": g, "trend_real_growth": r, "trend_start_year": start,
-                     "trend_note": note})
+        rows.append(
+            {"country": country, "gdp_growth": g, "trend_real_growth": r, "trend_start_year": start, "trend_note": note}
+        )
     return pd.DataFrame(rows).set_index("country")
 
 
-def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_growth_pct: float | None = None,
-             trend_start_year: int = 2014, base_year: int | None = None,
-             breaks: "dict[str, list[SeriesBreak]] | None" = None, gdp_paths: dict[str, GdpPath] | None = None,
-             gdp_current_at_target: dict[str, float] | None = None) -> "pd.DataFrame":
+def pathways(
+    table: pd.DataFrame,
+    target_pct: float,
+    target_year: int,
+    gdp_growth_pct: float | None = None,
+    trend_start_year: int = 2014,
+    base_year: int | None = None,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+    gdp_paths: dict[str, GdpPath] | None = None,
+    gdp_current_at_target: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
 
     gdp_growth_pct None: each ally's own compound real GDP growth (Table 5 constant) over
@@ -164,8 +209,6 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
     gdp_current_at_target gives the deadline year's nominal GDP (the IMF's), in current dollars; the
     increases are over the base year's spending. step_pp_per_year is the straight-line step to T by Y.
     """
-    import pandas as pd
-
     allies = allies_only(table)
     y0 = int(allies["year"].max()) if base_year is None else base_year
     if target_year <= y0:
@@ -181,67 +224,95 @@ def pathways(table: "pd.DataFrame", target_pct: float, target_year: int, gdp_gro
         no_gdp = path.constant is not None and math.isnan(path.constant)
         factor = math.nan if no_gdp else path.factor(y0, target_year)
         target_constant = target_pct / 100 * float(row["gdp_usd_m_constant"]) * factor
-        target_current = (target_pct / 100 * gdp_current_at_target[str(country)]
-                          if gdp_current_at_target and str(country) in gdp_current_at_target else math.nan)
-        records.append({
-            "country": country, "country_name": row["country_name"], "base_year": y0, "base_share_pct": s0,
-            "target_pct": target_pct, "target_year": target_year,
-            "gdp_growth_pct": math.nan if no_gdp else path.mean_rate(y0, target_year) * 100,
-            "trend_real_growth_pct": r * 100,
-            "required_real_growth_pct": (math.nan if at_target or no_gdp
-                                         else required_real_growth_on_path(s0, target_pct, y0, target_year, path) * 100),
-            "year_target_reached_at_trend": (year_reached_on_path(y0, s0, target_pct, r, path)
-                                             if at_target or not (math.isnan(r) or no_gdp) else None),
-            "gap_pp": target_pct - s0,
-            "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
-            "estimate": bool(row["estimate"]),
-            "extra_spending_usd_m_current": extra_spending(target_pct, s0, float(row["gdp_usd_m_current"])),
-            "already_at_target": at_target,
-            "trend_start_year": int(growth.at[country, "trend_start_year"]),
-            "trend_note": growth.at[country, "trend_note"],
-            "gdp_path": path.label,
-            "step_pp_per_year": max(target_pct - s0, 0.0) / (target_year - y0),
-            "spending_at_target_usd_m_constant": target_constant,
-            "increase_usd_m_constant": target_constant - float(row["defence_usd_m_constant"]),
-            "spending_at_target_usd_m_current": target_current,
-            "increase_usd_m_current": target_current - float(row["defence_usd_m_current"]),
-        })
+        target_current = (
+            target_pct / 100 * gdp_current_at_target[str(country)]
+            if gdp_current_at_target and str(country) in gdp_current_at_target
+            else math.nan
+        )
+        records.append(
+            {
+                "country": country,
+                "country_name": row["country_name"],
+                "base_year": y0,
+                "base_share_pct": s0,
+                "target_pct": target_pct,
+                "target_year": target_year,
+                "gdp_growth_pct": math.nan if no_gdp else path.mean_rate(y0, target_year) * 100,
+                "trend_real_growth_pct": r * 100,
+                "required_real_growth_pct": (
+                    math.nan
+                    if at_target or no_gdp
+                    else required_real_growth_on_path(s0, target_pct, y0, target_year, path) * 100
+                ),
+                "year_target_reached_at_trend": (
+                    year_reached_on_path(y0, s0, target_pct, r, path)
+                    if at_target or not (math.isnan(r) or no_gdp)
+                    else None
+                ),
+                "gap_pp": target_pct - s0,
+                "extra_spending_usd_m_constant": extra_spending(target_pct, s0, float(row["gdp_usd_m_constant"])),
+                "estimate": bool(row["estimate"]),
+                "extra_spending_usd_m_current": extra_spending(target_pct, s0, float(row["gdp_usd_m_current"])),
+                "already_at_target": at_target,
+                "trend_start_year": int(growth.at[country, "trend_start_year"]),
+                "trend_note": growth.at[country, "trend_note"],
+                "gdp_path": path.label,
+                "step_pp_per_year": max(target_pct - s0, 0.0) / (target_year - y0),
+                "spending_at_target_usd_m_constant": target_constant,
+                "increase_usd_m_constant": target_constant - float(row["defence_usd_m_constant"]),
+                "spending_at_target_usd_m_current": target_current,
+                "increase_usd_m_current": target_current - float(row["defence_usd_m_current"]),
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=list(PATHWAY_COLUMNS))
     frame["year_target_reached_at_trend"] = frame["year_target_reached_at_trend"].astype("Int64")
     return frame.sort_values(["gap_pp", "country"], ascending=[False, True]).reset_index(drop=True)
 
 
-def extra_spending_totals(paths: "pd.DataFrame") -> "pd.DataFrame":
+def extra_spending_totals(paths: pd.DataFrame) -> pd.DataFrame:
     """Extra spending at the base year summed for Europe and Canada, the United States and all allies."""
-    import pandas as pd
-
     is_us = paths["country"] == "USA"
     groups = {"Europe and Canada": ~is_us, "United States": is_us, "All allies": is_us | ~is_us}
-    return pd.DataFrame({
-        "group": list(groups),
-        "allies_below_target": [int((paths.loc[m, "gap_pp"] > 0).sum()) for m in groups.values()],
-        "extra_spending_usd_m_constant": [paths.loc[m, "extra_spending_usd_m_constant"].sum() for m in groups.values()],
-        "extra_spending_usd_m_current": [paths.loc[m, "extra_spending_usd_m_current"].sum() for m in groups.values()],
-        "spending_at_target_usd_m_constant": [paths.loc[m, "spending_at_target_usd_m_constant"].sum(min_count=1)
-                                              for m in groups.values()],
-        "increase_usd_m_constant": [paths.loc[m, "increase_usd_m_constant"].sum(min_count=1) for m in groups.values()],
-        "spending_at_target_usd_m_current": [paths.loc[m, "spending_at_target_usd_m_current"].sum(min_count=1)
-                                             for m in groups.values()],
-        "increase_usd_m_current": [paths.loc[m, "increase_usd_m_current"].sum(min_count=1) for m in groups.values()],
-    })
+    return pd.DataFrame(
+        {
+            "group": list(groups),
+            "allies_below_target": [int((paths.loc[m, "gap_pp"] > 0).sum()) for m in groups.values()],
+            "extra_spending_usd_m_constant": [
+                paths.loc[m, "extra_spending_usd_m_constant"].sum() for m in groups.values()
+            ],
+            "extra_spending_usd_m_current": [
+                paths.loc[m, "extra_spending_usd_m_current"].sum() for m in groups.values()
+            ],
+            "spending_at_target_usd_m_constant": [
+                paths.loc[m, "spending_at_target_usd_m_constant"].sum(min_count=1) for m in groups.values()
+            ],
+            "increase_usd_m_constant": [
+                paths.loc[m, "increase_usd_m_constant"].sum(min_count=1) for m in groups.values()
+            ],
+            "spending_at_target_usd_m_current": [
+                paths.loc[m, "spending_at_target_usd_m_current"].sum(min_count=1) for m in groups.values()
+            ],
+            "increase_usd_m_current": [
+                paths.loc[m, "increase_usd_m_current"].sum(min_count=1) for m in groups.values()
+            ],
+        }
+    )
 
 
-def sensitivity(table: "pd.DataFrame", target_pcts: Iterable[float], target_years: Iterable[int],
-                gdp_growth_pct: float | None = None, trend_start_year: int = 2014,
-                breaks: "dict[str, list[SeriesBreak]] | None" = None,
-                gdp_paths: dict[str, GdpPath] | None = None) -> "pd.DataFrame":
+def sensitivity(
+    table: pd.DataFrame,
+    target_pcts: Iterable[float],
+    target_years: Iterable[int],
+    gdp_growth_pct: float | None = None,
+    trend_start_year: int = 2014,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+    gdp_paths: dict[str, GdpPath] | None = None,
+) -> pd.DataFrame:
     """Alliance total, in year Y, of the real spending needed above each ally's trend to stand at T.
 
     For each ally: max(0, T/100 x GDP(y0) x (1+g)^(Y-y0) - D(y0) x (1+r)^(Y-y0)), constant USD m,
     summed over all allies with a trend; rows are targets, columns target years.
     """
-    import pandas as pd
-
     allies = allies_only(table)
     y0 = int(allies["year"].max())
     growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)

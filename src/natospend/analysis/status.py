@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from natospend.data.reference import ally_by_iso3
 from natospend.data.series import members_only
 from natospend.data.targets import Target
 
@@ -25,7 +29,7 @@ def measurable(targets: Iterable[Target]) -> list[Target]:
     return [t for t in targets if t.measure in _MEASURE_COLUMN]
 
 
-def target_status(table: "pd.DataFrame", year: int, targets: Iterable[Target]) -> "pd.DataFrame":
+def target_status(table: pd.DataFrame, year: int, targets: Iterable[Target]) -> pd.DataFrame:
     """One row per ally that was a member at the end of `year`: its shares and, per target,
     meets_<id> and the signed gap.
 
@@ -35,8 +39,9 @@ def target_status(table: "pd.DataFrame", year: int, targets: Iterable[Target]) -
     """
     allies = members_only(table)
     rows = allies[allies["year"] == year].copy()
-    out = rows[["country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate",
-                "national_2pct_law"]].copy()
+    out = rows[
+        ["country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate", "national_2pct_law"]
+    ].copy()
     for target in measurable(targets):
         value = rows[_MEASURE_COLUMN[target.measure]]  # type: ignore[index]
         gap = target.threshold_pct - value
@@ -48,43 +53,59 @@ def target_status(table: "pd.DataFrame", year: int, targets: Iterable[Target]) -
     return out.sort_values(["share_gdp_pct", "country"], ascending=[False, True]).reset_index(drop=True)
 
 
-def allies_meeting_by_year(table: "pd.DataFrame", targets: Iterable[Target]) -> "pd.DataFrame":
+def allies_meeting_by_year(table: pd.DataFrame, targets: Iterable[Target]) -> pd.DataFrame:
     """year x target: how many allies meet it, out of the members (at year's end) that report."""
-    import pandas as pd
-
     allies = members_only(table)
     records = []
     for target in measurable(targets):
         column = _MEASURE_COLUMN[target.measure]  # type: ignore[index]
         for year, group in allies.groupby("year"):
             values = group[column].dropna()
-            records.append({"year": int(year), "target": target.id, "allies_meeting": int((values >= target.threshold_pct).sum()),
-                            "allies_reporting": int(len(values)), "estimate": bool(group["estimate"].any())})
+            records.append(
+                {
+                    "year": int(year),
+                    "target": target.id,
+                    "allies_meeting": int((values >= target.threshold_pct).sum()),
+                    "allies_reporting": int(len(values)),
+                    "estimate": bool(group["estimate"].any()),
+                }
+            )
     return pd.DataFrame(records)
 
 
-def meeting_lists(status: "pd.DataFrame", target: Target) -> tuple[list[str], list[str]]:
+def meeting_lists(status: pd.DataFrame, target: Target) -> tuple[list[str], list[str]]:
     """Names at or above, and below, a target in a status table (highest share first)."""
     meets = status[f"meets_{target.id}"]
     return status.loc[meets, "country_name"].tolist(), status.loc[~meets, "country_name"].tolist()
 
 
-def alliance_aggregates(table: "pd.DataFrame", year: int) -> "pd.DataFrame":
+def alliance_aggregates(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """NATO Total and NATO Europe and Canada in `year`: share of GDP and spending."""
     rows = table[table["is_aggregate"] & (table["year"] == year)]
-    return rows[["country", "country_name", "year", "share_gdp_pct", "defence_usd_m_current", "defence_usd_m_constant",
-                 "gdp_usd_m_constant", "estimate"]].reset_index(drop=True)
+    return rows[
+        [
+            "country",
+            "country_name",
+            "year",
+            "share_gdp_pct",
+            "defence_usd_m_current",
+            "defence_usd_m_constant",
+            "gdp_usd_m_constant",
+            "estimate",
+        ]
+    ].reset_index(drop=True)
 
 
-def sipri_latest_status(sipri: "pd.DataFrame", thresholds: Iterable[float]) -> "pd.DataFrame":
+def sipri_latest_status(sipri: pd.DataFrame, thresholds: Iterable[float]) -> pd.DataFrame:
     """SIPRI's share of GDP for every ally with armed forces in SIPRI's latest year with figures for
     them, and whether it is at or above each threshold (meets_<T>pct). The allies are those that
     were members at the end of that year."""
-    from natospend.data.reference import ally_by_iso3
-
     allies = ally_by_iso3()
-    share = sipri[(sipri["indicator"] == "defence_expenditure_share_gdp_pct") & sipri["value"].notna()
-                  & sipri["country"].isin([c for c, a in allies.items() if a.has_armed_forces])]
+    share = sipri[
+        (sipri["indicator"] == "defence_expenditure_share_gdp_pct")
+        & sipri["value"].notna()
+        & sipri["country"].isin([c for c, a in allies.items() if a.has_armed_forces])
+    ]
     year = int(share["year"].max())
     rows = share[share["year"] == year]
     rows = rows[[allies[c].accession_date.year <= year for c in rows["country"]]]

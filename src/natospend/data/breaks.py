@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from natospend.data.indicators import INDICATORS
+from natospend.data.series import AGGREGATES
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
 
@@ -42,8 +47,13 @@ class JumpRule:
 JUMP_RULES = (
     JumpRule("gdp_usd_m", "constant", 1.15, 1 / 1.15, "real GDP moves more than 15% in a year"),
     JumpRule("military_personnel_k", "none", 1.15, 1 / 1.15, "military personnel move more than 15% in a year"),
-    JumpRule("defence_expenditure_share_gdp_pct", "constant", 1.8, 0.55,
-             "the share of GDP rises by 80% or more (about doubles) or falls by 45% or more in a year"),
+    JumpRule(
+        "defence_expenditure_share_gdp_pct",
+        "constant",
+        1.8,
+        0.55,
+        "the share of GDP rises by 80% or more (about doubles) or falls by 45% or more in a year",
+    ),
 )
 # The series that trend and growth calculations read: a break in any of them splits the trend.
 TREND_INDICATORS = ("gdp_usd_m", "defence_expenditure_usd_m", "defence_expenditure_share_gdp_pct")
@@ -74,8 +84,6 @@ def load_series_breaks(path: Path = SERIES_BREAKS_CSV) -> tuple[SeriesBreak, ...
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime_ns: int, _size: int) -> tuple[SeriesBreak, ...]:
-    from natospend.data.indicators import INDICATORS
-
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != BREAK_COLUMNS:
@@ -84,32 +92,42 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> tuple[SeriesBreak, ...]:
     found = []
     for number, record in enumerate(records, start=2):
         if record["kind"] not in KINDS:
-            raise InputError(f"kind is {record['kind']!r}", file=path, row=number, column="kind",
-                             expected=" or ".join(KINDS))
+            raise InputError(
+                f"kind is {record['kind']!r}", file=path, row=number, column="kind", expected=" or ".join(KINDS)
+            )
         if record["indicator"] not in INDICATORS:
-            raise InputError(f"unknown indicator {record['indicator']!r}", file=path, row=number, column="indicator",
-                             expected="a dataset indicator")
+            raise InputError(
+                f"unknown indicator {record['indicator']!r}",
+                file=path,
+                row=number,
+                column="indicator",
+                expected="a dataset indicator",
+            )
         if not re.fullmatch(r"\d{4}", record["year"]):
             raise InputError(f"year is {record['year']!r}", file=path, row=number, column="year", expected="YYYY")
         for column in ("source", "edition", "country", "what_changed", "reason"):
             if not record[column].strip():
-                raise InputError(f"{column} is empty", file=path, row=number, column=column,
-                                 expected="what changed and why (\"unexplained in the tables\" is an honest reason)")
+                raise InputError(
+                    f"{column} is empty",
+                    file=path,
+                    row=number,
+                    column=column,
+                    expected='what changed and why ("unexplained in the tables" is an honest reason)',
+                )
         found.append(SeriesBreak(**{**record, "year": int(record["year"])}))  # type: ignore[arg-type]
     return tuple(found)
 
 
-def find_jumps(frame: "pd.DataFrame", rules: Iterable[JumpRule] = JUMP_RULES) -> "pd.DataFrame":
+def find_jumps(frame: pd.DataFrame, rules: Iterable[JumpRule] = JUMP_RULES) -> pd.DataFrame:
     """Every one-year jump in NATO's series of the allies (aggregates excluded), by the rules."""
-    import pandas as pd
-
-    from natospend.data.series import AGGREGATES
-
     nato = frame[(frame["source"] == "nato") & ~frame["country"].isin(AGGREGATES)]
     found = []
     for rule in rules:
-        rows = nato[(nato["indicator"] == rule.indicator) & nato["price_basis"].str.startswith(rule.price_basis)
-                    & nato["value"].notna()]
+        rows = nato[
+            (nato["indicator"] == rule.indicator)
+            & nato["price_basis"].str.startswith(rule.price_basis)
+            & nato["value"].notna()
+        ]
         rows = rows.sort_values(["edition", "country", "year"])
         previous = rows.groupby(["edition", "country"], observed=True)["value"].shift()
         follows = rows.groupby(["edition", "country"], observed=True)["year"].shift() == rows["year"] - 1
@@ -120,41 +138,59 @@ def find_jumps(frame: "pd.DataFrame", rules: Iterable[JumpRule] = JUMP_RULES) ->
         part["ratio"] = ratio[jump]
         part["rule"] = rule.describe
         found.append(part)
-    columns = ["source", "edition", "country", "indicator", "year", "previous", "value", "ratio", "rule",
-               "source_table"]
+    columns = [
+        "source",
+        "edition",
+        "country",
+        "indicator",
+        "year",
+        "previous",
+        "value",
+        "ratio",
+        "rule",
+        "source_table",
+    ]
     if not found:
         return pd.DataFrame(columns=columns)
-    return pd.concat(found, ignore_index=True)[columns].astype({"source": str, "edition": str, "country": str,
-                                                                 "indicator": str})
+    return pd.concat(found, ignore_index=True)[columns].astype(
+        {"source": str, "edition": str, "country": str, "indicator": str}
+    )
 
 
-def check_series_breaks(frame: "pd.DataFrame", path: Path = SERIES_BREAKS_CSV,
-                        files: dict[tuple[str, str], str] | None = None) -> None:
+def check_series_breaks(
+    frame: pd.DataFrame, path: Path = SERIES_BREAKS_CSV, files: dict[tuple[str, str], str] | None = None
+) -> None:
     """Fail unless every jump the rules find is listed in series_breaks.csv with a reason.
 
     files: (source, edition) -> the workbook's file name, to name it in the error."""
     listed = {(b.source, b.edition, b.country, b.indicator, b.year) for b in load_series_breaks(path)}
     jumps = find_jumps(frame)
-    unlisted = [j for j in jumps.itertuples()
-                if (j.source, j.edition, j.country, j.indicator, int(j.year)) not in listed]
+    unlisted = [
+        j for j in jumps.itertuples() if (j.source, j.edition, j.country, j.indicator, int(j.year)) not in listed
+    ]
     if unlisted:
         first = unlisted[0]
         more = f" ({len(unlisted)} unlisted jumps; the first is named)" if len(unlisted) > 1 else ""
         raise InputError(
             f"NATO edition {first.edition}: {first.country} {first.indicator} moves from {first.previous:g} in "
             f"{int(first.year) - 1} to {first.value:g} in {int(first.year)} ({first.rule}){more}",
-            file=(files or {}).get((first.source, first.edition)), sheet=first.source_table,
+            file=(files or {}).get((first.source, first.edition)),
+            sheet=first.source_table,
             column=str(int(first.year)),
             expected=f"the jump listed in data/reference/{Path(path).name} (source, edition, country, indicator, "
-                     "year, kind, what changed, reason)")
+            "year, kind, what changed, reason)",
+        )
 
 
 def trend_breaks(source: str, edition: str, path: Path = SERIES_BREAKS_CSV) -> dict[str, list[SeriesBreak]]:
     """Country -> the listed breaks that trends must not run across, in one source and edition."""
     found: dict[str, list[SeriesBreak]] = {}
     for item in load_series_breaks(path):
-        if (item.source, item.edition) == (source, str(edition)) and item.splits_trends \
-                and item.indicator in TREND_INDICATORS:
+        if (
+            (item.source, item.edition) == (source, str(edition))
+            and item.splits_trends
+            and item.indicator in TREND_INDICATORS
+        ):
             found.setdefault(item.country, []).append(item)
     return {country: sorted(items, key=lambda b: b.year) for country, items in found.items()}
 

@@ -6,10 +6,16 @@ validating the table lives in `ingest.py` and `validation.py`.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from natospend.errors import InputError
 from natospend.paths import SPENDING_DIR
@@ -17,12 +23,38 @@ from natospend.paths import SPENDING_DIR
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS = ("source", "edition", "country", "country_name", "year", "indicator", "price_basis", "value", "unit",
-           "estimate", "flags", "region", "subregion", "source_table")
+COLUMNS = (
+    "source",
+    "edition",
+    "country",
+    "country_name",
+    "year",
+    "indicator",
+    "price_basis",
+    "value",
+    "unit",
+    "estimate",
+    "flags",
+    "region",
+    "subregion",
+    "source_table",
+)
 KEY = ("source", "edition", "country", "year", "indicator", "price_basis")
 SORT_ORDER = ("source", "edition", "country", "indicator", "price_basis", "year")
-TEXT_COLUMNS = ("source", "edition", "country", "country_name", "indicator", "price_basis", "unit", "flags",
-                    "region", "subregion", "source_table")
+TEXT_COLUMNS = (
+    "source",
+    "edition",
+    "country",
+    "country_name",
+    "indicator",
+    "price_basis",
+    "unit",
+    "flags",
+    "region",
+    "subregion",
+    "source_table",
+)
+
 
 @dataclass(slots=True)  # slots: 80,000 rows a workbook build and read faster
 class Row:
@@ -58,10 +90,8 @@ FLAG_MEANINGS = {
 }
 
 
-def rows_to_frame(rows: Sequence[Any], source: str, edition: str) -> "pd.DataFrame":
+def rows_to_frame(rows: Sequence[Any], source: str, edition: str) -> pd.DataFrame:
     """Dataclass rows from a parser -> a frame with every dataset column, sorted."""
-    import pandas as pd
-
     if not rows:
         raise InputError(f"{source} {edition}: no rows were read", expected="at least one figure")
     names = [f.name for f in fields(rows[0])]
@@ -75,10 +105,8 @@ def rows_to_frame(rows: Sequence[Any], source: str, edition: str) -> "pd.DataFra
     return normalise_frame(frame)
 
 
-def normalise_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
+def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Column order, dtypes and row order that make the CSV byte-for-byte reproducible."""
-    import pandas as pd
-
     frame = frame.loc[:, list(COLUMNS)].copy()
     for column in TEXT_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str)
@@ -88,26 +116,19 @@ def normalise_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
     return frame.sort_values(list(SORT_ORDER), kind="mergesort").reset_index(drop=True)
 
 
-def to_csv_bytes(frame: "pd.DataFrame") -> bytes:
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The dataset as CSV bytes (pyarrow's writer: ten times faster than pandas' here).
 
     Floats are written in their shortest round-trip form, so the published digits survive
     exactly; strings are quoted, booleans are true/false, a missing value is an empty field.
     """
-    import io
-
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
     buffer = io.BytesIO()
     pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer)
     return buffer.getvalue()
 
 
-def read_spending_csv(path: Path) -> "pd.DataFrame":
+def read_spending_csv(path: Path) -> pd.DataFrame:
     """One file of the dataset (one source and edition), typed."""
-    import pandas as pd
-
     if not path.is_file():
         raise InputError("dataset file not found: run `natospend ingest` first", file=path)
     dtypes: dict[str, Any] = {column: str for column in TEXT_COLUMNS}
@@ -123,11 +144,15 @@ EDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 def edition_file(folder: Path, source: str, edition: str) -> Path:
     """data/processed/spending/<source>/<edition>.csv: one file per source and edition, read only when asked for."""
     if not SOURCE_NAME.fullmatch(source):
-        raise InputError(f"source label {source!r} is not a plain name",
-                         expected="lower-case letters, digits, '_' and '-', starting with a letter")
+        raise InputError(
+            f"source label {source!r} is not a plain name",
+            expected="lower-case letters, digits, '_' and '-', starting with a letter",
+        )
     if not EDITION_NAME.fullmatch(edition) or ".." in edition:
-        raise InputError(f"edition {edition!r} is not a plain name",
-                         expected="letters, digits, '.', '_' and '-', such as 2026 or 2026-03")
+        raise InputError(
+            f"edition {edition!r} is not a plain name",
+            expected="letters, digits, '.', '_' and '-', such as 2026 or 2026-03",
+        )
     return folder / source / f"{edition}.csv"
 
 
@@ -136,15 +161,18 @@ def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
     folder = Path(folder) if folder is not None else SPENDING_DIR
     found = {(p.parent.name, p.stem): p for p in sorted(folder.glob("*/*.csv"))}
     if not found:
-        raise InputError("the dataset is empty: run `natospend ingest` first", file=folder,
-                         expected="data/processed/spending/<source>/<edition>.csv files")
+        raise InputError(
+            "the dataset is empty: run `natospend ingest` first",
+            file=folder,
+            expected="data/processed/spending/<source>/<edition>.csv files",
+        )
     return found
 
 
-_CACHE: dict[tuple[str, int, int], "pd.DataFrame"] = {}
+_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
 
 
-def _read_cached(path: Path) -> "pd.DataFrame":
+def _read_cached(path: Path) -> pd.DataFrame:
     """One edition's file, read once per file version (path, mtime, size)."""
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
@@ -166,8 +194,13 @@ def sources(*, path: str | Path | None = None) -> list[str]:
     return sorted({s for s, _ in dataset_files(Path(path) if path is not None else None)})
 
 
-def load_spending(source: str | None = None, edition: str | None = None, *, path: str | Path | None = None,
-                  indicator: str | Iterable[str] | None = None) -> "pd.DataFrame":
+def load_spending(
+    source: str | None = None,
+    edition: str | None = None,
+    *,
+    path: str | Path | None = None,
+    indicator: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
     """The tidy dataset as a typed frame (one row per source, edition, country, year, indicator, price basis).
 
     source: 'nato', 'sipri' or a user label (all sources when None).
@@ -176,20 +209,22 @@ def load_spending(source: str | None = None, edition: str | None = None, *, path
     path: the dataset folder (default data/processed/spending/). Only the files of the chosen
     sources and editions are read.
     """
-    import pandas as pd
-
     folder = Path(path) if path is not None else SPENDING_DIR
     files = dataset_files(folder)
     pairs = sorted(files)
     if source is not None:
         if source not in {s for s, _ in pairs}:
-            raise InputError(f"unknown source {source!r}", file=folder,
-                             expected="one of " + ", ".join(sorted({s for s, _ in pairs})))
+            raise InputError(
+                f"unknown source {source!r}", file=folder, expected="one of " + ", ".join(sorted({s for s, _ in pairs}))
+            )
         pairs = [p for p in pairs if p[0] == source]
     if edition is not None:
         if edition not in {e for _, e in pairs}:
-            raise InputError(f"edition {edition!r} is not in the dataset for source {source or 'any'}", file=folder,
-                             expected="one of " + ", ".join(sorted({e for _, e in pairs}, key=_edition_key)))
+            raise InputError(
+                f"edition {edition!r} is not in the dataset for source {source or 'any'}",
+                file=folder,
+                expected="one of " + ", ".join(sorted({e for _, e in pairs}, key=_edition_key)),
+            )
         pairs = [p for p in pairs if p[1] == edition]
     else:
         latest = {s: max((e for s2, e in pairs if s2 == s), key=_edition_key) for s, _ in pairs}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
 
 if TYPE_CHECKING:
@@ -30,7 +33,7 @@ NATO_SERIES: dict[str, tuple[str, str]] = {
 AGGREGATES = ("NATO_EUROPE_CANADA", "NATO_TOTAL")
 
 
-def constant_base_year(nato: "pd.DataFrame") -> int:
+def constant_base_year(nato: pd.DataFrame) -> int:
     """The price base year of the edition's constant series (2015 for the 2024 edition)."""
     bases = {b for b in nato["price_basis"].unique() if str(b).startswith("constant-")}
     if len(bases) != 1:
@@ -38,10 +41,8 @@ def constant_base_year(nato: "pd.DataFrame") -> int:
     return int(next(iter(bases)).split("-")[1])
 
 
-def nato_table(nato: "pd.DataFrame") -> "pd.DataFrame":
+def nato_table(nato: pd.DataFrame) -> pd.DataFrame:
     """(country, year) rows with one column per NATO series, plus country_name and estimate."""
-    import pandas as pd
-
     if set(nato["source"].unique()) != {"nato"} or nato["edition"].nunique() != 1:
         raise InputError("nato_table needs the rows of exactly one NATO edition (load_spending('nato', edition))")
     parts = []
@@ -54,34 +55,33 @@ def nato_table(nato: "pd.DataFrame") -> "pd.DataFrame":
     table["country_name"] = any_rows["country_name"].reindex(table.index)
     estimates = nato.groupby(["country", "year"])["estimate"].any()
     table["estimate"] = estimates.reindex(table.index).fillna(False).astype(bool)
-    table["national_2pct_law"] = share_rows["flags"].reindex(table.index).fillna("").str.contains(
-        "national_2pct_law").astype(bool)
+    table["national_2pct_law"] = (
+        share_rows["flags"].reindex(table.index).fillna("").str.contains("national_2pct_law").astype(bool)
+    )
     table = table.sort_index().reset_index()
     table["is_aggregate"] = table["country"].isin(AGGREGATES)
     table["member"] = member_at_year_end(table["country"], table["year"])
     return table
 
 
-def member_at_year_end(countries: "pd.Series", years: "pd.Series") -> "pd.Series":
+def member_at_year_end(countries: pd.Series, years: pd.Series) -> pd.Series:
     """True where the country was an ally at the end of the year (aggregates count as members)."""
-    from natospend.data.reference import ally_by_iso3
-
     joined = {code: ally.accession_date.year for code, ally in ally_by_iso3().items()}
     return (years >= countries.map(joined).fillna(0)).astype(bool)
 
 
-def allies_only(table: "pd.DataFrame") -> "pd.DataFrame":
+def allies_only(table: pd.DataFrame) -> pd.DataFrame:
     """Every ally's rows with data, members or not yet (trends of an ally's own series use them all)."""
     return table[~table["is_aggregate"] & table["share_gdp_pct"].notna()].reset_index(drop=True)
 
 
-def members_only(table: "pd.DataFrame") -> "pd.DataFrame":
+def members_only(table: pd.DataFrame) -> pd.DataFrame:
     """The allies' rows in the years they were members at year's end: what counts and ranks use."""
     allies = allies_only(table)
     return allies[allies["member"]].reset_index(drop=True)
 
 
-def estimate_years(table: "pd.DataFrame") -> list[int]:
+def estimate_years(table: pd.DataFrame) -> list[int]:
     """The years the edition publishes as estimates (NATO's '2023e')."""
     allies = allies_only(table)
     return sorted(int(y) for y in allies.loc[allies["estimate"], "year"].unique())

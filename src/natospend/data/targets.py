@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from natospend.errors import InputError
+import pandas as pd
+import yaml
+
 from natospend.data.indicators import INDICATORS
-from natospend.paths import REFERENCE_DIR
 from natospend.data.reference import ally_by_iso3
+from natospend.errors import InputError
+from natospend.paths import REFERENCE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +52,6 @@ class Target:
 
 
 def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
-    import yaml
-
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     targets: dict[str, Target] = {}
     for number, entry in enumerate(document.get("targets", []), start=1):
@@ -58,8 +60,7 @@ def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
             raise InputError(f"{where}: id must be snake_case", file=path, expected="an id such as gdp_2pct")
         measure = entry.get("measure")
         if measure is not None and measure not in INDICATORS:
-            raise InputError(f"{where}: unknown measure {measure!r}", file=path,
-                             expected="a dataset indicator or null")
+            raise InputError(f"{where}: unknown measure {measure!r}", file=path, expected="a dataset indicator or null")
         threshold = entry.get("threshold_pct")
         if not isinstance(threshold, (int, float)) or not 0 < threshold <= 100:
             raise InputError(f"{where}: threshold_pct is {threshold!r}", file=path, expected="a number in (0, 100]")
@@ -67,14 +68,24 @@ def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
             raise InputError(f"{where}: duplicate id", file=path)
         for key in ("name", "wording", "wording_source", "comparison"):
             if not str(entry.get(key) or "").strip():
-                raise InputError(f"{where}: {key} is missing", file=path,
-                                 expected=f"{key}: the agreed text, its source and date, and what the comparison means")
+                raise InputError(
+                    f"{where}: {key} is missing",
+                    file=path,
+                    expected=f"{key}: the agreed text, its source and date, and what the comparison means",
+                )
         targets[entry["id"]] = Target(
-            id=entry["id"], name=str(entry["name"]), measure=measure, threshold_pct=float(threshold),
-            deadline=entry.get("deadline"), review_year=entry.get("review_year"),
-            proposed_deadline=entry.get("proposed_deadline"), sources=tuple(entry.get("sources", [])),
-            wording=str(entry["wording"]).strip(), wording_source=str(entry["wording_source"]).strip(),
-            comparison=str(entry["comparison"]).strip())
+            id=entry["id"],
+            name=str(entry["name"]),
+            measure=measure,
+            threshold_pct=float(threshold),
+            deadline=entry.get("deadline"),
+            review_year=entry.get("review_year"),
+            proposed_deadline=entry.get("proposed_deadline"),
+            sources=tuple(entry.get("sources", [])),
+            wording=str(entry["wording"]).strip(),
+            wording_source=str(entry["wording_source"]).strip(),
+            comparison=str(entry["comparison"]).strip(),
+        )
     return targets
 
 
@@ -86,11 +97,9 @@ def definitions_markdown(targets: Iterable[Target]) -> str:
 PLEDGE_COLUMNS = ("country", "target_year", "share_gdp_pct", "stated_by", "stated_on", "source", "quote")
 
 
-def load_pledges(path: Path = PLEDGES_CSV) -> "pd.DataFrame":
+def load_pledges(path: Path = PLEDGES_CSV) -> pd.DataFrame:
     """National pledges, validated: an ally, a year, a share of GDP in (0, 100], who said it and when,
     and a citation (`source`: publisher and date; `quote`: the words). A pledge without a source is refused."""
-    import pandas as pd
-
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != PLEDGE_COLUMNS:
@@ -101,32 +110,58 @@ def load_pledges(path: Path = PLEDGES_CSV) -> "pd.DataFrame":
     rows = []
     for number, record in enumerate(records, start=2):
         if record["country"] not in allies:
-            raise InputError(f"unknown ally {record['country']!r}", file=path, row=number, column="country",
-                             expected="an ISO3 code from data/reference/allies.csv")
+            raise InputError(
+                f"unknown ally {record['country']!r}",
+                file=path,
+                row=number,
+                column="country",
+                expected="an ISO3 code from data/reference/allies.csv",
+            )
         try:
             year, share = int(record["target_year"]), float(record["share_gdp_pct"])
         except ValueError:
-            raise InputError("target_year or share_gdp_pct is not a number", file=path, row=number,
-                             expected="a year and a percentage") from None
+            raise InputError(
+                "target_year or share_gdp_pct is not a number",
+                file=path,
+                row=number,
+                expected="a year and a percentage",
+            ) from None
         if not 2000 <= year <= 2100 or not 0 < share <= 100:
-            raise InputError(f"pledge {share}% in {year} is out of range", file=path, row=number,
-                             expected="a year 2000-2100 and a share in (0, 100]")
-        for column, what in (("stated_by", "who made the pledge"), ("stated_on", "when: YYYY-MM-DD"),
-                             ("source", "the citation: publisher and date"), ("quote", "the words as reported")):
+            raise InputError(
+                f"pledge {share}% in {year} is out of range",
+                file=path,
+                row=number,
+                expected="a year 2000-2100 and a share in (0, 100]",
+            )
+        for column, what in (
+            ("stated_by", "who made the pledge"),
+            ("stated_on", "when: YYYY-MM-DD"),
+            ("source", "the citation: publisher and date"),
+            ("quote", "the words as reported"),
+        ):
             if not (record[column] or "").strip():
                 raise InputError(f"{column} is empty", file=path, row=number, column=column, expected=what)
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", record["stated_on"]):
-            raise InputError(f"stated_on is {record['stated_on']!r}", file=path, row=number, column="stated_on",
-                             expected="YYYY, YYYY-MM or YYYY-MM-DD")
+            raise InputError(
+                f"stated_on is {record['stated_on']!r}",
+                file=path,
+                row=number,
+                column="stated_on",
+                expected="YYYY, YYYY-MM or YYYY-MM-DD",
+            )
         if (record["country"], year) in seen:
-            raise InputError(f"second pledge for {record['country']} {year}", file=path, row=number,
-                             expected="one pledge per ally and year")
+            raise InputError(
+                f"second pledge for {record['country']} {year}",
+                file=path,
+                row=number,
+                expected="one pledge per ally and year",
+            )
         seen.add((record["country"], year))
         rows.append({**record, "target_year": year, "share_gdp_pct": share})
     return pd.DataFrame(rows, columns=list(PLEDGE_COLUMNS))
 
 
-def pledge_sentence(pledges: "pd.DataFrame") -> str:
+def pledge_sentence(pledges: pd.DataFrame) -> str:
     """'Stars: national pledges (United Kingdom: David Lammy, ..., Associated Press, 15 May 2025).', or ''."""
     if not len(pledges):
         return ""

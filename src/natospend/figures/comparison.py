@@ -4,29 +4,48 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+
+from natospend.analysis.ppp import EUROPE
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish
+from natospend.notebooks.display import format_number
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
 
-def shares_side_by_side(compared: "pd.DataFrame", year: int, caption: str) -> "Figure":
+def shares_side_by_side(compared: pd.DataFrame, year: int, caption: str) -> Figure:
     """Dumbbells: each ally's NATO and SIPRI share of GDP in one year."""
-    import matplotlib.pyplot as plt
-
     data = compared[(compared["year"] == year) & compared["member"]].sort_values(["nato_share_gdp_pct", "country"])
     fig, ax = plt.subplots(figsize=(8, 9))
     y = list(range(len(data)))
     ax.hlines(y, data["nato_share_gdp_pct"], data["sipri_share_gdp_pct"], color="#bbbbbb")
     for column, estimate, marker, colour, label in (
-            ("nato_share_gdp_pct", "nato_estimate", "o", MEETS, "NATO"),
-            ("sipri_share_gdp_pct", "sipri_estimate", "s", BELOW, "SIPRI")):
+        ("nato_share_gdp_pct", "nato_estimate", "o", MEETS, "NATO"),
+        ("sipri_share_gdp_pct", "sipri_estimate", "s", BELOW, "SIPRI"),
+    ):
         hollow = data[estimate].to_numpy()
-        ax.scatter(data.loc[~hollow, column], [v for v, h in zip(y, hollow) if not h], marker=marker, color=colour,
-                   label=label, zorder=3)
-        ax.scatter(data.loc[hollow, column], [v for v, h in zip(y, hollow) if h], marker=marker, facecolor="white",
-                   edgecolor=colour, linewidth=1.5, label=f"{label} estimate", zorder=3)
+        ax.scatter(
+            data.loc[~hollow, column],
+            [v for v, h in zip(y, hollow) if not h],
+            marker=marker,
+            color=colour,
+            label=label,
+            zorder=3,
+        )
+        ax.scatter(
+            data.loc[hollow, column],
+            [v for v, h in zip(y, hollow) if h],
+            marker=marker,
+            facecolor="white",
+            edgecolor=colour,
+            linewidth=1.5,
+            label=f"{label} estimate",
+            zorder=3,
+        )
     ax.set_yticks(y, data["country_name"])
     ax.axvline(2, color="black", linestyle=":", linewidth=1)
     ax.set_xlabel("Defence / military expenditure, % of GDP")
@@ -35,20 +54,24 @@ def shares_side_by_side(compared: "pd.DataFrame", year: int, caption: str) -> "F
     return finish(fig, caption + " Hollow markers: estimates.")
 
 
-def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from natospend.notebooks.display import format_number
-
+def difference_heatmap(compared: pd.DataFrame, caption: str) -> Figure:
     wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
     estimated = set(compared.loc[compared["nato_estimate"] | compared["sipri_estimate"], "year"])
     fig, ax = plt.subplots(figsize=(10, 10))
     # a diverging map centred on zero; blue-orange stays apart for colour-blind readers; the labels are
     # written by format_number, which never prints "-0.00"
     labels = wide.map(lambda v: format_number(v, 2, ""))
-    sns.heatmap(wide, annot=labels, fmt="", cmap="PuOr_r", center=0, ax=ax, annot_kws={"fontsize": 7},
-                cbar_kws={"label": "NATO minus SIPRI, percentage points"}, linewidths=0.3)
+    sns.heatmap(
+        wide,
+        annot=labels,
+        fmt="",
+        cmap="PuOr_r",
+        center=0,
+        ax=ax,
+        annot_kws={"fontsize": 7},
+        cbar_kws={"label": "NATO minus SIPRI, percentage points"},
+        linewidths=0.3,
+    )
     ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
     ax.set_xlabel("Year (e = a year with estimates, NATO's or SIPRI's)")
     ax.set_ylabel("")
@@ -56,19 +79,23 @@ def difference_heatmap(compared: "pd.DataFrame", caption: str) -> "Figure":
     return finish(fig, caption)
 
 
-def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def counts_by_definition(counts: pd.DataFrame, caption: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for column, estimate, marker, style, colour, label in (
-            ("allies_at_2pct_nato", "nato_estimate", "o", "-", MEETS, "NATO"),
-            ("allies_at_2pct_sipri", "sipri_estimate", "s", "--", BELOW, "SIPRI")):
+        ("allies_at_2pct_nato", "nato_estimate", "o", "-", MEETS, "NATO"),
+        ("allies_at_2pct_sipri", "sipri_estimate", "s", "--", BELOW, "SIPRI"),
+    ):
         ax.plot(counts["year"], counts[column], marker=marker, linestyle=style, color=colour, label=label)
         est = counts[counts[estimate]]
-        ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
-                markeredgecolor=colour, markersize=8)
-    from matplotlib.ticker import MaxNLocator
-
+        ax.plot(
+            est["year"],
+            est[column],
+            linestyle="none",
+            marker=marker,
+            markerfacecolor="white",
+            markeredgecolor=colour,
+            markersize=8,
+        )
     ax.set_ylim(0, int(counts["members"].max()) + 1)  # a count starts at zero, in whole allies
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year")
@@ -78,39 +105,80 @@ def counts_by_definition(counts: "pd.DataFrame", caption: str) -> "Figure":
     return finish(fig, caption + " Hollow markers: years with estimates.")
 
 
-def _series(ax, frame: "pd.DataFrame", column: str, label: str, style: str, marker: str, colour: str,  # type: ignore[no-untyped-def]
-            estimate: str | None, scale: float = 1.0) -> None:
+def _series(
+    ax,
+    frame: pd.DataFrame,
+    column: str,
+    label: str,
+    style: str,
+    marker: str,
+    colour: str,  # type: ignore[no-untyped-def]
+    estimate: str | None,
+    scale: float = 1.0,
+) -> None:
     """A line over the years, with hollow markers where the publisher marks an estimate."""
-    ax.plot(frame["year"], frame[column] / scale, linestyle=style, marker=marker, markersize=4, color=colour,
-            label=label)
+    ax.plot(
+        frame["year"], frame[column] / scale, linestyle=style, marker=marker, markersize=4, color=colour, label=label
+    )
     if estimate is not None:
         est = frame[frame[estimate].astype(bool)]
-        ax.plot(est["year"], est[column] / scale, linestyle="none", marker=marker, markersize=5,
-                markerfacecolor="white", markeredgecolor=colour)
+        ax.plot(
+            est["year"],
+            est[column] / scale,
+            linestyle="none",
+            marker=marker,
+            markersize=5,
+            markerfacecolor="white",
+            markeredgecolor=colour,
+        )
 
 
-def ppp_against_market(ppp: "pd.DataFrame", ratios: "pd.DataFrame", caption: str) -> "Figure":
+def ppp_against_market(ppp: pd.DataFrame, ratios: pd.DataFrame, caption: str) -> Figure:
     """Russia and the European allies at market exchange rates and at PPP, and the ratio under each."""
-    import matplotlib.pyplot as plt
-
-    from natospend.analysis.ppp import EUROPE
-
     fig, axes = plt.subplots(1, 2, figsize=(14, 5))
     for country, label, colour, marker in (("RUS", "Russia", BELOW, "^"), (EUROPE, "European allies", MEETS, "s")):
         rows = ppp[(ppp["country"] == country) & (ppp["year"] >= 2000)]
-        axes[0].plot(rows["year"], rows["spending_usd_m_current"] / 1000, color=colour, marker=marker, markersize=4,
-                     linestyle="-", label=f"{label}, market rates (US$)")
-        axes[0].plot(rows["year"], rows["spending_ppp_intl_usd_m"] / 1000, color=colour, marker=marker, markersize=4,
-                     linestyle="--", markerfacecolor="white", label=f"{label}, PPP (international $)")
+        axes[0].plot(
+            rows["year"],
+            rows["spending_usd_m_current"] / 1000,
+            color=colour,
+            marker=marker,
+            markersize=4,
+            linestyle="-",
+            label=f"{label}, market rates (US$)",
+        )
+        axes[0].plot(
+            rows["year"],
+            rows["spending_ppp_intl_usd_m"] / 1000,
+            color=colour,
+            marker=marker,
+            markersize=4,
+            linestyle="--",
+            markerfacecolor="white",
+            label=f"{label}, PPP (international $)",
+        )
     axes[0].set_ylabel("billion, current prices")
     axes[0].set_ylim(bottom=0)
     axes[0].set_title("Military expenditure: market rates and PPP")
     axes[0].legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=7.5, frameon=False)
     data = ratios[ratios["year"] >= 2000]
-    axes[1].plot(data["year"], data["europe_to_russia_market"], color=MEETS, marker="o", markersize=4,
-                 label="market exchange rates")
-    axes[1].plot(data["year"], data["europe_to_russia_ppp"], color=BELOW, marker="s", markersize=4, linestyle="--",
-                 label="purchasing-power parity")
+    axes[1].plot(
+        data["year"],
+        data["europe_to_russia_market"],
+        color=MEETS,
+        marker="o",
+        markersize=4,
+        label="market exchange rates",
+    )
+    axes[1].plot(
+        data["year"],
+        data["europe_to_russia_ppp"],
+        color=BELOW,
+        marker="s",
+        markersize=4,
+        linestyle="--",
+        label="purchasing-power parity",
+    )
     axes[1].axhline(1, color="black", linewidth=0.8)
     axes[1].set_ylim(bottom=0)
     axes[1].set_ylabel("European allies' spending / Russia's")
@@ -121,18 +189,15 @@ def ppp_against_market(ppp: "pd.DataFrame", ratios: "pd.DataFrame", caption: str
     return finish(fig, caption)
 
 
-def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def russia_spending(russia: pd.DataFrame, price_basis: str, caption: str) -> Figure:
     fig, ax = plt.subplots(figsize=(10, 5))
     for column, label, style, marker, colour, estimate in (
-            ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL, None),
-            ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS, None),
-            ("russia_usd_m_constant", "Russia", "--", "^", BELOW, "russia_estimate"),
-            ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")):
+        ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL, None),
+        ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS, None),
+        ("russia_usd_m_constant", "Russia", "--", "^", BELOW, "russia_estimate"),
+        ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate"),
+    ):
         _series(ax, russia, column, label, style, marker, colour, estimate, scale=1000)
-    from matplotlib.ticker import FuncFormatter, LogLocator
-
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}bn" if value >= 1 else f"${value:g}bn"))
@@ -143,11 +208,9 @@ def russia_spending(russia: "pd.DataFrame", price_basis: str, caption: str) -> "
     return finish(fig, caption)
 
 
-def russia_shares_and_ratio(russia: "pd.DataFrame", caption: str) -> "Figure":
+def russia_shares_and_ratio(russia: pd.DataFrame, caption: str) -> Figure:
     """Russia's and Ukraine's shares of GDP in panels of their own (Ukraine's 35% would flatten Russia's 7%),
     and the European allies' spending against Russia's."""
-    import matplotlib.pyplot as plt
-
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     _series(axes[0], russia, "russia_share_gdp_pct", "Russia", "--", "^", BELOW, "russia_estimate")
     axes[0].set_title("Russia: share of GDP")

@@ -6,7 +6,11 @@ NotebookRun.figure raise on a problem) and on deliberately broken figures.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,7 +25,7 @@ class LayoutError(AssertionError):
     """A figure whose labels collide or whose legend covers data."""
 
 
-def _labels(fig: "Figure") -> Iterator[tuple[str, "Bbox"]]:
+def _labels(fig: Figure) -> Iterator[tuple[str, Bbox]]:
     """Every visible, non-empty text a reader must read: titles, annotations, reference-line labels, footer."""
     renderer = fig.canvas.get_renderer()
     texts = list(fig.texts)
@@ -35,28 +39,25 @@ def _labels(fig: "Figure") -> Iterator[tuple[str, "Bbox"]]:
             yield text.get_text().strip().splitlines()[0][:40], text.get_window_extent(renderer)
 
 
-def _overlap(a: "Bbox", b: "Bbox") -> bool:
+def _overlap(a: Bbox, b: Bbox) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE_PX) and (min(a.y1, b.y1) - max(a.y0, b.y0) > TOLERANCE_PX)
 
 
-def _drawn(fig: "Figure") -> None:
+def _drawn(fig: Figure) -> None:
     """Lay the figure out once (a figure just saved is laid out already)."""
     if fig.stale:
         fig.canvas.draw()
 
 
-def overlapping_labels(fig: "Figure") -> list[tuple[str, str]]:
+def overlapping_labels(fig: Figure) -> list[tuple[str, str]]:
     """Pairs of labels whose boxes overlap."""
     _drawn(fig)
     labels = list(_labels(fig))
-    return [(a, b) for i, (a, box_a) in enumerate(labels) for b, box_b in labels[i + 1:] if _overlap(box_a, box_b)]
+    return [(a, b) for i, (a, box_a) in enumerate(labels) for b, box_b in labels[i + 1 :] if _overlap(box_a, box_b)]
 
 
-def _data_points(ax: "Axes") -> Iterator[tuple[float, float]]:
+def _data_points(ax: Axes) -> Iterator[tuple[float, float]]:
     """Display coordinates of the data an axes shows: line vertices, scatter points, bar corners."""
-    from matplotlib.collections import PathCollection
-    from matplotlib.patches import Rectangle
-
     for line in ax.get_lines():
         if line.get_visible() and line.get_marker() not in (None, "", "None", " "):
             yield from line.get_transform().transform(line.get_xydata())
@@ -69,7 +70,7 @@ def _data_points(ax: "Axes") -> Iterator[tuple[float, float]]:
             yield from ((box.x0, box.y0), (box.x1, box.y1), (box.x1, box.y0), (box.x0, box.y1))
 
 
-def legends_on_data(fig: "Figure") -> list[str]:
+def legends_on_data(fig: Figure) -> list[str]:
     """Axes titles (or numbers) whose legend box covers one of the axes' data points."""
     _drawn(fig)
     renderer = fig.canvas.get_renderer()
@@ -79,13 +80,15 @@ def legends_on_data(fig: "Figure") -> list[str]:
         if legend is None or not legend.get_visible():
             continue
         box = legend.get_window_extent(renderer)
-        if any(box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
-               for x, y in _data_points(ax)):
+        if any(
+            box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
+            for x, y in _data_points(ax)
+        ):
             found.append(ax.get_title() or f"axes {number}")
     return found
 
 
-def problems(fig: "Figure") -> list[str]:
+def problems(fig: Figure) -> list[str]:
     """Every layout problem of a figure, in words (empty when there is none)."""
     found = [f"labels overlap: {a!r} and {b!r}" for a, b in overlapping_labels(fig)]
     found += [f"the legend covers data in {title!r}" for title in legends_on_data(fig)]

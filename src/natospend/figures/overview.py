@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+from adjustText import adjust_text
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from natospend.figures.style import ADJUST_ITERATIONS, BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, finish, target_lines
 
@@ -11,11 +18,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def ranked_share_bars(status: "pd.DataFrame", year: int, lines: Sequence[float], caption: str) -> "Figure":
+def ranked_share_bars(status: pd.DataFrame, year: int, lines: Sequence[float], caption: str) -> Figure:
     """Allies ranked by share of GDP, coloured by whether they meet the first line (2%)."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
     data = status.sort_values(["share_gdp_pct", "country"], ascending=[True, True])
     fig, ax = plt.subplots(figsize=(8, 9))
     threshold = lines[0]
@@ -28,18 +32,19 @@ def ranked_share_bars(status: "pd.DataFrame", year: int, lines: Sequence[float],
     ax.set_xlabel("Defence expenditure, % of GDP")
     ax.set_ylabel("")
     ax.set_title(f"Defence expenditure as a share of GDP, {year}")
-    ax.legend(handles=[Patch(color=MEETS, label=f"at or above {threshold:g}%"),
-                       Patch(color=BELOW, label=f"below {threshold:g}%"),
-                       Patch(facecolor="white", edgecolor="black", hatch="///", label="estimate")],
-              loc="lower right")
+    ax.legend(
+        handles=[
+            Patch(color=MEETS, label=f"at or above {threshold:g}%"),
+            Patch(color=BELOW, label=f"below {threshold:g}%"),
+            Patch(facecolor="white", edgecolor="black", hatch="///", label="estimate"),
+        ],
+        loc="lower right",
+    )
     return finish(fig, caption)
 
 
-def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
+def share_heatmap(table: pd.DataFrame, caption: str) -> Figure:
     """Allies by years, share of GDP annotated; estimated years marked 'e' in the header."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
     wide = table.pivot(index="country_name", columns="year", values="share_gdp_pct")
     latest = wide.columns.max()
     wide = wide.sort_values(latest, ascending=False)
@@ -49,8 +54,17 @@ def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
     # cividis: perceptually uniform, readable by colour-blind readers and in greyscale
     # two decimals: one would print 1.96 as "2.0" on the 2% line
     # years before accession are left blank: no ally is shown as a member before it joined
-    sns.heatmap(wide, mask=~members.fillna(False).astype(bool), annot=True, fmt=".2f", cmap="cividis",
-                cbar_kws={"label": "% of GDP"}, ax=ax, annot_kws={"fontsize": 7}, linewidths=0.3)
+    sns.heatmap(
+        wide,
+        mask=~members.fillna(False).astype(bool),
+        annot=True,
+        fmt=".2f",
+        cmap="cividis",
+        cbar_kws={"label": "% of GDP"},
+        ax=ax,
+        annot_kws={"fontsize": 7},
+        linewidths=0.3,
+    )
     ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
     ax.set_xlabel("Year (e = estimate)")
     ax.set_ylabel("")
@@ -58,27 +72,40 @@ def share_heatmap(table: "pd.DataFrame", caption: str) -> "Figure":
     return finish(fig, caption + " Blank: before the ally joined NATO.")
 
 
-def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 2.0,
-             equipment_line: float = 20.0) -> "Figure":
+def quadrant(
+    status: pd.DataFrame, year: int, caption: str, gdp_line: float = 2.0, equipment_line: float = 20.0
+) -> Figure:
     """Share of GDP against equipment share: the 2% / 20% quadrants."""
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(9, 7))
     both = (status["share_gdp_pct"] >= gdp_line) & (status["equipment_share_pct"] >= equipment_line)
-    for mask, colour, marker, label in ((both, MEETS, "o", f"meets both {gdp_line:g}% and {equipment_line:g}%"),
-                                        (~both, BELOW, "s", "misses at least one")):
+    for mask, colour, marker, label in (
+        (both, MEETS, "o", f"meets both {gdp_line:g}% and {equipment_line:g}%"),
+        (~both, BELOW, "s", "misses at least one"),
+    ):
         part = status[mask]
-        ax.scatter(part["share_gdp_pct"], part["equipment_share_pct"], color=colour, marker=marker, s=45,
-                   edgecolor="black", linewidth=0.5, label=label)
+        ax.scatter(
+            part["share_gdp_pct"],
+            part["equipment_share_pct"],
+            color=colour,
+            marker=marker,
+            s=45,
+            edgecolor="black",
+            linewidth=0.5,
+            label=label,
+        )
     # adjustText (a well-kept, deterministic label placer) moves the labels apart, with a leader line
     # where a label had to move: 31 allies crowd around 2% and 20-40%
-    from adjustText import adjust_text
-
-    labels = [ax.text(row.share_gdp_pct, row.equipment_share_pct, row.country, fontsize=7.5)
-              for row in status.itertuples()]
-    adjust_text(labels, x=status["share_gdp_pct"].tolist(), y=status["equipment_share_pct"].tolist(), ax=ax,
-                iter_lim=ADJUST_ITERATIONS,
-                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5})
+    labels = [
+        ax.text(row.share_gdp_pct, row.equipment_share_pct, row.country, fontsize=7.5) for row in status.itertuples()
+    ]
+    adjust_text(
+        labels,
+        x=status["share_gdp_pct"].tolist(),
+        y=status["equipment_share_pct"].tolist(),
+        ax=ax,
+        iter_lim=ADJUST_ITERATIONS,
+        arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
+    )
     ax.axvline(gdp_line, color="black", linestyle=":", linewidth=1)
     ax.axhline(equipment_line, color="black", linestyle=":", linewidth=1)
     ax.set_xlabel("Defence expenditure, % of GDP")
@@ -89,21 +116,29 @@ def quadrant(status: "pd.DataFrame", year: int, caption: str, gdp_line: float = 
     return finish(fig, caption)
 
 
-def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption: str) -> "Figure":
+def allies_meeting_lines(counts: pd.DataFrame, names: dict[str, str], caption: str) -> Figure:
     """Number of allies meeting each target by year; hollow markers for estimated years."""
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(9, 5))
     markers, styles = ["o", "s", "^", "D"], ["-", "--", "-.", ":"]
     for i, (target, part) in enumerate(counts.groupby("target", sort=False)):
         part = part.sort_values("year")
-        line, = ax.plot(part["year"], part["allies_meeting"], linestyle=styles[i % 4], marker=markers[i % 4],
-                        label=names.get(target, target))
+        (line,) = ax.plot(
+            part["year"],
+            part["allies_meeting"],
+            linestyle=styles[i % 4],
+            marker=markers[i % 4],
+            label=names.get(target, target),
+        )
         estimated = part[part["estimate"]]
-        ax.plot(estimated["year"], estimated["allies_meeting"], linestyle="none", marker=markers[i % 4],
-                markerfacecolor="white", markeredgecolor=line.get_color(), markersize=8)
-    from matplotlib.ticker import MaxNLocator
-
+        ax.plot(
+            estimated["year"],
+            estimated["allies_meeting"],
+            linestyle="none",
+            marker=markers[i % 4],
+            markerfacecolor="white",
+            markeredgecolor=line.get_color(),
+            markersize=8,
+        )
     ax.set_xlabel("Year")
     ax.set_ylabel("Allies meeting the target (members at year's end)")
     ax.set_title("How many allies meet each target")
@@ -114,16 +149,23 @@ def allies_meeting_lines(counts: "pd.DataFrame", names: dict[str, str], caption:
     return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
-def burden_lines(burden: "pd.DataFrame", caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def burden_lines(burden: pd.DataFrame, caption: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 5))
-    for column, label, style, marker in (("united_states_share_pct", "United States", "-", "o"),
-                                         ("europe_canada_share_pct", "Europe and Canada", "--", "s")):
-        line, = ax.plot(burden["year"], burden[column], linestyle=style, marker=marker, label=label)
+    for column, label, style, marker in (
+        ("united_states_share_pct", "United States", "-", "o"),
+        ("europe_canada_share_pct", "Europe and Canada", "--", "s"),
+    ):
+        (line,) = ax.plot(burden["year"], burden[column], linestyle=style, marker=marker, label=label)
         est = burden[burden["estimate"]]
-        ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
-                markeredgecolor=line.get_color(), markersize=8)
+        ax.plot(
+            est["year"],
+            est[column],
+            linestyle="none",
+            marker=marker,
+            markerfacecolor="white",
+            markeredgecolor=line.get_color(),
+            markersize=8,
+        )
     ax.set_ylim(0, 100)
     ax.set_xlabel("Year")
     ax.set_ylabel("Share of allied defence expenditure, % (current USD)")
@@ -132,9 +174,7 @@ def burden_lines(burden: "pd.DataFrame", caption: str) -> "Figure":
     return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
-def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def per_capita_bars(per_capita: pd.DataFrame, year: int, base_year: int, caption: str) -> Figure:
     data = per_capita.sort_values(["defence_per_capita_usd_constant", "country"], ascending=[True, True])
     fig, ax = plt.subplots(figsize=(8, 9))
     colours = [NEUTRAL if agg else MEETS for agg in data["is_aggregate"]]
@@ -146,18 +186,16 @@ def per_capita_bars(per_capita: "pd.DataFrame", year: int, base_year: int, capti
     return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
-def shortfall_bars(shortfall: "pd.DataFrame", threshold: float, start: int, price_base: int,
-                   caption: str) -> "Figure":
+def shortfall_bars(shortfall: pd.DataFrame, threshold: float, start: int, price_base: int, caption: str) -> Figure:
     """The spending short of the threshold since the start year, ally by ally, largest at the top."""
-    import matplotlib.pyplot as plt
-
     data = shortfall[shortfall["shortfall_usd_m_constant"] > 0].sort_values(
-        ["shortfall_usd_m_constant", "country"], ascending=[True, True])
+        ["shortfall_usd_m_constant", "country"], ascending=[True, True]
+    )
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(data) + 2))
     ax.barh(data["country_name"], data["shortfall_usd_m_constant"] / 1000, color=BELOW)
     last = int(shortfall["last_year"].max())
-    ax.set_xlabel(f"Spending short of {threshold:g}% of GDP, {start}-{last} summed, billion US dollars "
-                  f"({price_base} prices)")
+    ax.set_xlabel(
+        f"Spending short of {threshold:g}% of GDP, {start}-{last} summed, billion US dollars ({price_base} prices)"
+    )
     ax.set_title(f"The shortfall against {threshold:g}% of GDP since {start} (member years only)")
     return finish(fig, caption)
-

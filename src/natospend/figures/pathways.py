@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+import math
+from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from natospend.analysis.pathways import share_path
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, mark_breaks
 
 if TYPE_CHECKING:
@@ -11,27 +17,44 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
+def required_vs_trend(paths: pd.DataFrame, caption: str) -> Figure:
     """Dot plot: each ally's required real growth against its trend real growth. An ally already at
     or above the target needs none: it shows its trend only, marked as already there."""
-    import matplotlib.pyplot as plt
-
     at = paths["already_at_target"].astype(bool)
     data = _growth_order(paths[~at], paths[at])
     fig, ax = plt.subplots(figsize=(8, 9))
     y = list(range(len(data)))
     needs = ~data["already_at_target"].astype(bool).to_numpy()
-    ax.hlines([v for v, n in zip(y, needs) if n], data.loc[needs, "trend_real_growth_pct"],
-              data.loc[needs, "required_real_growth_pct"], color="#bbbbbb")
+    ax.hlines(
+        [v for v, n in zip(y, needs) if n],
+        data.loc[needs, "trend_real_growth_pct"],
+        data.loc[needs, "required_real_growth_pct"],
+        color="#bbbbbb",
+    )
     ax.scatter(data["trend_real_growth_pct"], y, marker="o", color=NEUTRAL, label="trend real growth", zorder=3)
-    ax.scatter(data.loc[needs, "required_real_growth_pct"], [v for v, n in zip(y, needs) if n], marker="D",
-               color=MEETS, label="required real growth", zorder=3)
+    ax.scatter(
+        data.loc[needs, "required_real_growth_pct"],
+        [v for v, n in zip(y, needs) if n],
+        marker="D",
+        color=MEETS,
+        label="required real growth",
+        zorder=3,
+    )
     if (~needs).any():
-        ax.scatter(data.loc[~needs, "trend_real_growth_pct"], [v for v, n in zip(y, needs) if not n], marker="o",
-                   facecolor="white", edgecolor=MEETS, s=60, label="already at or above the target: none required",
-                   zorder=4)
-    labels = [_trend_label(r.country_name, r.trend_note, r.trend_start_year, r.trend_real_growth_pct)
-              for r in data.itertuples()]
+        ax.scatter(
+            data.loc[~needs, "trend_real_growth_pct"],
+            [v for v, n in zip(y, needs) if not n],
+            marker="o",
+            facecolor="white",
+            edgecolor=MEETS,
+            s=60,
+            label="already at or above the target: none required",
+            zorder=4,
+        )
+    labels = [
+        _trend_label(r.country_name, r.trend_note, r.trend_start_year, r.trend_real_growth_pct)
+        for r in data.itertuples()
+    ]
     ax.set_yticks(y, labels)
     ax.axvline(0, color="black", linewidth=0.8)
     target, year = data["target_pct"].iloc[0], data["target_year"].iloc[0]
@@ -46,25 +69,24 @@ def required_vs_trend(paths: "pd.DataFrame", caption: str) -> "Figure":
 
 def _trend_label(name: str, note: str, start: int, trend: float) -> str:
     """An ally's axis label, naming a series break that moved or removed its trend."""
-    import math
-
     if not note:
         return name
     return f"{name} (series break {start}: {'no trend' if math.isnan(trend) else 'trend from it'})"
 
 
-def _growth_order(below: "pd.DataFrame", at: "pd.DataFrame") -> "pd.DataFrame":
+def _growth_order(below: pd.DataFrame, at: pd.DataFrame) -> pd.DataFrame:
     """Allies below the target by required growth (largest at the top), those already there underneath."""
-    import pandas as pd
+    return pd.concat(
+        [
+            at.sort_values(["trend_real_growth_pct", "country"]),
+            below.sort_values(["required_real_growth_pct", "country"]),
+        ],
+        ignore_index=True,
+    )
 
-    return pd.concat([at.sort_values(["trend_real_growth_pct", "country"]),
-                      below.sort_values(["required_real_growth_pct", "country"])], ignore_index=True)
 
-
-def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
+def year_reached(paths: pd.DataFrame, caption: str, horizon: int) -> Figure:
     """The year each ally reaches the target at trend; 'never' where trend growth <= GDP growth."""
-    import matplotlib.pyplot as plt
-
     data = paths.copy()
     data["plot_year"] = data["year_target_reached_at_trend"].astype("Float64").fillna(horizon).astype(float)
     data = data.sort_values(["plot_year", "country"], ascending=[False, True])
@@ -78,27 +100,48 @@ def year_reached(paths: "pd.DataFrame", caption: str, horizon: int) -> "Figure":
         bar.set_hatch("xx" if is_never else "")
     ax.axvline(target_year, color="black", linestyle="--", linewidth=1)
     # inside the axes at the bottom: above them it ran into the title
-    ax.text(target_year, 0.005, f" deadline {target_year}", transform=ax.get_xaxis_transform(), fontsize=8,
-            va="bottom", ha="left", backgroundcolor="white")
+    ax.text(
+        target_year,
+        0.005,
+        f" deadline {target_year}",
+        transform=ax.get_xaxis_transform(),
+        fontsize=8,
+        va="bottom",
+        ha="left",
+        backgroundcolor="white",
+    )
     ax.set_xlim(base, horizon)
     estimate = ", a NATO estimate" if bool(data["estimate"].any()) else ""
-    ax.set_xlabel(f"Year the target is reached at trend growth from {base}{estimate} (cross-hatched: not before "
-                  f"{horizon}, or never)")
+    ax.set_xlabel(
+        f"Year the target is reached at trend growth from {base}{estimate} (cross-hatched: not before "
+        f"{horizon}, or never)"
+    )
     ax.set_title(f"When each ally reaches {data['target_pct'].iloc[0]:g}% of GDP at its own trend")
     return finish(fig, caption)
 
 
-def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, caption: str) -> "Figure":
+def extra_spending_bars(paths: pd.DataFrame, base_year: int, price_base: int, caption: str) -> Figure:
     """The gap in dollars: bars in current US dollars of the base year, markers at constant prices."""
-    import matplotlib.pyplot as plt
-
     data = paths[paths["extra_spending_usd_m_current"] > 0].sort_values(
-        ["extra_spending_usd_m_current", "country"], ascending=[True, True])
+        ["extra_spending_usd_m_current", "country"], ascending=[True, True]
+    )
     fig, ax = plt.subplots(figsize=(8, 9))
-    ax.barh(data["country_name"], data["extra_spending_usd_m_current"] / 1000, color=MEETS,
-            label=f"current US dollars ({base_year} prices and exchange rates)")
-    ax.scatter(data["extra_spending_usd_m_constant"] / 1000, data["country_name"], marker="|", s=120, color=BELOW,
-               linewidths=2.5, zorder=3, label=f"constant {price_base} US dollars")
+    ax.barh(
+        data["country_name"],
+        data["extra_spending_usd_m_current"] / 1000,
+        color=MEETS,
+        label=f"current US dollars ({base_year} prices and exchange rates)",
+    )
+    ax.scatter(
+        data["extra_spending_usd_m_constant"] / 1000,
+        data["country_name"],
+        marker="|",
+        s=120,
+        color=BELOW,
+        linewidths=2.5,
+        zorder=3,
+        label=f"constant {price_base} US dollars",
+    )
     estimate = " (NATO estimates)" if bool(data["estimate"].any()) else ""
     ax.set_xlabel(f"Extra spending needed in {base_year}{estimate}, billion US dollars")
     ax.set_title(f"The gap to {paths['target_pct'].iloc[0]:g}% of GDP in dollars, {base_year}")
@@ -106,16 +149,15 @@ def extra_spending_bars(paths: "pd.DataFrame", base_year: int, price_base: int, 
     return finish(fig, caption)
 
 
-def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.DataFrame", caption: str,
-               break_years: dict[str, list[int]] | None = None) -> "Figure":
+def ally_paths(
+    history: pd.DataFrame,
+    paths: pd.DataFrame,
+    pledges: pd.DataFrame,
+    caption: str,
+    break_years: dict[str, list[int]] | None = None,
+) -> Figure:
     """Small multiples: history (hollow markers: estimates), the required path to the target (none for an
     ally already there), the trend path, listed series breaks, and pledges."""
-    import math
-
-    import matplotlib.pyplot as plt
-
-    from natospend.analysis.pathways import share_path
-
     break_years = break_years or {}
     allies = paths.sort_values("country_name")
     columns = 6
@@ -126,50 +168,100 @@ def ally_paths(history: "pd.DataFrame", paths: "pd.DataFrame", pledges: "pd.Data
         past = history[history["country"] == path.country].sort_values("year")
         ax.plot(past["year"], past["share_gdp_pct"], color="black", linewidth=1.2)
         estimated = past[past["estimate"]]
-        ax.plot(estimated["year"], estimated["share_gdp_pct"], linestyle="none", marker="o", markersize=3.5,
-                markerfacecolor="white", markeredgecolor="black")
+        ax.plot(
+            estimated["year"],
+            estimated["share_gdp_pct"],
+            linestyle="none",
+            marker="o",
+            markersize=3.5,
+            markerfacecolor="white",
+            markeredgecolor="black",
+        )
         years = list(range(path.base_year, path.target_year + 1))
         if not path.already_at_target:
-            ax.plot(years, share_path(path.base_year, path.base_share_pct, path.required_real_growth_pct / 100,
-                                      path.gdp_growth_pct / 100, years), color=MEETS, linestyle="--", linewidth=1.2)
+            ax.plot(
+                years,
+                share_path(
+                    path.base_year,
+                    path.base_share_pct,
+                    path.required_real_growth_pct / 100,
+                    path.gdp_growth_pct / 100,
+                    years,
+                ),
+                color=MEETS,
+                linestyle="--",
+                linewidth=1.2,
+            )
         if not math.isnan(path.trend_real_growth_pct):
-            ax.plot(years, share_path(path.base_year, path.base_share_pct, path.trend_real_growth_pct / 100,
-                                      path.gdp_growth_pct / 100, years), color=BELOW, linestyle=":", linewidth=1.5)
+            ax.plot(
+                years,
+                share_path(
+                    path.base_year,
+                    path.base_share_pct,
+                    path.trend_real_growth_pct / 100,
+                    path.gdp_growth_pct / 100,
+                    years,
+                ),
+                color=BELOW,
+                linestyle=":",
+                linewidth=1.5,
+            )
         mark_breaks(ax, break_years.get(path.country, []))
         own = pledges[pledges["country"] == path.country]
         ax.scatter(own["target_year"], own["share_gdp_pct"], marker="*", s=70, color="#cc3311", zorder=4)
         ax.axhline(path.target_pct, color="#999999", linewidth=0.6)
         ax.set_title(path.country_name, fontsize=9)
         ax.tick_params(labelbottom=True, labelsize=8)  # year labels under every row, not only the last
-    for ax in flat[len(allies):]:
+    for ax in flat[len(allies) :]:
         ax.axis("off")
     top = max(float(allies["target_pct"].iloc[0]) * 1.6, 6.0)
     flat[0].set_ylim(0, top)
-    flat[0].text(allies["base_year"].min() - 10, float(allies["target_pct"].iloc[0]), f"target {allies['target_pct'].iloc[0]:g}%",
-                 fontsize=7, va="bottom", color="#555555")  # labelled once
-    for ax, path in zip(flat, allies.itertuples()):
+    flat[0].text(
+        allies["base_year"].min() - 10,
+        float(allies["target_pct"].iloc[0]),
+        f"target {allies['target_pct'].iloc[0]:g}%",
+        fontsize=7,
+        va="bottom",
+        color="#555555",
+    )  # labelled once
+    for ax in flat[: len(allies)]:
         clipped = [line for line in ax.get_lines() if len(line.get_ydata()) and max(line.get_ydata()) > top]
         if clipped:  # a path above the scale is marked, not silently cut
-            ax.text(0.98, 0.97, "\u2191 off the scale", transform=ax.transAxes, ha="right", va="top", fontsize=7,
-                    color="#555555")
+            ax.text(
+                0.98,
+                0.97,
+                "\u2191 off the scale",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                color="#555555",
+            )
     fig.supylabel("Defence expenditure, % of GDP")
-    fig.suptitle("Each ally's path to the target: history (solid; hollow: estimates), required (dashed; none "
-                 "where already there), trend (dotted), pledges (stars)", fontweight="bold")
+    fig.suptitle(
+        "Each ally's path to the target: history (solid; hollow: estimates), required (dashed; none "
+        "where already there), trend (dotted), pledges (stars)",
+        fontweight="bold",
+    )
     return finish(fig, caption, top=0.97)
 
 
-def sensitivity_heatmap(grid: "pd.DataFrame", price_base: int, caption: str, base_year: int | None = None,
-                        base_is_estimate: bool = False) -> "Figure":
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
+def sensitivity_heatmap(
+    grid: pd.DataFrame, price_base: int, caption: str, base_year: int | None = None, base_is_estimate: bool = False
+) -> Figure:
     fig, ax = plt.subplots(figsize=(10, 5))
-    sns.heatmap(grid / 1000, annot=True, fmt=",.0f", cmap="cividis", ax=ax, annot_kws={"fontsize": 8},
-                cbar_kws={"label": f"billion US dollars ({price_base} prices)"})
+    sns.heatmap(
+        grid / 1000,
+        annot=True,
+        fmt=",.0f",
+        cmap="cividis",
+        ax=ax,
+        annot_kws={"fontsize": 8},
+        cbar_kws={"label": f"billion US dollars ({price_base} prices)"},
+    )
     ax.set_yticklabels([f"{v:g}%" for v in grid.index], rotation=0)
     ax.set_xlabel("Target year")
     ax.set_ylabel("Target, % of GDP")
     start = f" (from {base_year}{', a NATO estimate' if base_is_estimate else ''})" if base_year else ""
     ax.set_title(f"Spending needed above trend in the target year, all allies{start}")
     return finish(fig, caption)
-

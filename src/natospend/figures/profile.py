@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
+
+from natospend.analysis.pathways import share_path
 from natospend.figures.style import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, finish, mark_breaks
 
 if TYPE_CHECKING:
@@ -11,31 +15,49 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-CATEGORY_STYLE = (("equipment_share_pct", "Equipment", MEETS, ""), ("personnel_share_pct", "Personnel", BELOW, "//"),
-                  ("infrastructure_share_pct", "Infrastructure", "#56b4e9", ".."),
-                  ("other_share_pct", "Other", NEUTRAL, "xx"))
+CATEGORY_STYLE = (
+    ("equipment_share_pct", "Equipment", MEETS, ""),
+    ("personnel_share_pct", "Personnel", BELOW, "//"),
+    ("infrastructure_share_pct", "Infrastructure", "#56b4e9", ".."),
+    ("other_share_pct", "Other", NEUTRAL, "xx"),
+)
 
 
-def _before_accession(ax: "Axes", profile: "pd.DataFrame") -> None:
+def _before_accession(ax: Axes, profile: pd.DataFrame) -> None:
     before = profile.loc[~profile["member"], "year"]
     if len(before):
-        ax.axvspan(before.min() - 0.5, before.max() + 0.5, color="#dddddd", alpha=0.6, zorder=0,
-                   label="before accession")
+        ax.axvspan(
+            before.min() - 0.5, before.max() + 0.5, color="#dddddd", alpha=0.6, zorder=0, label="before accession"
+        )
 
 
-def _line_with_estimates(ax: "Axes", profile: "pd.DataFrame", column: str, label: str, style: str = "-",
-                         marker: str = "o", colour: str = MEETS, estimate: str = "estimate") -> None:
+def _line_with_estimates(
+    ax: Axes,
+    profile: pd.DataFrame,
+    column: str,
+    label: str,
+    style: str = "-",
+    marker: str = "o",
+    colour: str = MEETS,
+    estimate: str = "estimate",
+) -> None:
     data = profile.dropna(subset=[column])
     ax.plot(data["year"], data[column], linestyle=style, marker=marker, color=colour, label=label)
     est = data[data[estimate]]
-    ax.plot(est["year"], est[column], linestyle="none", marker=marker, markerfacecolor="white",
-            markeredgecolor=colour, markersize=8)
+    ax.plot(
+        est["year"],
+        est[column],
+        linestyle="none",
+        marker=marker,
+        markerfacecolor="white",
+        markeredgecolor=colour,
+        markersize=8,
+    )
 
 
-def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], caption: str,
-                    break_years: list[int] | None = None) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def share_over_time(
+    profile: pd.DataFrame, name: str, targets: list[float], caption: str, break_years: list[int] | None = None
+) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 5))
     _before_accession(ax, profile)
     mark_breaks(ax, break_years or [])
@@ -49,13 +71,12 @@ def share_over_time(profile: "pd.DataFrame", name: str, targets: list[float], ca
     ax.set_title(f"{name}: defence expenditure as a share of GDP against the targets")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
     band = " Grey band: before accession." if not profile["member"].all() else ""
-    return finish(fig, caption + " " + ESTIMATE_NOTE + band
-                  + (" Dashed grey line: a listed series break." if break_years else ""))
+    return finish(
+        fig, caption + " " + ESTIMATE_NOTE + band + (" Dashed grey line: a listed series break." if break_years else "")
+    )
 
 
-def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def rank_over_time(profile: pd.DataFrame, name: str, caption: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4))
     _before_accession(ax, profile)
     _line_with_estimates(ax, profile, "rank_share_gdp", "rank by share of GDP")
@@ -68,13 +89,15 @@ def rank_over_time(profile: "pd.DataFrame", name: str, caption: str) -> "Figure"
     return finish(fig, caption + " " + ESTIMATE_NOTE)
 
 
-def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int, caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def spending(profile: pd.DataFrame, name: str, currency: str, price_base: int, caption: str) -> Figure:
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    for ax, (current, constant, unit) in zip(axes[:2], (
+    for ax, (current, constant, unit) in zip(
+        axes[:2],
+        (
             ("defence_nc_m_current", "defence_nc_m_constant", f"million {currency}"),
-            ("defence_usd_m_current", "defence_usd_m_constant", "million US dollars"))):
+            ("defence_usd_m_current", "defence_usd_m_constant", "million US dollars"),
+        ),
+    ):
         _before_accession(ax, profile)
         _line_with_estimates(ax, profile, current, "current prices", "-", "o", MEETS)
         _line_with_estimates(ax, profile, constant, f"constant {price_base} prices", "--", "s", BELOW)
@@ -84,8 +107,9 @@ def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int,
     axes[0].set_title("In national currency")
     axes[1].set_title("In US dollars")
     change = profile.dropna(subset=["real_change_pct"])
-    bars = axes[2].bar(change["year"], change["real_change_pct"],
-                       color=[MEETS if v >= 0 else BELOW for v in change["real_change_pct"]])
+    bars = axes[2].bar(
+        change["year"], change["real_change_pct"], color=[MEETS if v >= 0 else BELOW for v in change["real_change_pct"]]
+    )
     for bar, estimate in zip(bars, change["estimate"]):
         bar.set_hatch("///" if estimate else "")
     axes[2].axhline(0, color="black", linewidth=0.8)
@@ -96,9 +120,7 @@ def spending(profile: "pd.DataFrame", name: str, currency: str, price_base: int,
     return finish(fig, caption + " " + ESTIMATE_NOTE, top=0.95)
 
 
-def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def categories(profile: pd.DataFrame, name: str, caption: str) -> Figure:
     data = profile.dropna(subset=["equipment_share_pct"])
     fig, ax = plt.subplots(figsize=(9, 5))
     bottom = [0.0] * len(data)
@@ -116,10 +138,9 @@ def categories(profile: "pd.DataFrame", name: str, caption: str) -> "Figure":
     return finish(fig, caption)
 
 
-def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int, caption: str,
-                             personnel_breaks: list[int] | None = None) -> "Figure":
-    import matplotlib.pyplot as plt
-
+def per_capita_and_personnel(
+    profile: pd.DataFrame, name: str, price_base: int, caption: str, personnel_breaks: list[int] | None = None
+) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
     _before_accession(axes[0], profile)
     _line_with_estimates(axes[0], profile, "defence_per_capita_usd_constant", "per capita")
@@ -137,15 +158,15 @@ def per_capita_and_personnel(profile: "pd.DataFrame", name: str, price_base: int
     return finish(fig, caption + " " + ESTIMATE_NOTE + (note if personnel_breaks else ""), top=0.95)
 
 
-def nato_and_sipri(profile: "pd.DataFrame", sipri: "pd.DataFrame", name: str, caption: str,
-                   break_years: list[int] | None = None) -> "Figure":
+def nato_and_sipri(
+    profile: pd.DataFrame, sipri: pd.DataFrame, name: str, caption: str, break_years: list[int] | None = None
+) -> Figure:
     """NATO's series and SIPRI's (its own years, so SIPRI's latest year shows too), estimates hollow."""
-    import matplotlib.pyplot as plt
-
     fig, ax = plt.subplots(figsize=(9, 4.5))
     _line_with_estimates(ax, profile, "share_gdp_pct", "NATO", "-", "o", MEETS)
-    _line_with_estimates(ax, sipri.rename(columns={"value": "sipri_share_gdp_pct"}), "sipri_share_gdp_pct", "SIPRI",
-                         "--", "s", BELOW)
+    _line_with_estimates(
+        ax, sipri.rename(columns={"value": "sipri_share_gdp_pct"}), "sipri_share_gdp_pct", "SIPRI", "--", "s", BELOW
+    )
     mark_breaks(ax, break_years or [])
     ax.axhline(2, color="black", linestyle=":", linewidth=1)
     highest = max(profile["share_gdp_pct"].max(), sipri["value"].max() if len(sipri) else 0, 2.0)
@@ -158,32 +179,43 @@ def nato_and_sipri(profile: "pd.DataFrame", sipri: "pd.DataFrame", name: str, ca
     return finish(fig, caption + note + (" Dashed grey line: a listed break in NATO's series." if break_years else ""))
 
 
-def pathway(profile: "pd.DataFrame", path: "pd.Series", pledges: "pd.DataFrame", name: str, caption: str) -> "Figure":
+def pathway(profile: pd.DataFrame, path: pd.Series, pledges: pd.DataFrame, name: str, caption: str) -> Figure:
     """History (hollow markers: estimates), the required path (none when already at the target), the
     trend path (none when a series break leaves no trend), the target line and the pledges."""
-    import math
-
-    import matplotlib.pyplot as plt
-
-    from natospend.analysis.pathways import share_path
-
     fig, ax = plt.subplots(figsize=(9, 5))
     _line_with_estimates(ax, profile, "share_gdp_pct", "history (NATO)", "-", "o", "black")
     years = list(range(int(path["base_year"]), int(path["target_year"]) + 1))
     base, share = int(path["base_year"]), float(path["base_share_pct"])
     g = float(path["gdp_growth_pct"]) / 100
     if not bool(path["already_at_target"]) and not math.isnan(float(path["required_real_growth_pct"])):
-        ax.plot(years, share_path(base, share, float(path["required_real_growth_pct"]) / 100, g, years),
-                color=MEETS, linestyle="--",
-                label=f"required: {path['required_real_growth_pct']:.1f}% real growth a year")
+        ax.plot(
+            years,
+            share_path(base, share, float(path["required_real_growth_pct"]) / 100, g, years),
+            color=MEETS,
+            linestyle="--",
+            label=f"required: {path['required_real_growth_pct']:.1f}% real growth a year",
+        )
     if not math.isnan(float(path["trend_real_growth_pct"])):
         since = f" since {int(path['trend_start_year'])}"
-        ax.plot(years, share_path(base, share, float(path["trend_real_growth_pct"]) / 100, g, years), color=BELOW,
-                linestyle=":", linewidth=2, label=f"trend{since}: {path['trend_real_growth_pct']:.1f}% a year")
+        ax.plot(
+            years,
+            share_path(base, share, float(path["trend_real_growth_pct"]) / 100, g, years),
+            color=BELOW,
+            linestyle=":",
+            linewidth=2,
+            label=f"trend{since}: {path['trend_real_growth_pct']:.1f}% a year",
+        )
     ax.axhline(float(path["target_pct"]), color="#777777", linewidth=0.8)
     if len(pledges):
-        ax.scatter(pledges["target_year"], pledges["share_gdp_pct"], marker="*", s=150, color="#cc3311", zorder=4,
-                   label="national pledges")
+        ax.scatter(
+            pledges["target_year"],
+            pledges["share_gdp_pct"],
+            marker="*",
+            s=150,
+            color="#cc3311",
+            zorder=4,
+            label="national pledges",
+        )
     ax.set_ylim(0, max(float(path["target_pct"]) * 1.4, share * 1.3))
     ax.set_xlabel("Year")
     ax.set_ylabel("% of GDP")

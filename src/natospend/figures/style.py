@@ -3,18 +3,18 @@ estimates marked, and colours that survive greyscale printing and colour-blind r
 (seaborn's colour-blind palette, paired with hatches, markers and line styles).
 """
 
-
 from __future__ import annotations
 
-
+import textwrap
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-from typing import TYPE_CHECKING, Iterable, Sequence
-
+import matplotlib
+import seaborn as sns
+from PIL import Image
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.figure import Figure
 
 
@@ -33,30 +33,27 @@ ESTIMATE_NOTE = "Hatched bars and hollow markers are estimates."
 
 
 def use_style() -> None:
-    import matplotlib
-    import seaborn as sns
-
     matplotlib.use("Agg")
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
-    matplotlib.rcParams.update({
-        "svg.hashsalt": "natospend",  # stable SVG ids: byte-identical reruns
-        "figure.dpi": 100,
-        "savefig.dpi": 200,  # sharp on paper (A4 print); the SVG stays the vector copy
-        "font.family": "DejaVu Sans",
-        "axes.titleweight": "bold",
-        "axes.titlesize": 12,
-        "axes.labelsize": 10,
-        "legend.fontsize": 8,
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "natospend",  # stable SVG ids: byte-identical reruns
+            "figure.dpi": 100,
+            "savefig.dpi": 200,  # sharp on paper (A4 print); the SVG stays the vector copy
+            "font.family": "DejaVu Sans",
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "legend.fontsize": 8,
+        }
+    )
 
 
 FOOTER_POINTS = 7
 
 
-def finish(fig: "Figure", caption: str, top: float = 1.0) -> "Figure":
+def finish(fig: Figure, caption: str, top: float = 1.0) -> Figure:
     """Every figure's last step: the source footer, and a layout that leaves room for it."""
-    import textwrap
-
     # Wrapped here, not by matplotlib (wrap=True re-measures the text word by word at every draw:
     # it was most of a figure's drawing time). About 16 characters of 7-point text fit an inch.
     text = textwrap.fill(caption, max(40, int(fig.get_figwidth() * 16)))
@@ -66,7 +63,7 @@ def finish(fig: "Figure", caption: str, top: float = 1.0) -> "Figure":
     return fig
 
 
-def save(fig: "Figure", directory: Path, name: str) -> list[Path]:
+def save(fig: Figure, directory: Path, name: str) -> list[Path]:
     """PNG and SVG with no timestamps or software versions in their metadata."""
     directory.mkdir(parents=True, exist_ok=True)
     png, svg = directory / f"{name}.png", directory / f"{name}.svg"
@@ -83,8 +80,6 @@ def compact_png(path: Path) -> None:
     """The PNG as 256 colours (Pillow, which matplotlib already needs): a chart of flat colours and
     anti-aliased edges looks the same and weighs about a third, so pages with 200-dpi figures stay
     small. Deterministic: the same figure gives the same bytes."""
-    from PIL import Image
-
     with Image.open(path) as image:
         # fast octree: a tenth of median cut's time, and no visible difference on a chart
         compact = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
@@ -96,18 +91,32 @@ def target_lines(ax, targets: Iterable[float], vertical: bool = True) -> None:  
         style = TARGET_STYLES.get(value, "--")
         if vertical:
             ax.axvline(value, color="black", linestyle=style, linewidth=1)
-            ax.text(value, 0.995, f" {value:g}%", transform=ax.get_xaxis_transform(), ha="left", va="top",
-                    fontsize=8, backgroundcolor="white")
+            ax.text(
+                value,
+                0.995,
+                f" {value:g}%",
+                transform=ax.get_xaxis_transform(),
+                ha="left",
+                va="top",
+                fontsize=8,
+                backgroundcolor="white",
+            )
         else:
             ax.axhline(value, color="black", linestyle=style, linewidth=1)
-            ax.text(1.0, value, f" {value:g}%", transform=ax.get_yaxis_transform(), ha="left", va="center",
-                    fontsize=8)
+            ax.text(1.0, value, f" {value:g}%", transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8)
 
 
 def mark_breaks(ax, years: Iterable[int]) -> None:  # type: ignore[no-untyped-def]
     """A listed series break on a time axis: a dashed grey line half a year before the break year."""
     for year in sorted(set(years)):
         ax.axvline(year - 0.5, color="#555555", linestyle=(0, (2, 2)), linewidth=0.9, zorder=1)
-        ax.text(year - 0.5, 0.98, " break", transform=ax.get_xaxis_transform(), fontsize=7, color="#555555",
-                ha="left", va="top")
-
+        ax.text(
+            year - 0.5,
+            0.98,
+            " break",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            color="#555555",
+            ha="left",
+            va="top",
+        )

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from natospend.errors import InputError
 
 Cell = Any  # float, int, str, bool, datetime or "" for an empty cell
@@ -23,15 +25,12 @@ def column_letter(index: int) -> str:
 
 def read_workbook_values(path: Path) -> dict[str, list[list[Cell]]]:
     """Every sheet as rows of cell values; row i of the list is Excel row i+1."""
-    from python_calamine import CalamineWorkbook  # deferred: keeps `natospend --help` fast
-
     if not path.is_file():
         raise InputError("file not found", file=path, expected="an .xlsx workbook")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         return {
-            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in workbook.sheet_names
+            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in workbook.sheet_names
         }
     except Exception as exc:  # calamine raises several private error types
         raise InputError(f"cannot read the workbook: {exc}", file=path, expected="an .xlsx workbook") from exc

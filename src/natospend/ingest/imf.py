@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from natospend.data.dataset import Row
+from natospend.data.indicators import INDICATORS
 from natospend.errors import InputError
 from natospend.ingest.sipri import shift_decimal
 
@@ -48,9 +49,16 @@ CONCEPTS: dict[str, Concept] = {
 EXPECTED_SCALE = {"NGDPD": 9, "NGDP": 9, "NGDP_R": 9, "PPPGDP": 9, "LP": 6}  # others: units (0)
 LONG_COLUMNS = ("ref_area", "concept", "unit", "scale", "base_year", "lastactualdate", "year", "value")
 # The IMF's own download: upper-case SDMX names, values not yet divided by 10**scale.
-SDMX_COLUMNS = {"COUNTRY": "ref_area", "INDICATOR": "concept", "UNIT": "unit", "SCALE": "scale",
-                "TIME_PERIOD": "year", "OBS_VALUE": "value", "LATEST_ACTUAL_ANNUAL_DATA": "lastactualdate",
-                "BASE_YEAR": "base_year"}
+SDMX_COLUMNS = {
+    "COUNTRY": "ref_area",
+    "INDICATOR": "concept",
+    "UNIT": "unit",
+    "SCALE": "scale",
+    "TIME_PERIOD": "year",
+    "OBS_VALUE": "value",
+    "LATEST_ACTUAL_ANNUAL_DATA": "lastactualdate",
+    "BASE_YEAR": "base_year",
+}
 
 
 @dataclass
@@ -75,15 +83,16 @@ def _edition(path: Path) -> str:
     """'imf-weo-2025-10-subset.csv' -> '2025-10' (the WEO's release, year and month)."""
     match = re.search(r"(20\d\d)[-_](04|10)\b", path.name)
     if match is None:
-        raise InputError("the WEO release is not in the file name", file=path,
-                         expected="a name with the release, such as imf-weo-2025-10-subset.csv")
+        raise InputError(
+            "the WEO release is not in the file name",
+            file=path,
+            expected="a name with the release, such as imf-weo-2025-10-subset.csv",
+        )
     return f"{match.group(1)}-{match.group(2)}"
 
 
 def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile:
     """Every known concept of every area, in the dataset's units; errors name the row and column."""
-    from natospend.data.indicators import INDICATORS
-
     path = Path(path)
     areas = read_areas(Path(areas_path) if areas_path else _areas_beside(path))
     edition = _edition(path)
@@ -94,8 +103,12 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
         names = [SDMX_COLUMNS.get(h, h) for h in header] if sdmx else header
         missing = [c for c in LONG_COLUMNS if c not in names and c != "base_year"]
         if missing:
-            raise InputError(f"columns {missing} are missing from the header {header}", file=path, row=1,
-                             expected=", ".join(LONG_COLUMNS) + " (or the IMF's SDMX names)")
+            raise InputError(
+                f"columns {missing} are missing from the header {header}",
+                file=path,
+                row=1,
+                expected=", ".join(LONG_COLUMNS) + " (or the IMF's SDMX names)",
+            )
         position = {name: i for i, name in enumerate(names)}
         records = [(number, row) for number, row in enumerate(reader, start=2)]
     last_actual: dict[str, int] = {}
@@ -107,41 +120,65 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
     rows: list[Row] = []
     seen: dict[tuple[str, str, int], int] = {}
     for number, row in records:
+
         def cell(column: str) -> str:
-            return row[position[column]].strip() if position.get(column) is not None else ""
+            # called within this iteration only: the loop variable is the one meant
+            return row[position[column]].strip() if position.get(column) is not None else ""  # noqa: B023
 
         area, code = cell("ref_area"), cell("concept")
         if area not in areas:
-            raise InputError(f"unknown area code {area!r}", file=path, row=number, column="ref_area",
-                             expected="a code listed in the IMF areas file")
+            raise InputError(
+                f"unknown area code {area!r}",
+                file=path,
+                row=number,
+                column="ref_area",
+                expected="a code listed in the IMF areas file",
+            )
         concept = CONCEPTS.get(code)
         if concept is None:
-            raise InputError(f"unknown WEO concept {code!r}", file=path, row=number, column="concept",
-                             expected=", ".join(CONCEPTS))
+            raise InputError(
+                f"unknown WEO concept {code!r}", file=path, row=number, column="concept", expected=", ".join(CONCEPTS)
+            )
         scale_text = cell("scale")
         if not scale_text.isdigit():
-            raise InputError(f"scale is {scale_text!r}", file=path, row=number, column="scale",
-                             expected="the power of ten of the values (0, 6 or 9)")
+            raise InputError(
+                f"scale is {scale_text!r}",
+                file=path,
+                row=number,
+                column="scale",
+                expected="the power of ten of the values (0, 6 or 9)",
+            )
         scale = int(scale_text)
         if scale != EXPECTED_SCALE.get(code, 0):
-            raise InputError(f"{code} has scale {scale}", file=path, row=number, column="scale",
-                             expected=f"scale {EXPECTED_SCALE.get(code, 0)} for {code}")
+            raise InputError(
+                f"{code} has scale {scale}",
+                file=path,
+                row=number,
+                column="scale",
+                expected=f"scale {EXPECTED_SCALE.get(code, 0)} for {code}",
+            )
         try:
             year = int(cell("year"))
         except ValueError:
-            raise InputError(f"year is {cell('year')!r}", file=path, row=number, column="year",
-                             expected="a year") from None
+            raise InputError(
+                f"year is {cell('year')!r}", file=path, row=number, column="year", expected="a year"
+            ) from None
         key = (area, code, year)
         if key in seen:
-            raise InputError(f"a second row for {area} {code} {year} (the first is row {seen[key]})", file=path,
-                             row=number, expected="one row per area, concept and year")
+            raise InputError(
+                f"a second row for {area} {code} {year} (the first is row {seen[key]})",
+                file=path,
+                row=number,
+                expected="one row per area, concept and year",
+            )
         seen[key] = number
         text = cell("value")
         try:
             value = float(text) if text else None
         except ValueError:
-            raise InputError(f"found {text!r} where a number belongs", file=path, row=number, column="value",
-                             expected="a number") from None
+            raise InputError(
+                f"found {text!r} where a number belongs", file=path, row=number, column="value", expected="a number"
+            ) from None
         if value is not None:
             value = shift_decimal(value, concept.to_unit_power - (scale if sdmx else 0))
         basis = concept.price_basis
@@ -149,9 +186,20 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
             base = cell("base_year")
             basis = f"constant-{base}" if base.isdigit() else "constant"
         projection = year > last_actual.get(area, 9999)
-        rows.append(Row(area, areas[area], year, concept.indicator, basis, value,
-                           INDICATORS[concept.indicator].unit, projection, PROJECTION_FLAG if projection else "",
-                           code))
+        rows.append(
+            Row(
+                area,
+                areas[area],
+                year,
+                concept.indicator,
+                basis,
+                value,
+                INDICATORS[concept.indicator].unit,
+                projection,
+                PROJECTION_FLAG if projection else "",
+                code,
+            )
+        )
     if not rows:
         raise InputError("no data rows", file=path, expected="the WEO observations")
     return ImfFile(path=path, edition=edition, rows=rows)
@@ -159,5 +207,8 @@ def parse_weo(path: str | Path, areas_path: str | Path | None = None) -> ImfFile
 
 def _areas_beside(path: Path) -> Path:
     """imf-weo-2025-10-subset.csv -> imf-weo-2025-10-areas.csv in the same folder."""
-    return path.with_name(re.sub(r"-subset\.csv$", "-areas.csv", path.name) if path.name.endswith("-subset.csv")
-                          else path.stem + "-areas.csv")
+    return path.with_name(
+        re.sub(r"-subset\.csv$", "-areas.csv", path.name)
+        if path.name.endswith("-subset.csv")
+        else path.stem + "-areas.csv"
+    )

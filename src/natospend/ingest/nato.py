@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from natospend.data.dataset import Row
+from natospend.data.indicators import INDICATORS, indicator_unit
+from natospend.data.reference import nato_name_index, normalise_name
 from natospend.errors import InputError
 from natospend.ingest.excel import (
     Cell,
@@ -24,8 +26,6 @@ from natospend.ingest.excel import (
     parse_year,
     read_workbook_values,
 )
-from natospend.data.indicators import INDICATORS, indicator_unit
-from natospend.data.reference import nato_name_index, normalise_name
 
 SOURCE = "nato"
 PUBLISHER = "NATO Public Diplomacy Division"
@@ -56,41 +56,76 @@ class TableSpec:
 
 _CONST = r"constant (?P<base>\d{4}) prices"
 TABLE_SPECS: tuple[TableSpec, ...] = (
-    TableSpec("1", "defence expenditure", r"million national currency units", (
-        BlockSpec(r"current prices", "defence_expenditure_nc_m", "current"),
-        BlockSpec(_CONST, "defence_expenditure_nc_m", "constant-{base}"),
-    )),
-    TableSpec("2", "defence expenditure", r"million us dollars", (
-        BlockSpec(r"current prices and exchange rates", "defence_expenditure_usd_m", "current"),
-        BlockSpec(_CONST + " and exchange rates", "defence_expenditure_usd_m", "constant-{base}"),
-    )),
-    TableSpec("3", "defence expenditure as a share of gdp and annual real change",
-              r"based on (?P<base>\d{4}) prices", (
-        BlockSpec(r"share of real gdp \(%\)", "defence_expenditure_share_gdp_pct", "constant-{base}"),
-        BlockSpec(r"annual real change \(%\)", "defence_expenditure_real_change_pct", "constant-{base}"),
-    )),
-    TableSpec("5", "gdp", r"million us dollars", (
-        BlockSpec(r"current prices and exchange rates", "gdp_usd_m", "current"),
-        BlockSpec(_CONST + " and exchange rates", "gdp_usd_m", "constant-{base}"),
-    )),
-    TableSpec("6", "gdp per capita and defence expenditure per capita",
-              r"(?P<base>\d{4}) prices and exchange rates", (
-        BlockSpec(r"gdp per capita \(thousand us dollars\)", "gdp_per_capita_usd_k", "constant-{base}"),
-        BlockSpec(r"defence expenditure per capita \(us dollars\)",
-                  "defence_expenditure_per_capita_usd", "constant-{base}"),
-    )),
-    TableSpec("7", "military personnel", r"thousands", (),
-              untitled_block=BlockSpec("", "military_personnel_k", "none")),
-    TableSpec("8a", "distribution of defence expenditure by main category",
-              r"percentage of total defence expenditure", (
-        BlockSpec(r"equipment \(a\)", "equipment_share_pct", "current"),
-        BlockSpec(r"personnel \(b\)", "personnel_share_pct", "current"),
-    )),
-    TableSpec("8b", "distribution of defence expenditure by main category",
-              r"percentage of total defence expenditure", (
-        BlockSpec(r"infrastructure \(c\)", "infrastructure_share_pct", "current"),
-        BlockSpec(r"other \(d\)", "other_share_pct", "current"),
-    )),
+    TableSpec(
+        "1",
+        "defence expenditure",
+        r"million national currency units",
+        (
+            BlockSpec(r"current prices", "defence_expenditure_nc_m", "current"),
+            BlockSpec(_CONST, "defence_expenditure_nc_m", "constant-{base}"),
+        ),
+    ),
+    TableSpec(
+        "2",
+        "defence expenditure",
+        r"million us dollars",
+        (
+            BlockSpec(r"current prices and exchange rates", "defence_expenditure_usd_m", "current"),
+            BlockSpec(_CONST + " and exchange rates", "defence_expenditure_usd_m", "constant-{base}"),
+        ),
+    ),
+    TableSpec(
+        "3",
+        "defence expenditure as a share of gdp and annual real change",
+        r"based on (?P<base>\d{4}) prices",
+        (
+            BlockSpec(r"share of real gdp \(%\)", "defence_expenditure_share_gdp_pct", "constant-{base}"),
+            BlockSpec(r"annual real change \(%\)", "defence_expenditure_real_change_pct", "constant-{base}"),
+        ),
+    ),
+    TableSpec(
+        "5",
+        "gdp",
+        r"million us dollars",
+        (
+            BlockSpec(r"current prices and exchange rates", "gdp_usd_m", "current"),
+            BlockSpec(_CONST + " and exchange rates", "gdp_usd_m", "constant-{base}"),
+        ),
+    ),
+    TableSpec(
+        "6",
+        "gdp per capita and defence expenditure per capita",
+        r"(?P<base>\d{4}) prices and exchange rates",
+        (
+            BlockSpec(r"gdp per capita \(thousand us dollars\)", "gdp_per_capita_usd_k", "constant-{base}"),
+            BlockSpec(
+                r"defence expenditure per capita \(us dollars\)",
+                "defence_expenditure_per_capita_usd",
+                "constant-{base}",
+            ),
+        ),
+    ),
+    TableSpec(
+        "7", "military personnel", r"thousands", (), untitled_block=BlockSpec("", "military_personnel_k", "none")
+    ),
+    TableSpec(
+        "8a",
+        "distribution of defence expenditure by main category",
+        r"percentage of total defence expenditure",
+        (
+            BlockSpec(r"equipment \(a\)", "equipment_share_pct", "current"),
+            BlockSpec(r"personnel \(b\)", "personnel_share_pct", "current"),
+        ),
+    ),
+    TableSpec(
+        "8b",
+        "distribution of defence expenditure by main category",
+        r"percentage of total defence expenditure",
+        (
+            BlockSpec(r"infrastructure \(c\)", "infrastructure_share_pct", "current"),
+            BlockSpec(r"other \(d\)", "other_share_pct", "current"),
+        ),
+    ),
 )
 REQUIRED_TABLES = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b")
 
@@ -147,7 +182,10 @@ def locate_tables(path: Path, sheets: dict[str, list[list[Cell]]]) -> dict[str, 
                 if table_id in found:
                     raise InputError(
                         f"Table {table_id} appears twice (also in sheet {found[table_id].sheet!r})",
-                        file=path, sheet=sheet, row=r + 1)
+                        file=path,
+                        sheet=sheet,
+                        row=r + 1,
+                    )
                 found[table_id] = TableLocation(table_id, sheet, r, match.group("title").strip())
                 break
     missing = [t for t in REQUIRED_TABLES if t not in found]
@@ -155,26 +193,39 @@ def locate_tables(path: Path, sheets: dict[str, list[list[Cell]]]) -> dict[str, 
         have = ", ".join(f"Table {t} (sheet {loc.sheet!r})" for t, loc in sorted(found.items())) or "none"
         raise InputError(
             f"missing table(s) {', '.join('Table ' + m for m in missing)}; found {have}",
-            file=path, expected="sheets titled 'Table N : ...' for tables " + ", ".join(REQUIRED_TABLES))
+            file=path,
+            expected="sheets titled 'Table N : ...' for tables " + ", ".join(REQUIRED_TABLES),
+        )
     return found
 
 
-def _year_header(path: Path, sheet: str, rows: list[list[Cell]], start: int,
-                 min_years: int = 3) -> tuple[int, dict[int, tuple[int, bool]]]:
+def _year_header(
+    path: Path, sheet: str, rows: list[list[Cell]], start: int, min_years: int = 3
+) -> tuple[int, dict[int, tuple[int, bool]]]:
     """Find the year header below a title: (row index, {column: (year, estimate)})."""
     for r in range(start + 1, min(start + 15, len(rows))):
         years = {c: y for c, cell in enumerate(rows[r]) if (y := parse_year(cell)) is not None}
         if len(years) >= min_years:
             return r, years
-    raise InputError("no year header found below the table title", file=path, sheet=sheet, row=start + 1,
-                     expected="a row of years such as 2014 ... '2024e' within 15 rows of the title")
+    raise InputError(
+        "no year header found below the table title",
+        file=path,
+        sheet=sheet,
+        row=start + 1,
+        expected="a row of years such as 2014 ... '2024e' within 15 rows of the title",
+    )
 
 
 def _check_consecutive(path: Path, sheet: str, row: int, years: dict[int, tuple[int, bool]]) -> None:
     ordered = [years[c][0] for c in sorted(years)]
     if ordered != list(range(ordered[0], ordered[0] + len(ordered))):
-        raise InputError(f"year header is not a run of consecutive years: {ordered}",
-                         file=path, sheet=sheet, row=row + 1, expected="consecutive years left to right")
+        raise InputError(
+            f"year header is not a run of consecutive years: {ordered}",
+            file=path,
+            sheet=sheet,
+            row=row + 1,
+            expected="consecutive years left to right",
+        )
 
 
 def _text_cells(row: list[Cell], before: int) -> list[tuple[int, str]]:
@@ -187,14 +238,21 @@ def _parse_name(path: Path, sheet: str, r: int, c: int, label: str) -> tuple[str
     name = match.group("name").strip()
     entry = nato_name_index().get(normalise_name(name))
     if entry is None:
-        raise InputError(f"unknown country or aggregate name {label!r}", file=path, sheet=sheet, row=r + 1,
-                         column=column_letter(c), expected="a NATO ally or 'NATO Europe and Canada' / 'NATO Total'")
+        raise InputError(
+            f"unknown country or aggregate name {label!r}",
+            file=path,
+            sheet=sheet,
+            row=r + 1,
+            column=column_letter(c),
+            expected="a NATO ally or 'NATO Europe and Canada' / 'NATO Total'",
+        )
     code, display = entry
     return code, display, match.group("star") is not None, match.group("currency")
 
 
-def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLocation, spec: TableSpec,
-                 out: NatoWorkbook) -> int:
+def _parse_table(
+    path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLocation, spec: TableSpec, out: NatoWorkbook
+) -> int:
     """Append the table's rows to `out`; returns the last year of its header."""
     rows = sheets[loc.sheet]
     title, core = _plain_title(normalise_text(loc.title))
@@ -202,8 +260,11 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
     if title != spec.title:
         raise InputError(
             f"Table {spec.table_id} is titled {loc.title!r}; this edition's layout differs from the one natospend reads",
-            file=path, sheet=loc.sheet, row=loc.title_row + 1,
-            expected=f"the title {spec.title!r} (or with 'core defence expenditure')")
+            file=path,
+            sheet=loc.sheet,
+            row=loc.title_row + 1,
+            expected=f"the title {spec.title!r} (or with 'core defence expenditure')",
+        )
     header_row, years = _year_header(path, loc.sheet, rows, loc.title_row)
     _check_consecutive(path, loc.sheet, header_row, years)
     first_year_col = min(years)
@@ -212,8 +273,12 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
     unit_match = next((m for t in unit_texts if (m := re.fullmatch(spec.unit_line, normalise_text(t)))), None)
     if unit_match is None:
         raise InputError(
-            f"Table {spec.table_id} unit line is {unit_texts!r}", file=path, sheet=loc.sheet,
-            row=loc.title_row + 2, expected=f"a line matching {spec.unit_line!r}")
+            f"Table {spec.table_id} unit line is {unit_texts!r}",
+            file=path,
+            sheet=loc.sheet,
+            row=loc.title_row + 2,
+            expected=f"a line matching {spec.unit_line!r}",
+        )
     base = unit_match.groupdict().get("base")
 
     block: BlockSpec | None = spec.untitled_block
@@ -229,11 +294,17 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                 continue
             stray = [v for v in values.values() if not is_empty(v)]
             if all(isinstance(v, str) and _ERROR_CELL.match(v.strip()) for v in stray) or all(
-                    is_number(v) and v == 0 for v in stray):
+                is_number(v) and v == 0 for v in stray
+            ):
                 out.skipped.append(f"{loc.sheet} row {r + 1}: unlabelled row {stray[:3]}... is not data")
                 continue
-            raise InputError("a row holds numbers but no country name", file=path, sheet=loc.sheet, row=r + 1,
-                             expected="a country or aggregate name left of the year columns")
+            raise InputError(
+                "a row holds numbers but no country name",
+                file=path,
+                sheet=loc.sheet,
+                row=r + 1,
+                expected="a country or aggregate name left of the year columns",
+            )
         c_label, label = labels[-1]
         if not has_values:
             text = _plain_title(normalise_text(label))[0]
@@ -242,30 +313,52 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
             matched = next((b for b in spec.blocks if (m := re.fullmatch(b.title, text))), None)
             if matched is None:
                 raise InputError(
-                    f"unknown block title {label!r} in Table {spec.table_id}", file=path, sheet=loc.sheet,
-                    row=r + 1, column=column_letter(c_label),
-                    expected="one of " + ", ".join(repr(b.title) for b in spec.blocks) if spec.blocks
-                    else "country rows only")
+                    f"unknown block title {label!r} in Table {spec.table_id}",
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c_label),
+                    expected="one of " + ", ".join(repr(b.title) for b in spec.blocks)
+                    if spec.blocks
+                    else "country rows only",
+                )
             m = re.fullmatch(matched.title, text)
             block, block_base = matched, (m.groupdict().get("base") if m else None) or base
             seen_blocks.append(matched.indicator + "/" + matched.price_basis)
             continue
         if block is None:
-            raise InputError(f"data row {label!r} comes before any block title", file=path, sheet=loc.sheet,
-                             row=r + 1, expected="a block title such as " + repr(spec.blocks[0].title))
+            raise InputError(
+                f"data row {label!r} comes before any block title",
+                file=path,
+                sheet=loc.sheet,
+                row=r + 1,
+                expected="a block title such as " + repr(spec.blocks[0].title),
+            )
         code, display, star, currency = _parse_name(path, loc.sheet, r, c_label, label)
-        stray = next((c for c, v in enumerate(row) if c not in years and not isinstance(v, str) and not is_empty(v)),
-                     None)
+        stray = next(
+            (c for c, v in enumerate(row) if c not in years and not isinstance(v, str) and not is_empty(v)), None
+        )
         if stray is not None:
             raise InputError(
                 f"a number ({row[stray]!r}) for {display} stands outside the year columns; the year header "
-                f"(row {header_row + 1}) may be shifted", file=path, sheet=loc.sheet, row=r + 1,
-                column=column_letter(stray), expected="values only under the year header")
+                f"(row {header_row + 1}) may be shifted",
+                file=path,
+                sheet=loc.sheet,
+                row=r + 1,
+                column=column_letter(stray),
+                expected="values only under the year header",
+            )
         unit = indicator_unit(block.indicator)
         if block.indicator == "defence_expenditure_nc_m":
             if not currency:
-                raise InputError(f"no currency after {label!r}", file=path, sheet=loc.sheet, row=r + 1,
-                                 column=column_letter(c_label), expected="'Name   (Currency)'")
+                raise InputError(
+                    f"no currency after {label!r}",
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c_label),
+                    expected="'Name   (Currency)'",
+                )
             unit = f"{unit} ({currency.strip()})"
         price_basis = block.price_basis.format(base=block_base)
         indicator = INDICATORS[block.indicator]
@@ -275,26 +368,57 @@ def _parse_table(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoca
                 continue
             if not is_number(value) or not math.isfinite(value):
                 raise InputError(
-                    f"found {value!r} where a number belongs ({display}, {year})", file=path, sheet=loc.sheet,
-                    row=r + 1, column=column_letter(c), expected="a number")
+                    f"found {value!r} where a number belongs ({display}, {year})",
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c),
+                    expected="a number",
+                )
             problem = indicator.out_of_bounds(float(value))
             if problem:
-                raise InputError(f"{display} {year}: {problem}", file=path, sheet=loc.sheet, row=r + 1,
-                                 column=column_letter(c), expected=f"a plausible {indicator.description}")
+                raise InputError(
+                    f"{display} {year}: {problem}",
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c),
+                    expected=f"a plausible {indicator.description}",
+                )
             key = (code, block.indicator, price_basis, year)
             if key in out.cells:
                 first = out.cells[key]
-                raise InputError(f"a second row for {display} in this block (the first is row {first[1] + 1})",
-                                 file=path, sheet=loc.sheet, row=r + 1, column=column_letter(c_label),
-                                 expected="one row per country and block")
+                raise InputError(
+                    f"a second row for {display} in this block (the first is row {first[1] + 1})",
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c_label),
+                    expected="one row per country and block",
+                )
             out.cells[key] = (loc.sheet, r, c)
-            out.rows.append(Row(code, display, year, block.indicator, price_basis, float(value), unit,
-                                    estimate, NATIONAL_LAW_FLAG if star else "", f"Table {spec.table_id}"))
+            out.rows.append(
+                Row(
+                    code,
+                    display,
+                    year,
+                    block.indicator,
+                    price_basis,
+                    float(value),
+                    unit,
+                    estimate,
+                    NATIONAL_LAW_FLAG if star else "",
+                    f"Table {spec.table_id}",
+                )
+            )
     expected_blocks = len(spec.blocks)
     if expected_blocks and len(seen_blocks) != expected_blocks:
         raise InputError(
-            f"Table {spec.table_id} has blocks {seen_blocks}", file=path, sheet=loc.sheet,
-            expected=f"{expected_blocks} blocks: " + ", ".join(repr(b.title) for b in spec.blocks))
+            f"Table {spec.table_id} has blocks {seen_blocks}",
+            file=path,
+            sheet=loc.sheet,
+            expected=f"{expected_blocks} blocks: " + ", ".join(repr(b.title) for b in spec.blocks),
+        )
     return max(y for y, _ in years.values())
 
 
@@ -309,15 +433,23 @@ def _check_table4(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoc
     def col(prefix: str) -> int:
         hits = [c for text, c in named.items() if text.startswith(prefix)]
         if len(hits) != 1:
-            raise InputError(f"Table 4 has no single column starting {prefix!r}", file=path, sheet=loc.sheet,
-                             row=header_row + 1, expected=f"columns {sorted(named)}")
+            raise InputError(
+                f"Table 4 has no single column starting {prefix!r}",
+                file=path,
+                sheet=loc.sheet,
+                row=header_row + 1,
+                expected=f"columns {sorted(named)}",
+            )
         return hits[0]
 
     c_change = col("real change")
     c_share_first, c_share_last = col(f"share of real gdp {y_first}"), col(f"share of real gdp {y_last}")
     lookup = {(x.country, x.indicator, x.price_basis, x.year): x.value for x in wb.rows}
-    constant = next(x.price_basis for x in wb.rows if x.indicator == "defence_expenditure_usd_m"
-                    and x.price_basis.startswith("constant"))
+    constant = next(
+        x.price_basis
+        for x in wb.rows
+        if x.indicator == "defence_expenditure_usd_m" and x.price_basis.startswith("constant")
+    )
     first_year_col = min(years)
     checked = 0
     for r in range(header_row + 1, len(rows)):
@@ -336,12 +468,19 @@ def _check_table4(path: Path, sheets: dict[str, list[list[Cell]]], loc: TableLoc
         }
         for c, expected in implied.items():
             published = rows[r][c]
-            if expected is None or not is_number(published) or not math.isclose(
-                    published, expected, rel_tol=TABLE4_REL_TOLERANCE, abs_tol=1e-9):
+            if (
+                expected is None
+                or not is_number(published)
+                or not math.isclose(published, expected, rel_tol=TABLE4_REL_TOLERANCE, abs_tol=1e-9)
+            ):
                 raise InputError(
                     f"Table 4 shows {published!r} for {display}, but Tables 2 and 3 imply {expected!r}",
-                    file=path, sheet=loc.sheet, row=r + 1, column=column_letter(c),
-                    expected="Table 4 to agree with Tables 2 and 3")
+                    file=path,
+                    sheet=loc.sheet,
+                    row=r + 1,
+                    column=column_letter(c),
+                    expected="Table 4 to agree with Tables 2 and 3",
+                )
         checked += 1
     if checked == 0:
         raise InputError("Table 4 has no country rows", file=path, sheet=loc.sheet)
@@ -382,10 +521,12 @@ def check_money_consistency(path: Path, wb: NatoWorkbook) -> None:
         if basis == constant:
             first = base_rate.setdefault(country, (rate, year))
             if not math.isclose(rate, first[0], rel_tol=SAME_FIGURE_REL_TOLERANCE):
-                fail((country, "defence_expenditure_usd_m", basis, year),
-                     f"Table 2 constant gives {country} {year} an exchange rate of {rate:g} national currency per "
-                     f"dollar against Table 1, but {first[0]:g} in {first[1]}",
-                     "one base-year exchange rate per ally for the constant-price tables")
+                fail(
+                    (country, "defence_expenditure_usd_m", basis, year),
+                    f"Table 2 constant gives {country} {year} an exchange rate of {rate:g} national currency per "
+                    f"dollar against Table 1, but {first[0]:g} in {first[1]}",
+                    "one base-year exchange rate per ally for the constant-price tables",
+                )
     for (country, indicator, basis, year), usd in values.items():
         if indicator != "defence_expenditure_usd_m" or basis != "current":
             continue
@@ -395,15 +536,22 @@ def check_money_consistency(path: Path, wb: NatoWorkbook) -> None:
         if usd and usd_constant and gdp and gdp_constant:
             defence_ratio, gdp_ratio = usd / usd_constant, gdp / gdp_constant
             if not 1 / PRICE_RATIO_FACTOR <= defence_ratio / gdp_ratio <= PRICE_RATIO_FACTOR:
-                fail(key, f"{country} {year}: current/constant dollars is {defence_ratio:g} for defence (Table 2) "
-                          f"but {gdp_ratio:g} for GDP (Table 5)",
-                     f"the two within a factor {PRICE_RATIO_FACTOR:g}: one exchange rate converts both")
+                fail(
+                    key,
+                    f"{country} {year}: current/constant dollars is {defence_ratio:g} for defence (Table 2) "
+                    f"but {gdp_ratio:g} for GDP (Table 5)",
+                    f"the two within a factor {PRICE_RATIO_FACTOR:g}: one exchange rate converts both",
+                )
         nc = values.get((country, "defence_expenditure_nc_m", "current", year))
         if nc and usd and country in base_rate:
             ratio = (nc / usd) / base_rate[country][0]
             if not 1 / 50 <= ratio <= 50:
-                fail(key, f"{country} {year}: Table 1 / Table 2 at current prices gives an exchange rate {ratio:g} "
-                          "times the base year's", "an exchange rate within a factor 50 of the base year's")
+                fail(
+                    key,
+                    f"{country} {year}: Table 1 / Table 2 at current prices gives an exchange rate {ratio:g} "
+                    "times the base year's",
+                    "an exchange rate within a factor 50 of the base year's",
+                )
     for (country, indicator, basis, year), per_head in values.items():
         if indicator != "defence_expenditure_per_capita_usd" or not per_head:
             continue
@@ -413,10 +561,12 @@ def check_money_consistency(path: Path, wb: NatoWorkbook) -> None:
         if defence and gdp and gdp_head:
             from_defence, from_gdp = defence / per_head, gdp / gdp_head / 1000
             if not math.isclose(from_defence, from_gdp, rel_tol=SAME_FIGURE_REL_TOLERANCE):
-                fail((country, indicator, basis, year),
-                     f"{country} {year}: Table 6 per capita implies {from_defence:g} million people from defence "
-                     f"(Table 2) but {from_gdp:g} million from GDP (Table 5)",
-                     "per-capita figures consistent with the totals")
+                fail(
+                    (country, indicator, basis, year),
+                    f"{country} {year}: Table 6 per capita implies {from_defence:g} million people from defence "
+                    f"(Table 2) but {from_gdp:g} million from GDP (Table 5)",
+                    "per-capita figures consistent with the totals",
+                )
 
 
 def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
@@ -425,11 +575,11 @@ def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
     sheets = read_workbook_values(path)
     locations = locate_tables(path, sheets)
     wb = NatoWorkbook(path=path, edition="", rows=[])
-    last_years = {spec.table_id: _parse_table(path, sheets, locations[spec.table_id], spec, wb)
-                  for spec in TABLE_SPECS}
+    last_years = {spec.table_id: _parse_table(path, sheets, locations[spec.table_id], spec, wb) for spec in TABLE_SPECS}
     if len(set(last_years.values())) != 1:
-        raise InputError(f"tables end in different years: {last_years}", file=path,
-                         expected="every table to cover the same years")
+        raise InputError(
+            f"tables end in different years: {last_years}", file=path, expected="every table to cover the same years"
+        )
     wb.edition = str(last_years["2"])
     wb.first_year = min(r.year for r in wb.rows)
     _check_table4(path, sheets, locations["4"], wb)

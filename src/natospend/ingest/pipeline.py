@@ -6,76 +6,104 @@ sources and editions are kept. Nothing is written unless every check passes.
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from natospend.data.breaks import SERIES_BREAKS_CSV
 from natospend.data.dataset import FLAG_MEANINGS, edition_file, normalise_frame, rows_to_frame, to_csv_bytes
+from natospend.errors import InputError
+from natospend.ingest import imf, nato, sipri
+from natospend.ingest.provenance import input_record
+from natospend.ingest.usercsv import read_user_csv
+from natospend.ingest.validation import validate_dataset
 from natospend.paths import SOURCES_JSON, SPENDING_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def ingest_nato(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
-    from natospend.ingest import nato
-    from natospend.ingest.provenance import input_record
-
+def ingest_nato(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     workbook = nato.parse_nato_workbook(path)
     frame = rows_to_frame(workbook.rows, nato.SOURCE, workbook.edition)
-    record = input_record(path, source=nato.SOURCE, edition=workbook.edition, publisher=nato.PUBLISHER,
-                          title=workbook.title, attribution=f"Source: NATO, {workbook.title}", rows=len(frame),
-                          extra={"rows_not_taken_as_data": workbook.skipped,
-                                 "definition": "core defence expenditure (NATO's agreed definition)"
-                                 if workbook.core_titles else "defence expenditure (NATO's agreed definition)"})
+    record = input_record(
+        path,
+        source=nato.SOURCE,
+        edition=workbook.edition,
+        publisher=nato.PUBLISHER,
+        title=workbook.title,
+        attribution=f"Source: NATO, {workbook.title}",
+        rows=len(frame),
+        extra={
+            "rows_not_taken_as_data": workbook.skipped,
+            "definition": "core defence expenditure (NATO's agreed definition)"
+            if workbook.core_titles
+            else "defence expenditure (NATO's agreed definition)",
+        },
+    )
     return frame, record
 
 
-def ingest_sipri(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
-    from natospend.ingest import sipri
-    from natospend.ingest.provenance import input_record
-
+def ingest_sipri(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     workbook = sipri.parse_sipri_workbook(path)
     frame = rows_to_frame(workbook.rows, sipri.SOURCE, workbook.edition)
-    record = input_record(path, source=sipri.SOURCE, edition=workbook.edition, publisher=sipri.PUBLISHER,
-                          title=sipri.TITLE, attribution=sipri.ATTRIBUTION + f" {workbook.edition}", rows=len(frame),
-                          extra={"footnotes": workbook.footnotes})
+    record = input_record(
+        path,
+        source=sipri.SOURCE,
+        edition=workbook.edition,
+        publisher=sipri.PUBLISHER,
+        title=sipri.TITLE,
+        attribution=sipri.ATTRIBUTION + f" {workbook.edition}",
+        rows=len(frame),
+        extra={"footnotes": workbook.footnotes},
+    )
     return frame, record
 
 
-def ingest_user_csv(path: Path, label: str, edition: str, progress: bool = False
-                    ) -> tuple["pd.DataFrame", dict[str, Any]]:
-    from natospend.ingest.provenance import input_record
-    from natospend.ingest.usercsv import read_user_csv
-
+def ingest_user_csv(
+    path: Path, label: str, edition: str, progress: bool = False
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     frame = normalise_frame(read_user_csv(path, label, edition, progress=progress))
-    record = input_record(path, source=label, edition=edition, publisher="user-supplied", title=path.name,
-                          attribution=f"User data from {path.name}", rows=len(frame))
+    record = input_record(
+        path,
+        source=label,
+        edition=edition,
+        publisher="user-supplied",
+        title=path.name,
+        attribution=f"User data from {path.name}",
+        rows=len(frame),
+    )
     return frame, record
 
 
-def ingest_imf(path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
-    from natospend.ingest import imf
-    from natospend.ingest.provenance import input_record
-
+def ingest_imf(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     weo = imf.parse_weo(path)
     frame = rows_to_frame(weo.rows, imf.SOURCE, weo.edition)
-    record = input_record(path, source=imf.SOURCE, edition=weo.edition, publisher=imf.PUBLISHER,
-                          title=f"{imf.TITLE}, {weo.edition}", rows=len(frame),
-                          attribution=f"IMF, World Economic Outlook database, {weo.edition}",
-                          extra={"flags": {imf.PROJECTION_FLAG: "after the economy's last year of actual data: "
-                                           "an IMF projection"}})
+    record = input_record(
+        path,
+        source=imf.SOURCE,
+        edition=weo.edition,
+        publisher=imf.PUBLISHER,
+        title=f"{imf.TITLE}, {weo.edition}",
+        rows=len(frame),
+        attribution=f"IMF, World Economic Outlook database, {weo.edition}",
+        extra={"flags": {imf.PROJECTION_FLAG: "after the economy's last year of actual data: an IMF projection"}},
+    )
     return frame, record
 
 
 READERS = {"nato": ingest_nato, "sipri": ingest_sipri, "imf": ingest_imf}
 
 
-def _read_one(kind: str, path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
-    import gc
-
+def _read_one(kind: str, path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     # A workbook becomes some 100,000 small objects that all live until the frame is built: the
     # cyclic garbage collector would walk them again and again for nothing (a third of the time).
     gc.disable()
@@ -85,17 +113,13 @@ def _read_one(kind: str, path: Path) -> tuple["pd.DataFrame", dict[str, Any]]:
         gc.enable()
 
 
-def read_workbooks(workbooks: list[tuple[str, Path]]) -> list[tuple["pd.DataFrame", dict[str, Any]]]:
+def read_workbooks(workbooks: list[tuple[str, Path]]) -> list[tuple[pd.DataFrame, dict[str, Any]]]:
     """Parse each (kind, path), in parallel worker processes when there are several and more than one core.
 
     Parsing is pure-Python work on the cells: two SIPRI releases and a NATO edition take about
     0.6 s in a row and 0.35 s on two cores. Workers are forked (the parent's imports come with
     them); where fork is not available they are read one after another.
     """
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
     workers = min(len(workbooks), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_read_one(kind, path) for kind, path in workbooks]
@@ -111,9 +135,11 @@ def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]
     return {
         "description": "Inputs of data/processed/spending/<source>/<edition>.csv, written by `natospend ingest`.",
         "columns": {
-            "source": "nato, sipri, or a user label", "edition": "publication edition",
+            "source": "nato, sipri, or a user label",
+            "edition": "publication edition",
             "country": "ISO 3166-1 alpha-3, or NATO_EUROPE_CANADA / NATO_TOTAL, or a documented project code",
-            "value": "the published figure, in `unit`", "estimate": "flagged as an estimate by the publisher",
+            "value": "the published figure, in `unit`",
+            "estimate": "flagged as an estimate by the publisher",
             "price_basis": "current, constant-YYYY or none",
         },
         "flags": FLAG_MEANINGS,
@@ -143,24 +169,29 @@ def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
         raise
 
 
-def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] = (), imf_paths: Sequence[Path] = (),
-               csv_path: Path | None = None,
-               label: str | None = None, csv_edition: str = "user", dataset_dir: Path = SPENDING_DIR,
-               sources_path: Path = SOURCES_JSON, series_breaks_path: Path | None = None,
-               progress: bool = False) -> "pd.DataFrame":
+def run_ingest(
+    *,
+    nato_paths: Sequence[Path] = (),
+    sipri_paths: Sequence[Path] = (),
+    imf_paths: Sequence[Path] = (),
+    csv_path: Path | None = None,
+    label: str | None = None,
+    csv_edition: str = "user",
+    dataset_dir: Path = SPENDING_DIR,
+    sources_path: Path = SOURCES_JSON,
+    series_breaks_path: Path | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Parse every input, validate, then write one file per source and edition.
 
     Each (source, edition) ingested replaces that file only; other sources and editions are kept
     as they are. Nothing is written unless every input parses and every check passes.
     """
-    import pandas as pd
-
-    from natospend.data.breaks import SERIES_BREAKS_CSV
-    from natospend.errors import InputError
-    from natospend.ingest.validation import validate_dataset
-
-    parsed = read_workbooks([("nato", Path(p)) for p in nato_paths] + [("sipri", Path(p)) for p in sipri_paths]
-                            + [("imf", Path(p)) for p in imf_paths])
+    parsed = read_workbooks(
+        [("nato", Path(p)) for p in nato_paths]
+        + [("sipri", Path(p)) for p in sipri_paths]
+        + [("imf", Path(p)) for p in imf_paths]
+    )
     frames: list[pd.DataFrame] = [frame for frame, _ in parsed]
     records: list[dict[str, Any]] = [record for _, record in parsed]
     if csv_path is not None:
@@ -175,8 +206,11 @@ def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] =
     for record in records:
         key = (record["source"], record["edition"])
         if key in seen:
-            raise InputError(f"{record['file_name']} and {seen[key]} are both {key[0]} edition {key[1]}",
-                             file=record["file_name"], expected="one file per source and edition")
+            raise InputError(
+                f"{record['file_name']} and {seen[key]} are both {key[0]} edition {key[1]}",
+                file=record["file_name"],
+                expected="one file per source and edition",
+            )
         seen[key] = record["file_name"]
     targets = {key: edition_file(dataset_dir, *key) for key in seen}
     combined = normalise_frame(pd.concat(frames, ignore_index=True))
@@ -184,8 +218,10 @@ def run_ingest(*, nato_paths: Sequence[Path] = (), sipri_paths: Sequence[Path] =
     old_sources = json.loads(sources_path.read_text(encoding="utf-8")) if sources_path.is_file() else None
     sources = merge_sources(old_sources, records)
     json_bytes = (json.dumps(sources, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
-    outputs = {targets[key]: to_csv_bytes(part.reset_index(drop=True))
-               for key, part in combined.groupby(["source", "edition"], sort=True)}
+    outputs = {
+        targets[key]: to_csv_bytes(part.reset_index(drop=True))
+        for key, part in combined.groupby(["source", "edition"], sort=True)
+    }
     outputs[sources_path] = json_bytes
     _atomic_write_all(outputs)
     return combined

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from natospend.paths import REFERENCE_DIR
 
 RELEASES_YAML = REFERENCE_DIR / "releases.yaml"
@@ -18,8 +20,6 @@ RELEASES_YAML = REFERENCE_DIR / "releases.yaml"
 
 @lru_cache(maxsize=1)
 def known_releases() -> tuple[dict[str, Any], ...]:
-    import yaml
-
     document = yaml.safe_load(RELEASES_YAML.read_text(encoding="utf-8")) or {}
     return tuple(document.get("releases", []))
 
@@ -42,8 +42,17 @@ def find_release(digests: dict[str, str]) -> dict[str, Any]:
     return next((r for r in known_releases() if any(r.get(k) == v for k, v in digests.items())), {})
 
 
-def input_record(path: Path, *, source: str, edition: str, publisher: str, title: str, attribution: str,
-                 rows: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def input_record(
+    path: Path,
+    *,
+    source: str,
+    edition: str,
+    publisher: str,
+    title: str,
+    attribution: str,
+    rows: int,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     digests = _digests(path, "sha256", "md5")  # md5: SIPRI publishes only that of its own file
     known = find_release(digests)
     record: dict[str, Any] = {

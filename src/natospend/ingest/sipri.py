@@ -9,15 +9,19 @@ shifts of the published digits so that no binary rounding creeps in.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+from openpyxl.styles.colors import COLOR_INDEX
+
 from natospend.data.dataset import Row
-from natospend.errors import InputError
-from natospend.ingest.excel import Cell, column_letter, is_empty, is_number, normalise_text, read_workbook_values
 from natospend.data.indicators import INDICATORS, indicator_unit
 from natospend.data.reference import normalise_name, sipri_name_index
+from natospend.errors import InputError
+from natospend.ingest.excel import Cell, column_letter, is_empty, is_number, normalise_text, read_workbook_values
 
 SOURCE = "sipri"
 PUBLISHER = "Stockholm International Peace Research Institute (SIPRI)"
@@ -47,17 +51,27 @@ class SheetSpec:
 
 
 SHEET_SPECS: tuple[SheetSpec, ...] = (
-    SheetSpec(r"Constant \((?P<base>\d{4})\) US\$", "defence_expenditure_usd_m", "constant-{base}", 0,
-              r"constant \(\d{4}\) us\$ m\."),
+    SheetSpec(
+        r"Constant \((?P<base>\d{4})\) US\$",
+        "defence_expenditure_usd_m",
+        "constant-{base}",
+        0,
+        r"constant \(\d{4}\) us\$ m\.",
+    ),
     SheetSpec(r"Current US\$", "defence_expenditure_usd_m", "current", 0, r"millions of us\$ at current prices"),
-    SheetSpec(r"Share of GDP", "defence_expenditure_share_gdp_pct", "current", 2,
-              r"percentage of gross domestic product"),
+    SheetSpec(
+        r"Share of GDP", "defence_expenditure_share_gdp_pct", "current", 2, r"percentage of gross domestic product"
+    ),
     SheetSpec(r"Per capita", "defence_expenditure_per_capita_usd", "current", 0, r"per capita"),
-    SheetSpec(r"Share of Govt\. spending", "defence_expenditure_share_government_pct", "current", 2,
-              r"percentage of government spending"),
+    SheetSpec(
+        r"Share of Govt\. spending",
+        "defence_expenditure_share_government_pct",
+        "current",
+        2,
+        r"percentage of government spending",
+    ),
     SheetSpec(r"Local currency calendar years", "defence_expenditure_nc_m", "current", -6, r"in local currency"),
-    SheetSpec(r"Local currency financial years", "defence_expenditure_nc_fy_m", "current", -6,
-              r"in local currency"),
+    SheetSpec(r"Local currency financial years", "defence_expenditure_nc_fy_m", "current", -6, r"in local currency"),
 )
 
 
@@ -84,8 +98,6 @@ def shift_decimal(value: float, places: int) -> float:
 
 def _colour_name(color: object) -> str | None:
     """Classify an openpyxl font colour as 'blue', 'red' or None (automatic/black)."""
-    from openpyxl.styles.colors import COLOR_INDEX
-
     if color is None:
         return None
     kind = getattr(color, "type", None)
@@ -98,7 +110,7 @@ def _colour_name(color: object) -> str | None:
         return None  # theme colours: SIPRI uses none for data; treated as plain text colour
     if not isinstance(rgb, str) or len(rgb) < 6:
         return None
-    r, g, b = (int(rgb[-6:][i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(rgb[-6:][i : i + 2], 16) for i in (0, 2, 4))
     if b >= 0xC0 and r < 0x60 and g < 0x60:
         return "blue"
     if r >= 0xC0 and g < 0x60 and b < 0x60:
@@ -112,8 +124,11 @@ _CELL_TAG = re.compile(rb'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?')
 
 def coloured_styles(workbook: Any) -> dict[int, str]:
     """Cell style index -> 'blue' or 'red', from the workbook's style table (openpyxl)."""
-    return {index: colour for index, style in enumerate(workbook._cell_styles)
-            if (colour := _colour_name(workbook._fonts[style.fontId].color))}
+    return {
+        index: colour
+        for index, style in enumerate(workbook._cell_styles)
+        if (colour := _colour_name(workbook._fonts[style.fontId].color))
+    }
 
 
 def read_font_flags(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
@@ -123,10 +138,6 @@ def read_font_flags(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[
     by scanning the sheet XML for the few coloured style ids, which takes a tenth of the
     time of openpyxl building a cell object for all 100,000 cells.
     """
-    import zipfile
-
-    import openpyxl
-
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
         colours = coloured_styles(workbook)
@@ -157,8 +168,11 @@ def _find_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec
         match = re.fullmatch(spec.sheet, name.strip())
         if match:
             return name, match.groupdict().get("base")
-    raise InputError(f"no sheet named like {spec.sheet!r}; the workbook has {sorted(sheets)}", file=path,
-                     expected="the SIPRI sheets " + ", ".join(repr(s.sheet) for s in SHEET_SPECS))
+    raise InputError(
+        f"no sheet named like {spec.sheet!r}; the workbook has {sorted(sheets)}",
+        file=path,
+        expected="the SIPRI sheets " + ", ".join(repr(s.sheet) for s in SHEET_SPECS),
+    )
 
 
 def _header(path: Path, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[int, int], dict[str, int]]:
@@ -172,15 +186,29 @@ def _header(path: Path, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[i
                 elif isinstance(cell, str) and cell.strip():
                     named[normalise_text(cell)] = c
             if len(years) < 3:
-                raise InputError("the 'Country' header row has no year columns", file=path, sheet=sheet, row=r + 1,
-                                 expected="years such as 1949 ... 2024 after the Country column")
+                raise InputError(
+                    "the 'Country' header row has no year columns",
+                    file=path,
+                    sheet=sheet,
+                    row=r + 1,
+                    expected="years such as 1949 ... 2024 after the Country column",
+                )
             ordered = [years[c] for c in sorted(years)]
             if ordered != list(range(ordered[0], ordered[0] + len(ordered))):
-                raise InputError(f"year header is not consecutive: {ordered[:5]}...", file=path, sheet=sheet,
-                                 row=r + 1, expected="consecutive years")
+                raise InputError(
+                    f"year header is not consecutive: {ordered[:5]}...",
+                    file=path,
+                    sheet=sheet,
+                    row=r + 1,
+                    expected="consecutive years",
+                )
             return r, years, named
-    raise InputError("no header row starting with 'Country'", file=path, sheet=sheet,
-                     expected="a header row 'Country', ..., 1949, 1950, ...")
+    raise InputError(
+        "no header row starting with 'Country'",
+        file=path,
+        sheet=sheet,
+        expected="a header row 'Country', ..., 1949, 1950, ...",
+    )
 
 
 def _missing_marker(value: object) -> str | None:
@@ -194,19 +222,30 @@ def _notes_flags(notes: str) -> list[str]:
     return flags
 
 
-def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec,
-                 colours: dict[str, dict[tuple[int, int], str]], out: list[Row]) -> tuple[str, int]:
+def _parse_sheet(
+    path: Path,
+    sheets: dict[str, list[list[Cell]]],
+    spec: SheetSpec,
+    colours: dict[str, dict[tuple[int, int], str]],
+    out: list[Row],
+) -> tuple[str, int]:
     sheet, base = _find_sheet(path, sheets, spec)
     rows = sheets[sheet]
     title = normalise_text(rows[0][0]) if rows and rows[0] else ""
     if not re.search(spec.title, title):
-        raise InputError(f"sheet title is {title!r}", file=path, sheet=sheet, row=1,
-                         expected=f"a title containing {spec.title!r}")
+        raise InputError(
+            f"sheet title is {title!r}", file=path, sheet=sheet, row=1, expected=f"a title containing {spec.title!r}"
+        )
     titled_base = re.search(r"constant \((\d{4})\)", title)
     if base is not None and (titled_base is None or titled_base.group(1) != base):
-        raise InputError(f"sheet {sheet!r} is in {base} prices by its name, but its title is {title!r}",
-                         file=path, sheet=sheet, row=1, column="A",
-                         expected=f"a title naming constant ({base}) US$, as the sheet name does")
+        raise InputError(
+            f"sheet {sheet!r} is in {base} prices by its name, but its title is {title!r}",
+            file=path,
+            sheet=sheet,
+            row=1,
+            column="A",
+            expected=f"a title naming constant ({base}) US$, as the sheet name does",
+        )
     header_row, years, named = _header(path, sheet, rows)
     notes_col = named.get("notes")
     currency_col = named.get("currency")
@@ -235,8 +274,14 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
                 subregion = label
             continue
         if iso3 is None:
-            raise InputError(f"unknown SIPRI country name {label!r}", file=path, sheet=sheet, row=r + 1, column="A",
-                             expected="a name listed in data/reference/sipri_countries.csv")
+            raise InputError(
+                f"unknown SIPRI country name {label!r}",
+                file=path,
+                sheet=sheet,
+                row=r + 1,
+                column="A",
+                expected="a name listed in data/reference/sipri_countries.csv",
+            )
         notes = str(row[notes_col]).strip() if notes_col is not None and notes_col < len(row) else ""
         base_flags = _notes_flags(notes)
         unit = indicator_unit(spec.indicator)
@@ -245,8 +290,9 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
         if fy_col is not None and not is_empty(row[fy_col]):
             base_flags.append("fiscal_year=" + "_".join(str(row[fy_col]).split()))
         joined = ";".join(base_flags)
-        with_flag = {flag: ";".join([*base_flags, flag]) for flag in ("highly_uncertain", "no_data",
-                                                                       "not_independent", "blank")}
+        with_flag = {
+            flag: ";".join([*base_flags, flag]) for flag in ("highly_uncertain", "no_data", "not_independent", "blank")
+        }
         for c, year in years.items():
             value = data[c]
             flags = joined
@@ -255,8 +301,14 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
             if is_number(value):
                 number = shift_decimal(value, spec.decimal_shift)
                 if bounded and (problem := indicator.out_of_bounds(number)):
-                    raise InputError(f"{label} {year}: {problem}", file=path, sheet=sheet, row=r + 1,
-                                     column=column_letter(c), expected=f"a plausible {indicator.description}")
+                    raise InputError(
+                        f"{label} {year}: {problem}",
+                        file=path,
+                        sheet=sheet,
+                        row=r + 1,
+                        column=column_letter(c),
+                        expected=f"a plausible {indicator.description}",
+                    )
                 colour = sheet_colours.get((r, c))
                 estimate = colour == ESTIMATE_COLOUR
                 if colour == UNCERTAIN_COLOUR:
@@ -266,11 +318,30 @@ def _parse_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpe
             elif is_empty(value):
                 flags = with_flag["blank"]
             else:
-                raise InputError(f"found {value!r} where a number belongs ({label}, {year})", file=path, sheet=sheet,
-                                 row=r + 1, column=column_letter(c),
-                                 expected="a number or a SIPRI missing-data marker: " + ", ".join(repr(m) for m in MISSING))
-            out.append(Row(iso3, label, year, spec.indicator, price_basis, number, unit, estimate,
-                                flags, sheet, region, subregion))
+                raise InputError(
+                    f"found {value!r} where a number belongs ({label}, {year})",
+                    file=path,
+                    sheet=sheet,
+                    row=r + 1,
+                    column=column_letter(c),
+                    expected="a number or a SIPRI missing-data marker: " + ", ".join(repr(m) for m in MISSING),
+                )
+            out.append(
+                Row(
+                    iso3,
+                    label,
+                    year,
+                    spec.indicator,
+                    price_basis,
+                    number,
+                    unit,
+                    estimate,
+                    flags,
+                    sheet,
+                    region,
+                    subregion,
+                )
+            )
     return sheet, max(years.values())
 
 
@@ -298,8 +369,9 @@ def parse_sipri_workbook(path: str | Path) -> SipriWorkbook:
     data_sheets = [_find_sheet(path, sheets, spec)[0] for spec in SHEET_SPECS]
     colours = read_font_flags(path, data_sheets)
     rows: list[Row] = []
-    last_years = {spec.indicator + "/" + spec.sheet: _parse_sheet(path, sheets, spec, colours, rows)[1]
-                  for spec in SHEET_SPECS}
+    last_years = {
+        spec.indicator + "/" + spec.sheet: _parse_sheet(path, sheets, spec, colours, rows)[1] for spec in SHEET_SPECS
+    }
     last = max(last_years.values())
     # SIPRI releases its data for year Y in April of year Y+1: the edition is the release year.
     return SipriWorkbook(path=path, edition=str(last + 1), rows=rows, footnotes=_footnotes(path, sheets))

@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from natospend.analysis import burden, status
-from natospend.data.dataset import load_spending
-from natospend.figures.captions import caption, source_sentence
-from natospend.data.series import allies_only, constant_base_year, estimate_years, nato_table
-from natospend.data.targets import Target, definitions_markdown, load_targets
-from natospend.notebooks.display import readable
 from natospend.analysis.shortfall import alliance_totals, shortfall_since
 from natospend.analysis.wording import count, names, verb
-
+from natospend.data.dataset import load_spending
+from natospend.data.series import allies_only, constant_base_year, estimate_years, nato_table
+from natospend.data.targets import Target, definitions_markdown, load_targets
 from natospend.errors import ParameterError
+from natospend.figures.captions import caption, source_sentence
 from natospend.notebooks import spec
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
 from natospend.notebooks.checks import check_positive, check_year, nato_years, resolve_edition
-from natospend.data.targets import load_targets
+from natospend.notebooks.display import readable
+from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -30,11 +29,17 @@ SIPRI_THRESHOLDS = (2.0, 3.5)
 class OverviewParameters(NotebookParameters):
     edition: str = spec.edition("nato", "NATO edition, e.g. '2024'; None for the latest")
     year: int = spec.year(None, "year to assess; None for the edition's latest", nullable=True)
-    targets: tuple[str, ...] = spec.parameter(["gdp_2pct", "equipment_20pct", "core_3_5pct", "total_5pct"],
-                                              "target ids from data/reference/targets.yaml", accepts=(list,))
-    sipri_edition: str = spec.edition("sipri", "SIPRI edition (release year) for the latest-year view; None for the latest")
-    shortfall_threshold_pct: float = spec.number(2.0, "the share of GDP the shortfall since the start year is "
-                                                 "measured against", minimum=0, maximum=100)
+    targets: tuple[str, ...] = spec.parameter(
+        ["gdp_2pct", "equipment_20pct", "core_3_5pct", "total_5pct"],
+        "target ids from data/reference/targets.yaml",
+        accepts=(list,),
+    )
+    sipri_edition: str = spec.edition(
+        "sipri", "SIPRI edition (release year) for the latest-year view; None for the latest"
+    )
+    shortfall_threshold_pct: float = spec.number(
+        2.0, "the share of GDP the shortfall since the start year is measured against", minimum=0, maximum=100
+    )
     shortfall_start_year: int = spec.year(2014, "the first year of the shortfall (members at year's end only)")
     output_dir: str | None = spec.output_dir("01_alliance_overview")
 
@@ -45,8 +50,11 @@ def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
     values["year"] = check_year("year", values["year"], years)
     values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
     if values["shortfall_start_year"] not in years:
-        raise ParameterError("shortfall_start_year", f"{values['shortfall_start_year']} is outside the edition",
-                             f"{years[0]}-{years[-1]}")
+        raise ParameterError(
+            "shortfall_start_year",
+            f"{values['shortfall_start_year']} is outside the edition",
+            f"{years[0]}-{years[-1]}",
+        )
     check_positive("shortfall_threshold_pct", values["shortfall_threshold_pct"])
     known = load_targets()
     if not values["targets"] or not all(isinstance(t, str) for t in values["targets"]):
@@ -62,8 +70,14 @@ SPEC = NotebookSpec(
     question="who is at or above / below each target in a year; burden sharing; the shortfall since 2014",
     parameters=OverviewParameters,
     check_data=check_against_data,
-    tables=("target_status", "allies_meeting_by_year", "burden_sharing", "per_capita", "shortfall_since_*",
-            "sipri_latest_status"),
+    tables=(
+        "target_status",
+        "allies_meeting_by_year",
+        "burden_sharing",
+        "per_capita",
+        "shortfall_since_*",
+        "sipri_latest_status",
+    ),
 )
 
 
@@ -73,16 +87,16 @@ class AllianceOverview:
     edition: str
     price_base: int
     targets: list[Target]
-    table: "pd.DataFrame"  # every ally and aggregate, every year
-    status: "pd.DataFrame"  # the contract table tables/target_status.csv
-    counts: "pd.DataFrame"
-    aggregates: "pd.DataFrame"
-    burden: "pd.DataFrame"
-    per_capita: "pd.DataFrame"
+    table: pd.DataFrame  # every ally and aggregate, every year
+    status: pd.DataFrame  # the contract table tables/target_status.csv
+    counts: pd.DataFrame
+    aggregates: pd.DataFrame
+    burden: pd.DataFrame
+    per_capita: pd.DataFrame
     caption: str
     sipri_edition: str
-    sipri_status: "pd.DataFrame"  # SIPRI's latest year: tables/sipri_latest_status.csv
-    shortfall: "pd.DataFrame"  # tables/shortfall_since_<start>.csv
+    sipri_status: pd.DataFrame  # SIPRI's latest year: tables/sipri_latest_status.csv
+    shortfall: pd.DataFrame  # tables/shortfall_since_<start>.csv
     shortfall_threshold_pct: float
     shortfall_start_year: int
 
@@ -91,7 +105,7 @@ class AllianceOverview:
         return bool(self.status["estimate"].any())
 
     @property
-    def allies(self) -> "pd.DataFrame":
+    def allies(self) -> pd.DataFrame:
         return allies_only(self.table)
 
     @property
@@ -104,7 +118,11 @@ def build(params: OverviewParameters) -> AllianceOverview:
     table = nato_table(nato)
     targets = [load_targets()[t] for t in params.targets]
     return AllianceOverview(
-        year=params.year, edition=params.edition, price_base=constant_base_year(nato), targets=targets, table=table,
+        year=params.year,
+        edition=params.edition,
+        price_base=constant_base_year(nato),
+        targets=targets,
+        table=table,
         status=status.target_status(table, params.year, targets),
         counts=status.allies_meeting_by_year(table, targets),
         aggregates=status.alliance_aggregates(table, params.year),
@@ -114,9 +132,12 @@ def build(params: OverviewParameters) -> AllianceOverview:
         sipri_edition=params.sipri_edition,
         sipri_status=status.sipri_latest_status(
             load_spending("sipri", params.sipri_edition, indicator="defence_expenditure_share_gdp_pct"),
-            SIPRI_THRESHOLDS),
+            SIPRI_THRESHOLDS,
+        ),
         shortfall=shortfall_since(table, params.shortfall_threshold_pct, params.shortfall_start_year),
-        shortfall_threshold_pct=params.shortfall_threshold_pct, shortfall_start_year=params.shortfall_start_year)
+        shortfall_threshold_pct=params.shortfall_threshold_pct,
+        shortfall_start_year=params.shortfall_start_year,
+    )
 
 
 def not_yet_members(view: AllianceOverview) -> list[str]:
@@ -130,26 +151,36 @@ def headline(view: AllianceOverview) -> str:
     n = len(view.status)
     qualifier = " (NATO estimates)" if view.year_is_estimate else ""
     later = not_yet_members(view)
-    left_out = (f" {names(later)} joined later and {verb(len(later), 'is', 'are')} not counted." if later else "")
-    lines = [f"**In {view.year}{qualifier}, of the {count(n, 'member', 'members')} with armed forces at the end of the "
-             f"year:**{left_out}", ""]
+    left_out = f" {names(later)} joined later and {verb(len(later), 'is', 'are')} not counted." if later else ""
+    lines = [
+        f"**In {view.year}{qualifier}, of the {count(n, 'member', 'members')} with armed forces at the end of the "
+        f"year:**{left_out}",
+        "",
+    ]
     for target in view.targets:
         if not target.measurable:
             lines.append(f"- *{target.name}*: {target.comparison}")
             continue
         meets, below = status.meeting_lists(view.status, target)
-        lines.append(f"- **{len(meets)} of {n} {verb(len(meets), 'meets', 'meet')} {target.name}**"
-                     + (f": {', '.join(meets)}." if meets else ".")
-                     + (f" Below: {', '.join(below)}." if below else "")
-                     + f" *{target.comparison}*")
+        lines.append(
+            f"- **{len(meets)} of {n} {verb(len(meets), 'meets', 'meet')} {target.name}**"
+            + (f": {', '.join(meets)}." if meets else ".")
+            + (f" Below: {', '.join(below)}." if below else "")
+            + f" *{target.comparison}*"
+        )
     total = view.aggregates.set_index("country")
     if "NATO_TOTAL" in total.index:
-        lines += ["", f"NATO as a whole spent {total.at['NATO_TOTAL', 'share_gdp_pct']:.2f}% of GDP; Europe and "
-                      f"Canada {total.at['NATO_EUROPE_CANADA', 'share_gdp_pct']:.2f}%."]
+        lines += [
+            "",
+            f"NATO as a whole spent {total.at['NATO_TOTAL', 'share_gdp_pct']:.2f}% of GDP; Europe and "
+            f"Canada {total.at['NATO_EUROPE_CANADA', 'share_gdp_pct']:.2f}%.",
+        ]
     latest = view.burden[view.burden["year"] == view.year]
     if len(latest):
-        lines.append(f"The United States accounted for {latest['united_states_share_pct'].iloc[0]:.1f}% of allied "
-                     f"defence spending (current US dollars).")
+        lines.append(
+            f"The United States accounted for {latest['united_states_share_pct'].iloc[0]:.1f}% of allied "
+            f"defence spending (current US dollars)."
+        )
     return "\n".join(lines)
 
 
@@ -158,7 +189,7 @@ def definitions(view: AllianceOverview) -> str:
     return definitions_markdown(view.targets)
 
 
-def display_status(view: AllianceOverview) -> "pd.DataFrame":
+def display_status(view: AllianceOverview) -> pd.DataFrame:
     """The status table rounded for reading, with units in the column names."""
     shown = view.status[["country_name", "share_gdp_pct", "equipment_share_pct", "estimate"]].copy()
     shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
@@ -172,18 +203,29 @@ def sipri_latest(view: AllianceOverview) -> str:
     rows = view.sipri_status
     year, n = int(rows["year"].iloc[0]), len(rows)
     estimated = int(rows["estimate"].sum())
-    lines = [f"**SIPRI's latest year, {year}** (SIPRI Military Expenditure Database, April {view.sipri_edition} "
-             f"release; {count(n, 'member', 'members')} with armed forces at the end of {year}"
-             + (f"; SIPRI marks {count(estimated, 'figure', 'figures')} as "
-                f"{'an estimate' if estimated == 1 else 'estimates'}" if estimated else "") + "):", ""]
+    lines = [
+        f"**SIPRI's latest year, {year}** (SIPRI Military Expenditure Database, April {view.sipri_edition} "
+        f"release; {count(n, 'member', 'members')} with armed forces at the end of {year}"
+        + (
+            f"; SIPRI marks {count(estimated, 'figure', 'figures')} as "
+            f"{'an estimate' if estimated == 1 else 'estimates'}"
+            if estimated
+            else ""
+        )
+        + "):",
+        "",
+    ]
     for threshold in SIPRI_THRESHOLDS:
         at = rows[rows[f"meets_{threshold:g}pct".replace(".", "_")]]
         lines.append(f"- **{len(at)} of {n}** at or above {threshold:g}% of GDP: {names(at['country_name'].tolist())}.")
-    lines += ["", "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
-              "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
-              "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
-              "3.5% targets. SIPRI's counts are an independent view of a year NATO's tables do not reach yet, not "
-              "an assessment against the targets (notebook 04 compares the two)."]
+    lines += [
+        "",
+        "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
+        "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
+        "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
+        "3.5% targets. SIPRI's counts are an independent view of a year NATO's tables do not reach yet, not "
+        "an assessment against the targets (notebook 04 compares the two).",
+    ]
     return "\n".join(lines)
 
 
@@ -193,26 +235,41 @@ def shortfall_words(view: AllianceOverview) -> str:
     top = view.shortfall.head(3)
     last = int(view.shortfall["last_year"].max())
     threshold, start = view.shortfall_threshold_pct, view.shortfall_start_year
-    return (f"**Short of {threshold:g}% since {start}:** summed over every year each ally was a member at the year's "
-            f"end ({start}-{last}), the allies below {threshold:g}% of GDP spent "
-            f"**{totals['shortfall_usd_m_constant'] / 1000:,.0f} billion US dollars** ({view.price_base} prices) less "
-            f"than {threshold:g}% would have taken; those above it spent {totals['surplus_usd_m_constant'] / 1000:,.0f} "
-            f"billion more. The largest shortfalls: " + names([f"{r.country_name} ({r.shortfall_usd_m_constant / 1000:,.0f} bn,"
-                                                              f" {r.years_below} of {r.last_year - r.first_year + 1} years below)"
-                                                              for r in top.itertuples()]) + ".")
+    return (
+        f"**Short of {threshold:g}% since {start}:** summed over every year each ally was a member at the year's "
+        f"end ({start}-{last}), the allies below {threshold:g}% of GDP spent "
+        f"**{totals['shortfall_usd_m_constant'] / 1000:,.0f} billion US dollars** ({view.price_base} prices) less "
+        f"than {threshold:g}% would have taken; those above it spent {totals['surplus_usd_m_constant'] / 1000:,.0f} "
+        f"billion more. The largest shortfalls: "
+        + names(
+            [
+                f"{r.country_name} ({r.shortfall_usd_m_constant / 1000:,.0f} bn,"
+                f" {r.years_below} of {r.last_year - r.first_year + 1} years below)"
+                for r in top.itertuples()
+            ]
+        )
+        + "."
+    )
 
 
-def display_shortfall(view: AllianceOverview) -> "pd.DataFrame":
-    shown = view.shortfall[["country_name", "first_year", "last_year", "years_below", "shortfall_usd_m_constant",
-                            "surplus_usd_m_constant"]].copy()
+def display_shortfall(view: AllianceOverview) -> pd.DataFrame:
+    shown = view.shortfall[
+        ["country_name", "first_year", "last_year", "years_below", "shortfall_usd_m_constant", "surplus_usd_m_constant"]
+    ].copy()
     shown["shortfall_usd_m_constant"] /= 1000
     shown["surplus_usd_m_constant"] /= 1000
-    shown.columns = ["Ally", "From", "To", "Years below", f"Shortfall, USD bn ({view.price_base} prices)",
-                     f"Above {view.shortfall_threshold_pct:g}%, USD bn ({view.price_base} prices)"]
+    shown.columns = [
+        "Ally",
+        "From",
+        "To",
+        "Years below",
+        f"Shortfall, USD bn ({view.price_base} prices)",
+        f"Above {view.shortfall_threshold_pct:g}%, USD bn ({view.price_base} prices)",
+    ]
     return readable(shown.set_index("Ally"), 1)
 
 
-def display_sipri_latest(view: AllianceOverview) -> "pd.DataFrame":
+def display_sipri_latest(view: AllianceOverview) -> pd.DataFrame:
     shown = view.sipri_status[["country_name", "sipri_share_gdp_pct", "estimate"]].copy()
     shown.columns = ["Ally", f"SIPRI, % of GDP ({int(view.sipri_status['year'].iloc[0])})", "SIPRI estimate"]
     return readable(shown.set_index("Ally"))
@@ -224,19 +281,27 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
     latest = view.burden[view.burden["year"] == view.year]
     return {
         "title": f"Alliance overview: who meets NATO's spending targets in {view.year}",
-        "source": "nato", "edition": view.edition, "year": view.year, "year_is_estimate": view.year_is_estimate,
-        "allies_assessed": int(len(view.status)), "allies_meeting": counts,
+        "source": "nato",
+        "edition": view.edition,
+        "year": view.year,
+        "year_is_estimate": view.year_is_estimate,
+        "allies_assessed": int(len(view.status)),
+        "allies_meeting": counts,
         "not_yet_members": not_yet_members(view),
         "meeting": {t.id: status.meeting_lists(view.status, t)[0] for t in status.measurable(view.targets)},
         "nato_total_share_gdp_pct": total.get("NATO_TOTAL"),
         "europe_canada_share_gdp_pct": total.get("NATO_EUROPE_CANADA"),
-        "united_states_share_of_allied_spending_pct":
-            float(latest["united_states_share_pct"].iloc[0]) if len(latest) else None,
+        "united_states_share_of_allied_spending_pct": float(latest["united_states_share_pct"].iloc[0])
+        if len(latest)
+        else None,
         "caption": view.caption,
         "sipri_edition": view.sipri_edition,
         "sipri_latest_year": int(view.sipri_status["year"].iloc[0]),
         "sipri_latest_at_2pct": int(view.sipri_status["meets_2pct"].sum()),
         "sipri_latest_at_3_5pct": int(view.sipri_status["meets_3_5pct"].sum()),
-        "shortfall_since": {"threshold_pct": view.shortfall_threshold_pct, "start_year": view.shortfall_start_year,
-                            **alliance_totals(view.shortfall)},
+        "shortfall_since": {
+            "threshold_pct": view.shortfall_threshold_pct,
+            "start_year": view.shortfall_start_year,
+            **alliance_totals(view.shortfall),
+        },
     }

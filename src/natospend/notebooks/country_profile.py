@@ -4,36 +4,36 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from IPython.display import Markdown
 
 from natospend.analysis import pathways
+from natospend.analysis.profile import first_year_of_unbroken_run, profile_table
 from natospend.data.breaks import SeriesBreak, break_note, load_series_breaks, trend_breaks
 from natospend.data.dataset import load_spending
-from natospend.figures.captions import caption, source_sentence
-from natospend.notebooks.session import Markdown
-from natospend.notebooks.display import readable
-from natospend.analysis.profile import first_year_of_unbroken_run, profile_table
-from natospend.data.reference import Ally, ally_by_iso3
+from natospend.data.reference import Ally, allies, ally_by_iso3, resolve_ally
 from natospend.data.series import constant_base_year, estimate_years, nato_table
 from natospend.data.targets import load_pledges, pledge_sentence
-
 from natospend.errors import ParameterError
+from natospend.figures.captions import caption, source_sentence
 from natospend.notebooks import spec
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
 from natospend.notebooks.checks import check_after_base_year, check_positive, nato_years, resolve_edition
-from natospend.data.reference import allies, resolve_ally
+from natospend.notebooks.display import readable
+from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
-
 
 
 @dataclass(frozen=True)
 class CountryProfileParameters(NotebookParameters):
     country: str = spec.parameter("GBR", "ally: ISO3 code or any spelling", accepts=(str,))
     edition: str = spec.edition("nato", "NATO edition, e.g. '2024'; None for the latest")
-    sipri_edition: str = spec.edition("sipri", "SIPRI edition (release year) for the side-by-side series; None for the "
-                                 "latest")
+    sipri_edition: str = spec.edition(
+        "sipri", "SIPRI edition (release year) for the side-by-side series; None for the latest"
+    )
     core_target_pct: float = spec.number(3.5, "core defence target, % of GDP", minimum=0, maximum=100)
     target_year: int = spec.year(2035, "year by which the target is to be met")
     output_dir: str | None = spec.output_dir("03_country_profile")
@@ -43,8 +43,9 @@ def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
     try:
         values["country"] = resolve_ally(values["country"])
     except ValueError:
-        raise ParameterError("country", f"{values['country']!r} is not an ally",
-                             ", ".join(a.iso3 for a in allies())) from None
+        raise ParameterError(
+            "country", f"{values['country']!r} is not an ally", ", ".join(a.iso3 for a in allies())
+        ) from None
     values["edition"] = resolve_edition("nato", "edition", values["edition"])
     values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
     check_positive("core_target_pct", values["core_target_pct"])
@@ -67,9 +68,9 @@ class CountryProfile:
     edition: str
     sipri_edition: str
     price_base: int
-    profile: "pd.DataFrame"
-    path: "pd.Series | None"
-    pledges: "pd.DataFrame"
+    profile: pd.DataFrame
+    path: pd.Series | None
+    pledges: pd.DataFrame
     currency: str
     caption: str
     caption_both: str
@@ -77,7 +78,7 @@ class CountryProfile:
     params: dict[str, Any]
     breaks: list[SeriesBreak]  # listed breaks that trends must not cross (share of GDP, GDP, spending)
     personnel_breaks: list[SeriesBreak]
-    sipri_share: "pd.DataFrame"  # SIPRI's share of GDP for the ally from NATO's first year on: year, value, estimate
+    sipri_share: pd.DataFrame  # SIPRI's share of GDP for the ally from NATO's first year on: year, value, estimate
 
     @property
     def has_data(self) -> bool:
@@ -111,45 +112,69 @@ def build(params: CountryProfileParameters) -> CountryProfile:
     sipri = load_spending("sipri", params.sipri_edition, indicator="defence_expenditure_share_gdp_pct")
     table = nato_table(nato)
     nato_sentence = source_sentence("nato", params.edition, estimate_years(table))
-    sipri_sentence = source_sentence("sipri", params.sipri_edition,
-                                     sipri_estimate_years(sipri[sipri["year"] >= int(table["year"].min())], ally.iso3))
+    sipri_sentence = source_sentence(
+        "sipri", params.sipri_edition, sipri_estimate_years(sipri[sipri["year"] >= int(table["year"].min())], ally.iso3)
+    )
     pledges = load_pledges()
     pledges = pledges[pledges["country"] == ally.iso3]
     breaks = trend_breaks("nato", params.edition)
     first_year = int(table["year"].min())
-    sipri_share = sipri.loc[(sipri["country"] == ally.iso3) & (sipri["year"] >= first_year) & sipri["value"].notna(),
-                            ["year", "value", "estimate"]].sort_values("year").reset_index(drop=True)
+    sipri_share = (
+        sipri.loc[
+            (sipri["country"] == ally.iso3) & (sipri["year"] >= first_year) & sipri["value"].notna(),
+            ["year", "value", "estimate"],
+        ]
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
     if ally.has_armed_forces:
         own = profile_table(table, sipri, ally.iso3).assign(sipri_edition=params.sipri_edition)
-        path = pathways.pathways(table, params.core_target_pct, params.target_year,
-                                 breaks=breaks).set_index("country").loc[ally.iso3]
+        path = (
+            pathways.pathways(table, params.core_target_pct, params.target_year, breaks=breaks)
+            .set_index("country")
+            .loc[ally.iso3]
+        )
         units = nato[(nato["country"] == ally.iso3) & (nato["indicator"] == "defence_expenditure_nc_m")]["unit"]
         currency = str(units.iloc[0]).split("(", 1)[-1].rstrip(")") if len(units) else "national currency"
     else:
         own, path, currency = table.iloc[0:0], None, ""
-    return CountryProfile(ally=ally, edition=params.edition, sipri_edition=params.sipri_edition,
-                          price_base=constant_base_year(nato), profile=own, path=path,
-                          pledges=pledges, currency=currency,
-                          caption=caption(nato_sentence),
-                          caption_both=caption(nato_sentence, sipri_sentence),
-                          pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
-                          params=params.as_dict(), breaks=breaks.get(ally.iso3, []),
-                          personnel_breaks=[b for b in load_series_breaks()
-                                            if (b.source, b.edition, b.country) == ("nato", params.edition, ally.iso3)
-                                            and b.indicator == "military_personnel_k" and b.splits_trends],
-                          sipri_share=sipri_share)
+    return CountryProfile(
+        ally=ally,
+        edition=params.edition,
+        sipri_edition=params.sipri_edition,
+        price_base=constant_base_year(nato),
+        profile=own,
+        path=path,
+        pledges=pledges,
+        currency=currency,
+        caption=caption(nato_sentence),
+        caption_both=caption(nato_sentence, sipri_sentence),
+        pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
+        params=params.as_dict(),
+        breaks=breaks.get(ally.iso3, []),
+        personnel_breaks=[
+            b
+            for b in load_series_breaks()
+            if (b.source, b.edition, b.country) == ("nato", params.edition, ally.iso3)
+            and b.indicator == "military_personnel_k"
+            and b.splits_trends
+        ],
+        sipri_share=sipri_share,
+    )
 
 
-def sipri_estimate_years(sipri: "pd.DataFrame", country: str) -> list[int]:
+def sipri_estimate_years(sipri: pd.DataFrame, country: str) -> list[int]:
     """The years SIPRI marks as estimates (blue) for one country."""
     rows = sipri[(sipri["country"] == country) & sipri["estimate"]]
     return sorted(int(y) for y in rows["year"].unique())
 
 
 def no_data_message(view: CountryProfile) -> str:
-    return (f"**{view.name} has no armed forces.** NATO publishes no defence expenditure for it (only its GDP, in "
-            f"Tables 5 and 6), so there is no profile to draw: the sections below are left empty. Choose another "
-            f"ally with the `country` parameter.")
+    return (
+        f"**{view.name} has no armed forces.** NATO publishes no defence expenditure for it (only its GDP, in "
+        f"Tables 5 and 6), so there is no profile to draw: the sections below are left empty. Choose another "
+        f"ally with the `country` parameter."
+    )
 
 
 def met_2pct_since(view: CountryProfile) -> int | None:
@@ -180,12 +205,15 @@ def core_target_sentence(view: CountryProfile) -> str:
     share = float(path["base_share_pct"])
     if bool(path["already_at_target"]):
         return f"it is already at or above {target:g}% and needs no further rise in its share of GDP"
-    extra = (f"about {path['extra_spending_usd_m_current'] / 1000:,.1f} billion US dollars a year at "
-             f"{int(path['base_year'])} prices and exchange rates, {path['extra_spending_usd_m_constant'] / 1000:,.1f} "
-             f"billion at {view.price_base} prices")
+    extra = (
+        f"about {path['extra_spending_usd_m_current'] / 1000:,.1f} billion US dollars a year at "
+        f"{int(path['base_year'])} prices and exchange rates, {path['extra_spending_usd_m_constant'] / 1000:,.1f} "
+        f"billion at {view.price_base} prices"
+    )
     text = f"it is {target - share:.2f} points of GDP short of {target:g}% ({extra})"
-    no_trend = (f"NATO's series breaks in {int(path['trend_start_year'])}, leaving too few years of the new series "
-                "for a trend")
+    no_trend = (
+        f"NATO's series breaks in {int(path['trend_start_year'])}, leaving too few years of the new series for a trend"
+    )
     if math.isnan(float(path["gdp_growth_pct"])):
         return text + f"; {no_trend}, so neither the required nor the trend real growth can be computed"
     text += f"; reaching it by {deadline} takes real growth of {path['required_real_growth_pct']:.1f}% a year"
@@ -195,13 +223,14 @@ def core_target_sentence(view: CountryProfile) -> str:
     since = f" since {int(path['trend_start_year'])}, after its series break" if path["trend_note"] else ""
     reach = path["year_target_reached_at_trend"]
     if _missing(reach):
-        return text + f", while its trend real growth of {trend}{since} does not outpace its GDP, so at trend it never gets there"
+        return (
+            text
+            + f", while its trend real growth of {trend}{since} does not outpace its GDP, so at trend it never gets there"
+        )
     return text + f", and at its trend real growth of {trend}{since} it would get there in {int(reach)}"
 
 
 def _missing(value: Any) -> bool:
-    import pandas as pd
-
     return value is None or bool(pd.isna(value))
 
 
@@ -214,20 +243,28 @@ def headline(view: CountryProfile) -> str:
     year, share = int(latest["year"]), float(latest["share_gdp_pct"])
     estimate = " (NATO estimate)" if latest["estimate"] else ""
     rank = f"ranking {int(latest['rank_share_gdp'])} of {int(latest['allies_ranked'])} allies"
-    joined = (f" It joined NATO in {view.ally.accession_date.year}; earlier years are shown as before accession "
-              "and are not counted in rankings." if view.ally.accession_date.year > int(p["year"].min()) else "")
+    joined = (
+        f" It joined NATO in {view.ally.accession_date.year}; earlier years are shown as before accession "
+        "and are not counted in rankings."
+        if view.ally.accession_date.year > int(p["year"].min())
+        else ""
+    )
     breaks = f" NATO's {break_note(view.breaks)} (data/reference/series_breaks.csv)." if view.breaks else ""
     later = view.sipri_share[view.sipri_share["year"] > year]
     sipri = ""
     if len(later):
         last = later.iloc[-1]
-        sipri = (f" SIPRI's April {view.sipri_edition} release, on its own definition of military expenditure, puts "
-                 f"its {int(last['year'])} share of GDP at {last['value']:.2f}%"
-                 + (" (a SIPRI estimate)." if bool(last["estimate"]) else "."))
-    return (f"**{view.name}** spent **{share:.2f}% of GDP** on defence in {year}{estimate}, {rank}. "
-            f"{two_percent_record(view)}; {core_target_sentence(view)}. "
-            f"Equipment took {latest['equipment_share_pct']:.1f}% of its defence spending (guideline: 20%)."
-            f"{joined}{breaks}{sipri}")
+        sipri = (
+            f" SIPRI's April {view.sipri_edition} release, on its own definition of military expenditure, puts "
+            f"its {int(last['year'])} share of GDP at {last['value']:.2f}%"
+            + (" (a SIPRI estimate)." if bool(last["estimate"]) else ".")
+        )
+    return (
+        f"**{view.name}** spent **{share:.2f}% of GDP** on defence in {year}{estimate}, {rank}. "
+        f"{two_percent_record(view)}; {core_target_sentence(view)}. "
+        f"Equipment took {latest['equipment_share_pct']:.1f}% of its defence spending (guideline: 20%)."
+        f"{joined}{breaks}{sipri}"
+    )
 
 
 def no_figure(view: CountryProfile, figure: str) -> Any:
@@ -238,39 +275,84 @@ def no_figure(view: CountryProfile, figure: str) -> Any:
 def display_profile(view: CountryProfile) -> Any:
     if not view.has_data:
         return Markdown(f"*No profile table for {view.name}.*")
-    shown = view.profile[["year", "member", "estimate", "share_gdp_pct", "rank_share_gdp", "sipri_share_gdp_pct",
-                          "real_change_pct", "defence_usd_m_constant", "equipment_share_pct",
-                          "defence_per_capita_usd_constant", "military_personnel_k"]].copy()
-    shown.columns = ["Year", "Member", "Estimate", "Share of GDP, % (NATO)", "Rank", "Share of GDP, % (SIPRI)",
-                     "Real change, %", f"Spending, USD m ({view.price_base} prices)", "Equipment, %",
-                     f"Per capita, USD ({view.price_base})", "Personnel, thousand"]
-    return readable(shown.set_index("Year"), {"Real change, %": 1, f"Spending, USD m ({view.price_base} prices)": 0,
-                                              "Equipment, %": 1, f"Per capita, USD ({view.price_base})": 0,
-                                              "Personnel, thousand": 1}, missing={"Rank": "not a member"})
+    shown = view.profile[
+        [
+            "year",
+            "member",
+            "estimate",
+            "share_gdp_pct",
+            "rank_share_gdp",
+            "sipri_share_gdp_pct",
+            "real_change_pct",
+            "defence_usd_m_constant",
+            "equipment_share_pct",
+            "defence_per_capita_usd_constant",
+            "military_personnel_k",
+        ]
+    ].copy()
+    shown.columns = [
+        "Year",
+        "Member",
+        "Estimate",
+        "Share of GDP, % (NATO)",
+        "Rank",
+        "Share of GDP, % (SIPRI)",
+        "Real change, %",
+        f"Spending, USD m ({view.price_base} prices)",
+        "Equipment, %",
+        f"Per capita, USD ({view.price_base})",
+        "Personnel, thousand",
+    ]
+    return readable(
+        shown.set_index("Year"),
+        {
+            "Real change, %": 1,
+            f"Spending, USD m ({view.price_base} prices)": 0,
+            "Equipment, %": 1,
+            f"Per capita, USD ({view.price_base})": 0,
+            "Personnel, thousand": 1,
+        },
+        missing={"Rank": "not a member"},
+    )
 
 
 def summary(view: CountryProfile) -> dict[str, Any]:
-    base = {"title": f"Country profile: {view.name}", "country": view.ally.iso3, "country_name": view.name, "edition": view.edition,
-            "sipri_edition": view.sipri_edition, "has_armed_forces": view.ally.has_armed_forces,
-            "accession_year": view.ally.accession_date.year, "caption": view.caption}
+    base = {
+        "title": f"Country profile: {view.name}",
+        "country": view.ally.iso3,
+        "country_name": view.name,
+        "edition": view.edition,
+        "sipri_edition": view.sipri_edition,
+        "has_armed_forces": view.ally.has_armed_forces,
+        "accession_year": view.ally.accession_date.year,
+        "caption": view.caption,
+    }
     if not view.has_data or view.path is None:
         return {**base, "message": no_data_message(view)}
     latest = view.profile.iloc[-1]
     path = view.path
     reach = path["year_target_reached_at_trend"]
-    return {**base,
-            "year": int(latest["year"]), "year_is_estimate": bool(latest["estimate"]),
-            "share_gdp_pct": float(latest["share_gdp_pct"]), "rank": int(latest["rank_share_gdp"]),
-            "allies_ranked": int(latest["allies_ranked"]),
-            "met_2pct_every_year_since": met_2pct_since(view),
-            "equipment_share_pct": float(latest["equipment_share_pct"]),
-            "target_pct": float(path["target_pct"]), "target_year": int(path["target_year"]),
-            "gap_pp": float(path["gap_pp"]), "already_at_target": bool(path["already_at_target"]),
-            "required_real_growth_pct": float(path["required_real_growth_pct"]),
-            "trend_real_growth_pct": float(path["trend_real_growth_pct"]),
-            "trend_start_year": int(path["trend_start_year"]), "trend_note": str(path["trend_note"]),
-            "year_target_reached_at_trend": None if _missing(reach) else int(reach),
-            "extra_spending_usd_m_constant": float(path["extra_spending_usd_m_constant"]),
-            "extra_spending_usd_m_current": float(path["extra_spending_usd_m_current"]),
-            "pledges": view.pledges[["target_year", "share_gdp_pct", "stated_by", "stated_on", "source",
-                                     "quote"]].to_dict("records")}
+    return {
+        **base,
+        "year": int(latest["year"]),
+        "year_is_estimate": bool(latest["estimate"]),
+        "share_gdp_pct": float(latest["share_gdp_pct"]),
+        "rank": int(latest["rank_share_gdp"]),
+        "allies_ranked": int(latest["allies_ranked"]),
+        "met_2pct_every_year_since": met_2pct_since(view),
+        "equipment_share_pct": float(latest["equipment_share_pct"]),
+        "target_pct": float(path["target_pct"]),
+        "target_year": int(path["target_year"]),
+        "gap_pp": float(path["gap_pp"]),
+        "already_at_target": bool(path["already_at_target"]),
+        "required_real_growth_pct": float(path["required_real_growth_pct"]),
+        "trend_real_growth_pct": float(path["trend_real_growth_pct"]),
+        "trend_start_year": int(path["trend_start_year"]),
+        "trend_note": str(path["trend_note"]),
+        "year_target_reached_at_trend": None if _missing(reach) else int(reach),
+        "extra_spending_usd_m_constant": float(path["extra_spending_usd_m_constant"]),
+        "extra_spending_usd_m_current": float(path["extra_spending_usd_m_current"]),
+        "pledges": view.pledges[["target_year", "share_gdp_pct", "stated_by", "stated_on", "source", "quote"]].to_dict(
+            "records"
+        ),
+    }

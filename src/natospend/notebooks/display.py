@@ -9,8 +9,11 @@ the metadata a TableView carries).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,8 +28,6 @@ def format_number(value: Any, decimals: int | None = 2, missing: str = MISSING) 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     try:
-        import pandas as pd
-
         if pd.isna(value):
             return missing
     except (TypeError, ValueError):
@@ -44,13 +45,15 @@ def format_number(value: Any, decimals: int | None = 2, missing: str = MISSING) 
     return text
 
 
-def readable(frame: "pd.DataFrame", decimals: int | Mapping[str, int] = 2, missing: str | Mapping[str, str] = MISSING,
-             ) -> "pd.DataFrame":
+def readable(
+    frame: pd.DataFrame,
+    decimals: int | Mapping[str, int] = 2,
+    missing: str | Mapping[str, str] = MISSING,
+) -> pd.DataFrame:
     """A copy of `frame` as text for reading. decimals and missing: one for all columns, or per column name
     (an integer column is written whole, without separators); the index is formatted the same way."""
-    import pandas as pd
 
-    def column_text(series: "pd.Series") -> "pd.Series":
+    def column_text(series: pd.Series) -> pd.Series:
         places = decimals.get(str(series.name), 2) if isinstance(decimals, Mapping) else decimals
         if pd.api.types.is_integer_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
             places = None
@@ -60,8 +63,9 @@ def readable(frame: "pd.DataFrame", decimals: int | Mapping[str, int] = 2, missi
     shown = frame.apply(column_text)
     if not isinstance(frame.index, pd.RangeIndex):
         index = frame.index.to_series()
-        shown.index = pd.Index(index.map(lambda v: v if isinstance(v, str) else format_number(v, None)),
-                               name=frame.index.name)
+        shown.index = pd.Index(
+            index.map(lambda v: v if isinstance(v, str) else format_number(v, None)), name=frame.index.name
+        )
     return shown
 
 
@@ -69,7 +73,7 @@ def readable(frame: "pd.DataFrame", decimals: int | Mapping[str, int] = 2, missi
 class TableView:
     """A display table that knows the CSV it comes from: the page adds a download link under it."""
 
-    shown: "pd.DataFrame"
+    shown: pd.DataFrame
     csv_name: str  # the file under tables/, without .csv
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from natospend.analysis import revisions
-from natospend.data.dataset import load_spending
-from natospend.notebooks.display import readable
-from natospend.data.indicators import INDICATORS
-from natospend.figures.captions import caption, source_sentence
 from natospend.analysis.wording import count, names, year_ranges
-
-from natospend.errors import ParameterError
-from natospend.notebooks import spec
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
-from natospend.notebooks.checks import resolve_edition
-from natospend.data.dataset import editions as dataset_editions, sources as dataset_sources
+from natospend.data.dataset import editions as dataset_editions
+from natospend.data.dataset import load_spending
+from natospend.data.dataset import sources as dataset_sources
 from natospend.data.indicators import INDICATORS
+from natospend.errors import ParameterError
+from natospend.figures.captions import caption, source_sentence
+from natospend.notebooks import spec
+from natospend.notebooks.checks import resolve_edition
+from natospend.notebooks.display import readable
+from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,12 +28,12 @@ SHARE = "defence_expenditure_share_gdp_pct"
 
 @dataclass(frozen=True)
 class RevisionsParameters(NotebookParameters):
-    source: str = spec.parameter("sipri", "the publisher whose editions to compare: nato, sipri or a user label",
-                                 accepts=(str,))
+    source: str = spec.parameter(
+        "sipri", "the publisher whose editions to compare: nato, sipri or a user label", accepts=(str,)
+    )
     old_edition: str = spec.edition(None, "the earlier edition; None for the second latest")
     new_edition: str = spec.edition(None, "the later edition; None for the latest")
-    indicator: str = spec.parameter(SHARE, "the indicator to compare (see natospend.data.indicators)",
-                                    accepts=(str,))
+    indicator: str = spec.parameter(SHARE, "the indicator to compare (see natospend.data.indicators)", accepts=(str,))
     output_dir: str | None = spec.output_dir("05_revisions")
 
     def sources(self) -> dict[str, set[str]]:
@@ -47,15 +47,19 @@ def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("source", f"{values['source']!r} is not in the dataset", ", ".join(known))
     available = dataset_editions(values["source"])
     if len(available) < 2:
-        raise ParameterError("source", f"{values['source']} has {len(available)} edition in the dataset "
-                             f"({', '.join(available)}): a revision needs two; ingest another with `natospend ingest`",
-                             ", ".join(s for s in known if len(dataset_editions(s)) >= 2) or "none yet")
+        raise ParameterError(
+            "source",
+            f"{values['source']} has {len(available)} edition in the dataset "
+            f"({', '.join(available)}): a revision needs two; ingest another with `natospend ingest`",
+            ", ".join(s for s in known if len(dataset_editions(s)) >= 2) or "none yet",
+        )
     new = resolve_edition(values["source"], "new_edition", values["new_edition"])
     if values["old_edition"] is None:
         earlier = [e for e in available if available.index(e) < available.index(new)]
         if not earlier:
-            raise ParameterError("old_edition", f"no edition of {values['source']} is older than {new}",
-                                 ", ".join(available))
+            raise ParameterError(
+                "old_edition", f"no edition of {values['source']} is older than {new}", ", ".join(available)
+            )
         values["old_edition"] = earlier[-1]
     values["old_edition"] = resolve_edition(values["source"], "old_edition", values["old_edition"])
     values["new_edition"] = new
@@ -81,11 +85,11 @@ class RevisionsView:
     old_edition: str
     new_edition: str
     indicator: str
-    revised: "pd.DataFrame"  # tables/revisions.csv
-    largest: "pd.DataFrame"
-    by_year: "pd.DataFrame"
-    by_estimate: "pd.DataFrame"
-    at_threshold: "pd.DataFrame | None"  # only for the share of GDP
+    revised: pd.DataFrame  # tables/revisions.csv
+    largest: pd.DataFrame
+    by_year: pd.DataFrame
+    by_estimate: pd.DataFrame
+    at_threshold: pd.DataFrame | None  # only for the share of GDP
     caption: str
 
     @property
@@ -107,11 +111,19 @@ def build(params: RevisionsParameters) -> RevisionsView:
     new = load_spending(params.source, params.new_edition, indicator=params.indicator)
     revised = revisions.revisions(old, new, params.indicator)
     return RevisionsView(
-        source=params.source, old_edition=params.old_edition, new_edition=params.new_edition, indicator=params.indicator,
-        revised=revised, largest=revisions.largest(revised, LARGEST), by_year=revisions.by_year(revised),
+        source=params.source,
+        old_edition=params.old_edition,
+        new_edition=params.new_edition,
+        indicator=params.indicator,
+        revised=revised,
+        largest=revisions.largest(revised, LARGEST),
+        by_year=revisions.by_year(revised),
         by_estimate=revisions.by_estimate(revised),
         at_threshold=revisions.allies_at_threshold(revised, THRESHOLD) if params.indicator == SHARE else None,
-        caption=caption(source_sentence(params.source, params.old_edition), source_sentence(params.source, params.new_edition)))
+        caption=caption(
+            source_sentence(params.source, params.old_edition), source_sentence(params.source, params.new_edition)
+        ),
+    )
 
 
 def headline(view: RevisionsView) -> str:
@@ -127,42 +139,68 @@ def headline(view: RevisionsView) -> str:
         f"{view.unit}): {count(len(r), 'figure', 'figures')} for allies in {first}-{last} are in both; "
         f"{len(changed)} changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {view.revision_unit}.",
         "",
-        "- Largest: " + "; ".join(f"{x.country_name} {x.year} ({x.old_value:,.2f} to {x.new_value:,.2f})"
-                                    for x in top.itertuples()) + ".",
+        "- Largest: "
+        + "; ".join(f"{x.country_name} {x.year} ({x.old_value:,.2f} to {x.new_value:,.2f})" for x in top.itertuples())
+        + ".",
     ]
     if len(recent) and len(earlier):
-        lines.append(f"- The last three years in both ({year_ranges(recent['year'])}) moved by "
-                     f"{recent['mean_abs_revision'].mean():.3f} {view.revision_unit} on average, earlier years by "
-                     f"{earlier['mean_abs_revision'].mean():.3f}.")
+        lines.append(
+            f"- The last three years in both ({year_ranges(recent['year'])}) moved by "
+            f"{recent['mean_abs_revision'].mean():.3f} {view.revision_unit} on average, earlier years by "
+            f"{earlier['mean_abs_revision'].mean():.3f}."
+        )
     if True in estimates.index:
         est = estimates.loc[True]
         direction = "up" if est["mean_revision"] > 0 else "down"
-        lines.append(f"- The {int(est['figures'])} figures edition {view.old_edition} gave as estimates were revised "
-                     f"{direction} on average ({est['mean_revision']:+.3f} {view.revision_unit}; {int(est['revised_up'])} up, "
-                     f"{int(est['revised_down'])} down).")
+        lines.append(
+            f"- The {int(est['figures'])} figures edition {view.old_edition} gave as estimates were revised "
+            f"{direction} on average ({est['mean_revision']:+.3f} {view.revision_unit}; {int(est['revised_up'])} up, "
+            f"{int(est['revised_down'])} down)."
+        )
     if view.at_threshold is not None:
         moved = view.at_threshold[view.at_threshold["at_threshold_old"] != view.at_threshold["at_threshold_new"]]
-        lines.append(f"- Members at {THRESHOLD:g}% of GDP or more: the count differs between the editions in "
-                     f"{count(len(moved), 'year', 'years')}"
-                     + (": " + names([f"{y.year} ({y.at_threshold_old} against {y.at_threshold_new})"
-                                      for y in moved.itertuples()]) if len(moved) else "") + ".")
+        lines.append(
+            f"- Members at {THRESHOLD:g}% of GDP or more: the count differs between the editions in "
+            f"{count(len(moved), 'year', 'years')}"
+            + (
+                ": "
+                + names([f"{y.year} ({y.at_threshold_old} against {y.at_threshold_new})" for y in moved.itertuples()])
+                if len(moved)
+                else ""
+            )
+            + "."
+        )
     return "\n".join(lines)
 
 
-def display_largest(view: RevisionsView) -> "pd.DataFrame":
-    shown = view.largest[["country_name", "year", "old_value", "new_value", "revision", "revision_pct",
-                          "old_estimate", "new_estimate"]].copy()
-    shown.columns = ["Ally", "Year", f"Edition {view.old_edition}", f"Edition {view.new_edition}",
-                     f"Revision ({view.revision_unit})", "Revision, %", f"Estimate in {view.old_edition}",
-                     f"Estimate in {view.new_edition}"]
+def display_largest(view: RevisionsView) -> pd.DataFrame:
+    shown = view.largest[
+        ["country_name", "year", "old_value", "new_value", "revision", "revision_pct", "old_estimate", "new_estimate"]
+    ].copy()
+    shown.columns = [
+        "Ally",
+        "Year",
+        f"Edition {view.old_edition}",
+        f"Edition {view.new_edition}",
+        f"Revision ({view.revision_unit})",
+        "Revision, %",
+        f"Estimate in {view.old_edition}",
+        f"Estimate in {view.new_edition}",
+    ]
     return readable(shown.set_index("Ally"), {f"Revision ({view.revision_unit})": 3, "Revision, %": 1})
 
 
-def display_by_estimate(view: RevisionsView) -> "pd.DataFrame":
+def display_by_estimate(view: RevisionsView) -> pd.DataFrame:
     shown = view.by_estimate.copy()
     shown["old_estimate"] = shown["old_estimate"].map({True: "estimates", False: "other figures"})
-    shown.columns = [f"In edition {view.old_edition}", "Figures", f"Mean revision ({view.revision_unit})",
-                     f"Mean absolute revision ({view.revision_unit})", "Revised up", "Revised down"]
+    shown.columns = [
+        f"In edition {view.old_edition}",
+        "Figures",
+        f"Mean revision ({view.revision_unit})",
+        f"Mean absolute revision ({view.revision_unit})",
+        "Revised up",
+        "Revised down",
+    ]
     return readable(shown.set_index(f"In edition {view.old_edition}"), 3)
 
 
@@ -170,8 +208,11 @@ def summary(view: RevisionsView) -> dict[str, Any]:
     r = view.revised
     return {
         "title": f"Revisions: {view.who} edition {view.old_edition} against edition {view.new_edition}",
-        "source": view.source, "old_edition": view.old_edition, "new_edition": view.new_edition,
-        "indicator": view.indicator, "figures_compared": int(len(r)),
+        "source": view.source,
+        "old_edition": view.old_edition,
+        "new_edition": view.new_edition,
+        "indicator": view.indicator,
+        "figures_compared": int(len(r)),
         "figures_changed": int((r["revision"].abs() > 1e-9).sum()),
         "mean_abs_revision": float(r["revision"].abs().mean()),
         "largest": view.largest.head(5)[["country", "year", "old_value", "new_value"]].to_dict("records"),

@@ -90,8 +90,9 @@ class NotebookRun:
         document = {"notebook": self.spec.stem, "parameters": shown, **_clean(data)}
         path = self.output_dir / "summary.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+        )
         self.written.append(path)
         return document
 
@@ -123,9 +124,11 @@ def Markdown(text: str) -> IPythonMarkdown:  # noqa: N802 - mirrors IPython.disp
 def written_files(run: NotebookRun) -> IPythonMarkdown:
     """What this run wrote, as links relative to its output folder (the report page sits beside them)."""
     names = sorted({str(p.relative_to(run.output_dir)) for p in run.written})
-    groups = {"Tables (CSV, full precision)": [n for n in names if n.startswith("tables/")],
-              "Figures (PNG, and SVG for print)": [n for n in names if n.startswith("figures/") and n.endswith(".png")],
-              "Summary": [n for n in names if n.endswith(".json")]}
+    groups = {
+        "Tables (CSV, full precision)": [n for n in names if n.startswith("tables/")],
+        "Figures (PNG, and SVG for print)": [n for n in names if n.startswith("figures/") and n.endswith(".png")],
+        "Summary": [n for n in names if n.endswith(".json")],
+    }
     lines = ["**The files of this run**", ""]
     for title, files in groups.items():
         if files:

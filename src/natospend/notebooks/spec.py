@@ -14,9 +14,10 @@ import dataclasses
 import difflib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from natospend.errors import ParameterError
 from natospend.paths import NOTEBOOKS_DIR
@@ -61,17 +62,42 @@ class Param:
 _PARAM = "natospend_param"
 
 
-def parameter(default: Any, help: str, *, accepts: tuple[type, ...], nullable: bool = False,
-              minimum: float | None = None, maximum: float | None = None, source: str | None = None,
-              is_edition: bool = False) -> Any:
+def parameter(
+    default: Any,
+    help: str,
+    *,
+    accepts: tuple[type, ...],
+    nullable: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    source: str | None = None,
+    is_edition: bool = False,
+) -> Any:
     """A field of a notebook's parameters dataclass (its name is the field's)."""
-    return dataclasses.field(metadata={_PARAM: dict(accepts=accepts, default=default, help=help, nullable=nullable,
-                                                    minimum=minimum, maximum=maximum, source=source,
-                                                    is_edition=is_edition)})
+    return dataclasses.field(
+        metadata={
+            _PARAM: dict(
+                accepts=accepts,
+                default=default,
+                help=help,
+                nullable=nullable,
+                minimum=minimum,
+                maximum=maximum,
+                source=source,
+                is_edition=is_edition,
+            )
+        }
+    )
 
 
-def number(default: float | None, help: str, *, minimum: float | None = None, maximum: float | None = None,
-           nullable: bool = False) -> Any:
+def number(
+    default: float | None,
+    help: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    nullable: bool = False,
+) -> Any:
     return parameter(default, help, accepts=(int, float), minimum=minimum, maximum=maximum, nullable=nullable)
 
 
@@ -85,8 +111,12 @@ def edition(source: str | None, help: str) -> Any:
 
 
 def output_dir(stem: str) -> Any:
-    return parameter(None, f"folder for tables/, figures/ and summary.json; None for reports/scratch/{stem}",
-                     accepts=(str,), nullable=True)
+    return parameter(
+        None,
+        f"folder for tables/, figures/ and summary.json; None for reports/scratch/{stem}",
+        accepts=(str,),
+        nullable=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -103,13 +133,17 @@ class NotebookParameters:
 
     def as_dict(self) -> dict[str, Any]:
         """The values in declaration order, lists where the notebook gives lists (for JSON and the page header)."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-                for f in dataclasses.fields(self)}
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in dataclasses.fields(self)
+        }
 
     def edition_columns(self) -> dict[str, str]:
         """The data editions this run used, as columns every table carries (edition, nato_edition, ...)."""
-        return {p.name: str(getattr(self, p.name)) for p in self.params()
-                if p.is_edition and getattr(self, p.name) is not None}
+        return {
+            p.name: str(getattr(self, p.name))
+            for p in self.params()
+            if p.is_edition and getattr(self, p.name) is not None
+        }
 
     def sources(self) -> dict[str, set[str]]:
         """Each source this notebook reads, with its editions (for the manifest, the page header, the catalogue)."""
@@ -143,10 +177,13 @@ class NotebookSpec:
         known = self.params
         unknown = sorted(set(names) - set(known))
         if unknown:
-            hints = [f"{u!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, known, n=1)) else repr(u)
-                     for u in unknown]
-            raise ParameterError(unknown[0], "unknown parameter " + ", ".join(hints) + f" for {self.stem}",
-                                 ", ".join(known))
+            hints = [
+                f"{u!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, known, n=1)) else repr(u)
+                for u in unknown
+            ]
+            raise ParameterError(
+                unknown[0], "unknown parameter " + ", ".join(hints) + f" for {self.stem}", ", ".join(known)
+            )
 
     def check(self, values: dict[str, Any]) -> NotebookParameters:
         """Names, then types and ranges, then the data: the frozen parameters of one run."""

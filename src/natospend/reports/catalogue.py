@@ -17,15 +17,17 @@ def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
             document = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        found.append({
-            "run": manifest.parent.name,
-            "notebooks": [n["notebook"] for n in document.get("notebooks", [])],
-            "parameters": document.get("parameters", {}),
-            "resolved": {n["notebook"]: n.get("parameters", {}) for n in document.get("notebooks", [])},
-            "editions": document.get("editions", {}),
-            "finished": document.get("finished", ""),
-            "commit": (document.get("code") or {}).get("commit"),
-        })
+        found.append(
+            {
+                "run": manifest.parent.name,
+                "notebooks": [n["notebook"] for n in document.get("notebooks", [])],
+                "parameters": document.get("parameters", {}),
+                "resolved": {n["notebook"]: n.get("parameters", {}) for n in document.get("notebooks", [])},
+                "editions": document.get("editions", {}),
+                "finished": document.get("finished", ""),
+                "commit": (document.get("code") or {}).get("commit"),
+            }
+        )
     return found
 
 
@@ -40,13 +42,16 @@ def _parameters_text(parameters: dict[str, Any]) -> str:
 def write_index(folder: Path = REPORTS_DIR) -> Path:
     rows = []
     for run in runs(folder):
-        links = " ".join(f'<a href="{html.escape(run["run"])}/{html.escape(nb)}.html">{html.escape(nb)}</a>'
-                         for nb in run["notebooks"])
+        links = " ".join(
+            f'<a href="{html.escape(run["run"])}/{html.escape(nb)}.html">{html.escape(nb)}</a>'
+            for nb in run["notebooks"]
+        )
         rows.append(
             f"<tr><td><b>{html.escape(run['run'])}</b></td><td>{links}</td>"
             f"<td><code>{html.escape(_parameters_text(run['parameters']))}</code></td>"
             f"<td>{html.escape(_editions_text(run['editions']))}</td><td>{html.escape(run['finished'])}</td>"
-            f"<td><a href=\"{html.escape(run['run'])}/manifest.json\">manifest</a></td></tr>")
+            f'<td><a href="{html.escape(run["run"])}/manifest.json">manifest</a></td></tr>'
+        )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>natospend reports</title>
 <style>

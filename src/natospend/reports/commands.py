@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,11 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
         try:
             values[name] = yaml.safe_load(value)
         except yaml.YAMLError as error:
-            raise ParameterError(name, f"-y value {value!r} is not valid YAML ({str(error).splitlines()[0]})",
-                                 "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'") from None
+            raise ParameterError(
+                name,
+                f"-y value {value!r} is not valid YAML ({str(error).splitlines()[0]})",
+                "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'",
+            ) from None
     return values, per_notebook, notebooks
 
 
@@ -65,11 +69,18 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     parameter, spec = args.over.split("=", 1)
     prefix = args.name or notebook.stem
     chosen = distinct_sweep_values(parameter, sweep_values(notebook, parameter, spec), prefix)
-    plans = [plan_run([notebook], {**values, parameter: value}, per_notebook, name=name,
-                      show_code=args.show_code, engine=args.engine)
-             for name, value in chosen.items()]
-    bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr,
-               disable=args.quiet)
+    plans = [
+        plan_run(
+            [notebook],
+            {**values, parameter: value},
+            per_notebook,
+            name=name,
+            show_code=args.show_code,
+            engine=args.engine,
+        )
+        for name, value in chosen.items()
+    ]
+    bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr, disable=args.quiet)
     outcomes = execute_plans(plans, workers=args.workers, progress=lambda _: bar.update(1))
     bar.close()
     done = [o for o in outcomes if o.ok]
@@ -80,28 +91,31 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def distinct_sweep_values(parameter: str, values: list[Any], prefix: str) -> dict[str, Any]:
     """Run name -> value, one per distinct value: spellings of one ally are swept once (said on stderr),
     and two different values that would share a run name are refused."""
-    from natospend.errors import ParameterError
     from natospend.data.reference import resolve_ally
+    from natospend.errors import ParameterError
 
     resolved: dict[Any, list[Any]] = {}
     for value in values:
         key = value
         if parameter == "country" and isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):  # not an ally: plan_run says so, with the allowed values
                 key = resolve_ally(value)
-            except ValueError:
-                pass  # not an ally: plan_run says so, with the allowed values
         resolved.setdefault(key, []).append(value)
     for key, same in resolved.items():
         if len(same) > 1:
-            print(f"natospend sweep: {', '.join(repr(v) for v in same)} are the same {parameter} ({key}): one report",
-                  file=sys.stderr)
+            print(
+                f"natospend sweep: {', '.join(repr(v) for v in same)} are the same {parameter} ({key}): one report",
+                file=sys.stderr,
+            )
     named: dict[str, Any] = {}
     for key in resolved:
         name = f"{prefix}-{run_slug(key)}"
         if name in named:
-            raise ParameterError("--over", f"{named[name]!r} and {key!r} would both be reported as {name!r}",
-                                 "values that differ in letters or digits")
+            raise ParameterError(
+                "--over",
+                f"{named[name]!r} and {key!r} would both be reported as {name!r}",
+                "values that differ in letters or digits",
+            )
         named[name] = key
     return named
 
@@ -133,21 +147,41 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                        help="a parameter, typed as papermill types it (int, float, True/False, None, text)")
-    parser.add_argument("-y", "--yaml-parameter", nargs=2, action="append", metavar=("NAME", "YAML"),
-                        help="a parameter given as YAML, e.g. -y targets '[gdp_2pct, core_3_5pct]'")
-    parser.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml",
-                        help="a parameter set, e.g. params/hague_2032.yaml or just hague_2032")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter, typed as papermill types it (int, float, True/False, None, text)",
+    )
+    parser.add_argument(
+        "-y",
+        "--yaml-parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "YAML"),
+        help="a parameter given as YAML, e.g. -y targets '[gdp_2pct, core_3_5pct]'",
+    )
+    parser.add_argument(
+        "-f",
+        "--file",
+        action="append",
+        metavar="PARAMS.yaml",
+        help="a parameter set, e.g. params/hague_2032.yaml or just hague_2032",
+    )
     parser.add_argument("--name", help="run name: the folder under reports/ (a prefix for sweep)")
     parser.add_argument("--show-code", action="store_true", help="keep the code in the HTML pages")
-    parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
-                        help="inprocess: warm IPython shells in worker processes (fast); kernel: a Jupyter kernel "
-                             "per notebook")
+    parser.add_argument(
+        "--engine",
+        choices=("inprocess", "kernel"),
+        default="inprocess",
+        help="inprocess: warm IPython shells in worker processes (fast); kernel: a Jupyter kernel per notebook",
+    )
     parser.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
 
 
-def add_report_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = commands.add_parser("run", help="run notebooks into a report folder under reports/")
     run.add_argument("notebook", nargs="*", help="notebook file name or stem (01_alliance_overview, 01), or all")
     _common(run)
@@ -160,6 +194,8 @@ def add_report_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     _common(sweep)
     sweep.set_defaults(handler=_cmd_sweep)
 
-    listing = commands.add_parser("list", help="the notebooks with their defaults, and the runs in reports/ with their "
-                                                    "parameters and data editions")
+    listing = commands.add_parser(
+        "list",
+        help="the notebooks with their defaults, and the runs in reports/ with their parameters and data editions",
+    )
     listing.set_defaults(handler=_cmd_list)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import papermill
 
 KEEP_PAPERMILL = ("parameters", "default_parameters", "version")
 VOLATILE_CELL_METADATA = ("execution", "papermill", "collapsed", "scrolled")
@@ -37,14 +38,25 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
-def execute(source: Path, target: Path, parameters: dict[str, Any] | None = None, *, cwd: Path | None = None,
-            kernel_name: str = "python3") -> nbformat.NotebookNode:
+def execute(
+    source: Path,
+    target: Path,
+    parameters: dict[str, Any] | None = None,
+    *,
+    cwd: Path | None = None,
+    kernel_name: str = "python3",
+) -> nbformat.NotebookNode:
     """Execute with papermill (parameters injected as papermill does), normalise, write `target`."""
-    import papermill
-
     nb = papermill.execute_notebook(
-        str(source), str(target), parameters=parameters or {}, cwd=str(cwd or source.parent),
-        kernel_name=kernel_name, progress_bar=False, log_output=False, report_mode=False)
+        str(source),
+        str(target),
+        parameters=parameters or {},
+        cwd=str(cwd or source.parent),
+        kernel_name=kernel_name,
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+    )
     nb = normalise(nb)
     write_notebook(nb, target)
     return nb

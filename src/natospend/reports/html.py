@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbconvert import HTMLExporter
 
 from natospend.notebooks.display import TABLE_METADATA
 
@@ -25,8 +26,6 @@ _EXPORTERS: dict[bool, Any] = {}
 
 def _exporter(show_code: bool) -> Any:
     if show_code not in _EXPORTERS:  # building the exporter loads the templates: once per process
-        from nbconvert import HTMLExporter
-
         exporter = HTMLExporter(template_name="natospend_report", extra_template_basedirs=[str(TEMPLATES)])
         exporter.exclude_input = not show_code
         exporter.exclude_input_prompt = True
@@ -36,15 +35,20 @@ def _exporter(show_code: bool) -> Any:
 
 
 def parameter_header(run_name: str, parameters: dict[str, Any], note: str) -> str:
-    rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
-                   for k, v in parameters.items())
-    return (f'<p class="natospend-run">Run <b>{html.escape(run_name)}</b>. {html.escape(note)}</p>\n'
-            f'<table class="natospend-parameters"><thead><tr><th>parameter</th><th>value</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
+        for k, v in parameters.items()
+    )
+    return (
+        f'<p class="natospend-run">Run <b>{html.escape(run_name)}</b>. {html.escape(note)}</p>\n'
+        f'<table class="natospend-parameters"><thead><tr><th>parameter</th><th>value</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
-def for_readers(nb: nbformat.NotebookNode, header_html: str, title: str | None = None,
-                tables: Path | None = None) -> nbformat.NotebookNode:
+def for_readers(
+    nb: nbformat.NotebookNode, header_html: str, title: str | None = None, tables: Path | None = None
+) -> nbformat.NotebookNode:
     """A copy for readers: without the injected-parameters cell; the notebook's title replaced by the
     run's own (its subject: "Country profile: United Kingdom"); the run and parameter table under it;
     and a "download CSV" link, as a data: URL, under each table that came from a CSV in `tables`."""
@@ -69,8 +73,11 @@ def for_readers(nb: nbformat.NotebookNode, header_html: str, title: str | None =
                 outputs.append(output)
                 name = output.get("metadata", {}).get(TABLE_METADATA)
                 if name and (tables / f"{name}.csv").is_file():
-                    outputs.append(nbformat.v4.new_output("display_data", data={"text/html": download_link(
-                        tables / f"{name}.csv")}))
+                    outputs.append(
+                        nbformat.v4.new_output(
+                            "display_data", data={"text/html": download_link(tables / f"{name}.csv")}
+                        )
+                    )
             if "outputs" in cell:
                 cell.outputs = outputs
     return reader
@@ -81,8 +88,10 @@ def download_link(csv_path: Path) -> str:
     encoded = base64.b64encode(csv_path.read_bytes()).decode("ascii")
     name = html.escape(csv_path.name)
     size = csv_path.stat().st_size / 1000
-    return (f'<p class="natospend-download"><a download="{name}" href="data:text/csv;base64,{encoded}">'
-            f"Download {name}</a> (CSV, full precision, {size:,.0f} kB)</p>")
+    return (
+        f'<p class="natospend-download"><a download="{name}" href="data:text/csv;base64,{encoded}">'
+        f"Download {name}</a> (CSV, full precision, {size:,.0f} kB)</p>"
+    )
 
 
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
@@ -97,11 +106,12 @@ def with_contents(page: str) -> str:
     nav = f'<nav class="natospend-contents" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
     marker = "</table>"  # the end of the parameter table, the first table on the page
     at = page.find(marker, page.find('class="natospend-parameters"'))
-    return page[:at + len(marker)] + nav + page[at + len(marker):] if at >= 0 else page
+    return page[: at + len(marker)] + nav + page[at + len(marker) :] if at >= 0 else page
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, header_html: str, show_code: bool = False,
-            tables: Path | None = None) -> str:
+def to_html(
+    nb: nbformat.NotebookNode, *, title: str, header_html: str, show_code: bool = False, tables: Path | None = None
+) -> str:
     """The page: <title> and <h1> the run's title, contents, tables with their CSV, figures embedded."""
     reader = for_readers(nb, header_html, title, tables)
     reader.metadata["title"] = title

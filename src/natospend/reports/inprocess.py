@@ -16,8 +16,10 @@ import base64
 import contextlib
 import os
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+import matplotlib.pyplot as plt
 import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
@@ -28,8 +30,10 @@ ENGINE_NAME = "natospend-inprocess"
 
 def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
     """Binary MIME data (PNG, JPEG) as base64 text, as ipykernel sends it."""
-    return {key: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
-            for key, value in data.items()}
+    return {
+        key: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+        for key, value in data.items()
+    }
 
 
 class OutputCollector:
@@ -52,8 +56,11 @@ class OutputCollector:
         self.outputs.append(nbformat.v4.new_output("display_data", data=_json_ready(data), metadata=metadata or {}))
 
     def result(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> None:
-        self.outputs.append(nbformat.v4.new_output("execute_result", data=_json_ready(data), metadata=metadata or {},
-                                                   execution_count=self.execution_count))
+        self.outputs.append(
+            nbformat.v4.new_output(
+                "execute_result", data=_json_ready(data), metadata=metadata or {}, execution_count=self.execution_count
+            )
+        )
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
         self.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=traceback))
@@ -171,8 +178,6 @@ def execute_managed_notebook(nb_man, kernel_name, log_output=False, cwd=None, **
                 break
     finally:
         os.chdir(previous)
-        import matplotlib.pyplot as plt
-
         plt.close("all")
 
 
@@ -186,12 +191,17 @@ class InProcessEngine:
     @classmethod
     def _real(cls) -> Any:
         if cls._engine is None:
-            from papermill.engines import Engine
+            from papermill.engines import Engine  # noqa: PLC0415 - papermill imports this module while importing itself
 
-            cls._engine = type("NatospendInProcessEngine", (Engine,), {
-                "execute_managed_notebook": classmethod(
-                    lambda engine, nb_man, kernel_name, **kw: execute_managed_notebook(nb_man, kernel_name, **kw)),
-            })
+            cls._engine = type(
+                "NatospendInProcessEngine",
+                (Engine,),
+                {
+                    "execute_managed_notebook": classmethod(
+                        lambda engine, nb_man, kernel_name, **kw: execute_managed_notebook(nb_man, kernel_name, **kw)
+                    ),
+                },
+            )
         return cls._engine
 
     @classmethod

@@ -10,21 +10,44 @@ from pathlib import Path
 from typing import Any
 
 from natospend import __version__
-from natospend.paths import PROJECT_ROOT, REFERENCE_DIR, SOURCES_JSON, SPENDING_DIR
 from natospend.ingest.provenance import sha256_file
+from natospend.paths import PROJECT_ROOT, REFERENCE_DIR, SOURCES_JSON, SPENDING_DIR
 
-PACKAGES = ("natospend", "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill", "nbformat", "nbclient",
-            "nbconvert", "ipykernel", "IPython", "openpyxl", "python-calamine", "pandera", "PyYAML")
+PACKAGES = (
+    "natospend",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "IPython",
+    "openpyxl",
+    "python-calamine",
+    "pandera",
+    "PyYAML",
+)
 
 
 def code_version() -> dict[str, Any]:
     """natospend's version, and the git commit and whether the tree had uncommitted changes."""
     info: dict[str, Any] = {"natospend": __version__, "commit": None, "dirty": None}
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                                check=True, timeout=10).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, check=True, timeout=10).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
         info.update(commit=commit, dirty=bool(status.strip()))
     except (OSError, subprocess.SubprocessError):
         info["note"] = "not a git checkout"
@@ -50,17 +73,32 @@ def input_files() -> list[dict[str, Any]]:
 def source_editions(editions: dict[str, set[str]]) -> list[dict[str, Any]]:
     """The published files behind the editions a run used (from sources.json)."""
     records = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))["inputs"]
-    return [{k: r.get(k) for k in ("source", "edition", "publisher", "title", "release_date", "file_name", "sha256")}
-            for r in records if r["edition"] in editions.get(r["source"], set())]
+    return [
+        {k: r.get(k) for k in ("source", "edition", "publisher", "title", "release_date", "file_name", "sha256")}
+        for r in records
+        if r["edition"] in editions.get(r["source"], set())
+    ]
 
 
 def output_files(folder: Path) -> list[dict[str, Any]]:
-    return [{"path": str(p.relative_to(folder)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    return [
+        {"path": str(p.relative_to(folder)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    ]
 
 
-def build(*, run: str, notebooks: list[dict[str, Any]], parameters: dict[str, Any], editions: dict[str, set[str]],
-          started: str, finished: str, folder: Path, engine: str) -> dict[str, Any]:
+def build(
+    *,
+    run: str,
+    notebooks: list[dict[str, Any]],
+    parameters: dict[str, Any],
+    editions: dict[str, set[str]],
+    started: str,
+    finished: str,
+    folder: Path,
+    engine: str,
+) -> dict[str, Any]:
     return {
         "run": run,
         "parameters": parameters,

@@ -1,0 +1,165 @@
+"""The pool's side of a run: each worker dies with its parent, warms up once (every notebook's modules and
+the latest data), then executes notebooks with papermill and exports their HTML into the staging folder."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import json
+import os
+import pkgutil
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import papermill
+
+import natospend.figures
+from natospend.data.dataset import load_spending
+from natospend.errors import describe_error
+from natospend.notebooks import registry
+from natospend.reports import inprocess
+from natospend.reports.execution import normalise, write_notebook
+from natospend.reports.html import parameter_header, to_html
+from natospend.reports.runner import ENGINES, now_utc
+
+_WARM = False
+
+
+def die_with_parent() -> None:
+    """A worker ends when the process that started it ends, even by SIGKILL: Linux delivers SIGKILL to
+    it through prctl(PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the parent is gone."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="natospend-parent-watchdog").start()
+
+
+def worker_start() -> None:
+    """Initializer of the pool's workers: die with the parent, ignore Ctrl-C (the parent handles it), warm up."""
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+
+
+def warm_up() -> None:
+    """Import what every notebook needs once per worker process: every notebook's module, every figure
+    module, papermill and the engine; and read the latest edition of every source the notebooks declare."""
+    global _WARM
+    if _WARM:
+        return
+    matplotlib.use("Agg")
+    for module in pkgutil.iter_modules(natospend.figures.__path__):
+        importlib.import_module(f"natospend.figures.{module.name}")
+    specs = registry()
+    # the official sources only: a large user source is read when a run asks for it
+    for source in sorted({p.source for spec in specs.values() for p in spec.params.values() if p.source}):
+        load_spending(source)
+    inprocess.shell()
+    _WARM = True
+
+
+def execute_one(
+    path: str,
+    staging: str,
+    given: dict[str, Any],
+    engine: str,
+    run_name: str,
+    show_code: bool,
+    header_note: str,
+    resolved: dict[str, Any],
+) -> dict[str, Any]:
+    """Run one notebook into `staging` and export its HTML; returns timings or the failure."""
+    warm_up()
+    source, folder = Path(path), Path(staging)
+    out_dir = f"_{source.stem}"  # per-notebook outputs, merged by the parent; relative: no staging path
+    target = folder / source.name
+    started = time.perf_counter()
+    begin = now_utc()
+    try:
+        nb = papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters={**given, "output_dir": out_dir},
+            cwd=str(folder),
+            engine_name=ENGINES[engine],
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )  # one write at the end, not two per cell
+    except papermill.PapermillExecutionError as error:
+        first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
+        return {
+            "notebook": source.stem,
+            "ok": False,
+            "cell": error.cell_index,
+            "exec_count": error.exec_count,
+            "source": first_line[:120],
+            "ename": error.ename,
+            "evalue": error.evalue,
+            "executed": str(target),
+        }
+    except OSError as error:  # a full disk, a folder that cannot be written: nothing executed is worth keeping
+        return _os_failure(source.stem, error)
+    except Exception as error:  # kernel start-up and the like
+        return {
+            "notebook": source.stem,
+            "ok": False,
+            "cell": None,
+            "ename": type(error).__name__,
+            "evalue": str(error),
+            "executed": str(target) if target.exists() else None,
+        }
+    executed = time.perf_counter()
+    try:
+        nb = normalise(nb)
+        write_notebook(nb, target)
+        summary_path = folder / out_dir / "summary.json"
+        summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+        page = to_html(
+            nb,
+            title=summary.get("title") or source.stem,
+            header_html=parameter_header(run_name, resolved, header_note),
+            show_code=show_code,
+            tables=folder / out_dir / "tables",
+        )
+        (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
+    except OSError as error:
+        return _os_failure(source.stem, error)
+    return {
+        "notebook": source.stem,
+        "ok": True,
+        "start": begin,
+        "end": now_utc(),
+        "seconds_execute": round(executed - started, 3),
+        "seconds_total": round(time.perf_counter() - started, 3),
+        "parameters_given": given,
+        "parameters": resolved,
+    }
+
+
+def _os_failure(stem: str, error: OSError) -> dict[str, Any]:
+    return {
+        "notebook": stem,
+        "ok": False,
+        "cell": None,
+        "ename": type(error).__name__,
+        "evalue": describe_error(error),
+        "executed": None,
+    }
