@@ -38,3 +38,23 @@ def project_copy(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "data", target / "data")
     return target
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`natospend run all -f default` in process, once per session, in a copy of the project (NATOSPEND_HOME);
+    returns the run's folder. The browser test reads its pages; the engine test compares a kernel run with it."""
+    import subprocess
+    import sys
+
+    home = tmp_path_factory.mktemp("default-run")
+    for folder in ("data", "notebooks", "params"):
+        shutil.copytree(PROJECT_ROOT / folder, home / folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "run", "all", "-f", "default", "--name", "default"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NATOSPEND_HOME": str(home)},
+    )
+    assert done.returncode == 0, done.stderr
+    return home / "reports/default"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -42,21 +41,11 @@ FIGURES = {
 NOT_A_VALUE = re.compile(r"<NA>|\b(NaN|nan|None|True|False)\b")
 
 
-def test_default_reports_render_offline_and_print(tmp_path: Path) -> None:
+def test_default_reports_render_offline_and_print(default_run: Path) -> None:
     chromium = _chromium()
-    home = tmp_path / "home"
-    for folder in ("data", "notebooks", "params"):
-        shutil.copytree(PROJECT_ROOT / folder, home / folder)
-    env = {**os.environ, "NATOSPEND_HOME": str(home)}
-    done = subprocess.run(
-        [sys.executable, "-m", "natospend.cli", "run", "all", "-f", "default", "--name", "browser"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    home = default_run.parent.parent
     ARTIFACTS.mkdir(exist_ok=True)
-    folder = home / "reports/browser"
+    folder = default_run
     summaries = json.loads((folder / "summary.json").read_text())["notebooks"]
     pages = {
         stem: (

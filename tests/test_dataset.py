@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
+import natospend
 from natospend import load_spending
 from natospend.data.dataset import COLUMNS, KEY
 from natospend.data.reference import allies, allies_with_armed_forces, resolve_ally
@@ -107,3 +111,52 @@ def test_sources_record_provenance() -> None:
     for record in by_key.values():
         assert record["publisher"] and record["release_date"] and record["attribution"] and record["file_name"]
     assert "no_data" in sources["flags"]
+
+
+def test_the_project_folder_is_found_from_an_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editable install finds the clone above the package; a wheel in site-packages finds it above the
+    working directory, or not at all (then the command line says to set NATOSPEND_HOME)."""
+    from natospend.paths import HOME_ENV, find_project_root
+
+    monkeypatch.delenv(HOME_ENV, raising=False)
+    clone = tmp_path / "clone"
+    (clone / "data/reference").mkdir(parents=True)
+    (clone / "data/reference/allies.csv").write_text("iso3\n")
+    (clone / "notebooks").mkdir()
+    wheel = tmp_path / "venv/lib/python3.11/site-packages/natospend/paths.py"
+    wheel.parent.mkdir(parents=True)
+    editable = clone / "src/natospend/paths.py"
+    editable.parent.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert find_project_root(editable, elsewhere) == clone.resolve()
+    assert find_project_root(wheel, clone / "notebooks") == clone.resolve()
+    assert find_project_root(wheel, elsewhere) is None
+    monkeypatch.setenv(HOME_ENV, str(elsewhere))
+    assert find_project_root(wheel, tmp_path) == elsewhere
+
+
+def test_an_installed_package_without_a_project_folder_says_how_to_point_at_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # the package's own folder, as a wheel install has it: no data/ above it
+    package = tmp_path / "site-packages"
+    shutil.copytree(
+        Path(natospend.__file__).parent, package / "natospend", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("NATOSPEND_HOME", "PYTHONPATH")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); from natospend.cli import main; sys.exit(main(['list']))",
+            str(package),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 2
+    assert "cannot find the natospend project folder" in done.stderr and "NATOSPEND_HOME" in done.stderr

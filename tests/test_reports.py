@@ -11,8 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from natospend.notebooks import registry
 from natospend.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
@@ -113,11 +115,29 @@ def test_run_writes_a_complete_reproducible_report(project: Path) -> None:
     assert {p: sha(folder / p) for p in before} == before  # tables, figures, summary, executed notebook
 
 
-def test_show_code_and_kernel_engine(project: Path) -> None:
-    done = natospend(project, "run", "05", "--name", "code", "--show-code", "--engine", "kernel")  # the quickest
+def test_kernel_engine_gives_the_same_outputs_for_every_notebook(default_run: Path) -> None:
+    """Every notebook under a real Jupyter kernel (--engine kernel) writes the same tables, figures and
+    summary, byte for byte, and stores the same cell outputs as in the warm in-process shells (the default)."""
+    home = default_run.parent.parent
+    done = natospend(home, "run", "all", "-f", "default", "--name", "kernel", "--engine", "kernel", "--show-code")
     assert done.returncode == 0, done.stderr
-    page = (project / "reports/code/05_revisions.html").read_text()
-    assert HIGHLIGHTED_CALL in page
+    kernel = home / "reports/kernel"
+    files = sorted(
+        p.relative_to(default_run) for p in default_run.glob("*/*") if p.parent.name in ("tables", "figures")
+    )
+    assert len(files) > 60 and files == sorted(
+        p.relative_to(kernel) for p in kernel.glob("*/*") if p.parent.name in ("tables", "figures")
+    )
+    assert [p for p in files if sha(default_run / p) != sha(kernel / p)] == []
+    summaries = [json.loads((folder / "summary.json").read_text())["notebooks"] for folder in (default_run, kernel)]
+    assert summaries[0] == summaries[1] and len(summaries[0]) == len(registry())
+    for stem in registry():
+        outputs = [
+            [c.get("outputs") for c in nbformat.read(folder / f"{stem}.ipynb", as_version=4).cells]
+            for folder in (default_run, kernel)
+        ]
+        assert outputs[0] == outputs[1], stem
+    assert HIGHLIGHTED_CALL in (kernel / "05_revisions.html").read_text()  # --show-code keeps the code
 
 
 def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) -> None:

@@ -121,3 +121,20 @@ def test_april_2026_release_shape_is_read(tmp_path: Path) -> None:
 def test_a_changed_release_is_rejected_with_its_place(tmp_path: Path, layout: SipriLayout, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_sipri_workbook(make_sipri_workbook(tmp_path / "third.xlsx", layout))
+
+
+def test_colour_scan_reads_cell_attributes_in_any_order() -> None:
+    """Excel writes r, s, t; another writer may not. Only numeric cells of a wanted style count."""
+    from natospend.ingest.sipri import coloured_cells
+
+    xml = (
+        b'<row r="3"><c r="B3" s="7" t="n"><v>1</v></c><c t="n" s="7" r="C3"><v>2</v></c>'
+        b'<c s="8" r="AA3"><v>3</v></c><c r="D3" s="7" t="s"><v>0</v></c><c r="E3" s="9"><v>4</v></c>'
+        b'<c r="F3"/><c\ts="7"\nr="G3"><v>5</v></c></row>'
+    )
+    assert coloured_cells(xml, {b"7": "blue", b"8": "red"}) == {
+        (2, 1): "blue",
+        (2, 2): "blue",
+        (2, 26): "red",
+        (2, 6): "blue",
+    }

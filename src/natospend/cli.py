@@ -10,6 +10,7 @@ from pathlib import Path
 
 from natospend import __version__
 from natospend.errors import NatospendError, describe_error
+from natospend.paths import require_project_root
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        require_project_root()
         return int(args.handler(args))
     except (NatospendError, OSError) as exc:
         if args.debug:

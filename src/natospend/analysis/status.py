@@ -19,14 +19,11 @@ _GAP_BASE = {
     "defence_expenditure_share_gdp_pct": "gdp_usd_m",
     "equipment_share_pct": "defence_usd_m",
 }
+# The status table's column for each of COMPARABLE_MEASURES (targets.py)
 _MEASURE_COLUMN = {
     "defence_expenditure_share_gdp_pct": "share_gdp_pct",
     "equipment_share_pct": "equipment_share_pct",
 }
-
-
-def measurable(targets: Iterable[Target]) -> list[Target]:
-    return [t for t in targets if t.measure in _MEASURE_COLUMN]
 
 
 def target_status(table: pd.DataFrame, year: int, targets: Iterable[Target]) -> pd.DataFrame:
@@ -42,7 +39,7 @@ def target_status(table: pd.DataFrame, year: int, targets: Iterable[Target]) -> 
     out = rows[
         ["country", "country_name", "year", "share_gdp_pct", "equipment_share_pct", "estimate", "national_2pct_law"]
     ].copy()
-    for target in measurable(targets):
+    for target in [t for t in targets if t.measurable]:
         value = rows[_MEASURE_COLUMN[target.measure]]  # type: ignore[index]
         gap = target.threshold_pct - value
         base = _GAP_BASE[target.measure]  # type: ignore[index]
@@ -57,7 +54,7 @@ def allies_meeting_by_year(table: pd.DataFrame, targets: Iterable[Target]) -> pd
     """year x target: how many allies meet it, out of the members (at year's end) that report."""
     allies = members_only(table)
     records = []
-    for target in measurable(targets):
+    for target in [t for t in targets if t.measurable]:
         column = _MEASURE_COLUMN[target.measure]  # type: ignore[index]
         for year, group in allies.groupby("year"):
             values = group[column].dropna()

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from natospend.errors import InputError
-from natospend.paths import SPENDING_DIR
+from natospend.paths import SPENDING_DIR, require_project_root
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,6 +158,8 @@ def edition_file(folder: Path, source: str, edition: str) -> Path:
 
 def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
     """(source, edition) -> its file, from the file names alone (nothing is read)."""
+    if folder is None:
+        require_project_root()  # an installed package with no project folder: say how to point at one
     folder = Path(folder) if folder is not None else SPENDING_DIR
     found = {(p.parent.name, p.stem): p for p in sorted(folder.glob("*/*.csv"))}
     if not found:

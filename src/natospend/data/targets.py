@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import yaml
 
-from natospend.data.indicators import INDICATORS
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
@@ -21,6 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TARGETS_YAML = REFERENCE_DIR / "targets.yaml"
+# The indicators a target can be compared on: NATO's tables carry them for every ally and year.
+COMPARABLE_MEASURES = ("defence_expenditure_share_gdp_pct", "equipment_share_pct")
 PLEDGES_CSV = REFERENCE_DIR / "pledges.csv"
 
 
@@ -28,7 +29,7 @@ PLEDGES_CSV = REFERENCE_DIR / "pledges.csv"
 class Target:
     id: str
     name: str
-    measure: str | None  # dataset indicator, or None when the published tables cannot measure it
+    measure: str | None  # one of COMPARABLE_MEASURES, or None when the published tables cannot measure it
     threshold_pct: float
     deadline: int | None
     review_year: int | None
@@ -44,6 +45,7 @@ class Target:
 
     @property
     def measurable(self) -> bool:
+        """Whether NATO's published tables measure it (the 1.5% of defence-related spending: no)."""
         return self.measure is not None
 
     @property
@@ -59,8 +61,12 @@ def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", str(entry.get("id", ""))):
             raise InputError(f"{where}: id must be snake_case", file=path, expected="an id such as gdp_2pct")
         measure = entry.get("measure")
-        if measure is not None and measure not in INDICATORS:
-            raise InputError(f"{where}: unknown measure {measure!r}", file=path, expected="a dataset indicator or null")
+        if measure is not None and measure not in COMPARABLE_MEASURES:
+            raise InputError(
+                f"{where}: measure {measure!r} is not one a target can be compared on",
+                file=path,
+                expected=", ".join(COMPARABLE_MEASURES) + " or null",
+            )
         threshold = entry.get("threshold_pct")
         if not isinstance(threshold, (int, float)) or not 0 < threshold <= 100:
             raise InputError(f"{where}: threshold_pct is {threshold!r}", file=path, expected="a number in (0, 100]")

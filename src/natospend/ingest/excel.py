@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from natospend.errors import InputError
@@ -14,13 +15,21 @@ Cell = Any  # float, int, str, bool, datetime or "" for an empty cell
 
 
 def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """0-based column index (calamine's) -> Excel letters (0 -> A, 26 -> AA), by openpyxl."""
+    return get_column_letter(index + 1)
+
+
+def check_consecutive_years(years: list[int], *, file: Path, sheet: str, row: int) -> None:
+    """A header's years, left to right, must run without a gap or a repeat (row: 0-based)."""
+    if years != list(range(years[0], years[0] + len(years))):
+        shown = ", ".join(str(y) for y in years[:12]) + (", ..." if len(years) > 12 else "")
+        raise InputError(
+            f"year header is not a run of consecutive years: {shown}",
+            file=file,
+            sheet=sheet,
+            row=row + 1,
+            expected="consecutive years left to right",
+        )
 
 
 def read_workbook_values(path: Path) -> dict[str, list[list[Cell]]]:

@@ -19,6 +19,7 @@ from natospend.data.reference import nato_name_index, normalise_name
 from natospend.errors import InputError
 from natospend.ingest.excel import (
     Cell,
+    check_consecutive_years,
     column_letter,
     is_empty,
     is_number,
@@ -216,18 +217,6 @@ def _year_header(
     )
 
 
-def _check_consecutive(path: Path, sheet: str, row: int, years: dict[int, tuple[int, bool]]) -> None:
-    ordered = [years[c][0] for c in sorted(years)]
-    if ordered != list(range(ordered[0], ordered[0] + len(ordered))):
-        raise InputError(
-            f"year header is not a run of consecutive years: {ordered}",
-            file=path,
-            sheet=sheet,
-            row=row + 1,
-            expected="consecutive years left to right",
-        )
-
-
 def _text_cells(row: list[Cell], before: int) -> list[tuple[int, str]]:
     return [(c, str(v).strip()) for c, v in enumerate(row[:before]) if isinstance(v, str) and v.strip()]
 
@@ -266,7 +255,7 @@ def _parse_table(
             expected=f"the title {spec.title!r} (or with 'core defence expenditure')",
         )
     header_row, years = _year_header(path, loc.sheet, rows, loc.title_row)
-    _check_consecutive(path, loc.sheet, header_row, years)
+    check_consecutive_years([years[c][0] for c in sorted(years)], file=path, sheet=loc.sheet, row=header_row)
     first_year_col = min(years)
 
     unit_texts = [t for r in range(loc.title_row + 1, header_row) for _, t in _text_cells(rows[r], first_year_col + 1)]

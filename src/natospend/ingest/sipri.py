@@ -16,12 +16,21 @@ from typing import Any
 
 import openpyxl
 from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.utils import column_index_from_string
 
 from natospend.data.dataset import Row
 from natospend.data.indicators import INDICATORS, indicator_unit
 from natospend.data.reference import normalise_name, sipri_name_index
 from natospend.errors import InputError
-from natospend.ingest.excel import Cell, column_letter, is_empty, is_number, normalise_text, read_workbook_values
+from natospend.ingest.excel import (
+    Cell,
+    check_consecutive_years,
+    column_letter,
+    is_empty,
+    is_number,
+    normalise_text,
+    read_workbook_values,
+)
 
 SOURCE = "sipri"
 PUBLISHER = "Stockholm International Peace Research Institute (SIPRI)"
@@ -118,12 +127,32 @@ def _colour_name(color: object) -> str | None:
     return None
 
 
-# A cell element as Excel writes it: <c r="AR10" s="12" t="n">; attribute order r, s, t.
-_CELL_TAG = re.compile(rb'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?')
+# A cell's start tag, <c r="AR10" s="12" t="n"> as Excel writes it; its attributes in any order.
+_CELL_TAG = re.compile(rb"<c\s([^>]*)>")
+_CELL_ATTRIBUTE = re.compile(rb'(r|s|t)="([^"]*)"')
+_CELL_REFERENCE = re.compile(rb"([A-Z]+)(\d+)")
+
+
+def coloured_cells(sheet_xml: bytes, wanted: dict[bytes, str]) -> dict[tuple[int, int], str]:
+    """{(row0, col0): colour} for the numeric cells of one sheet's XML whose style id is in `wanted`."""
+    found: dict[tuple[int, int], str] = {}
+    for attributes in _CELL_TAG.findall(sheet_xml):
+        values = dict(_CELL_ATTRIBUTE.findall(b" " + attributes))
+        colour = wanted.get(values.get(b"s", b""))
+        if colour is None or values.get(b"t", b"n") != b"n":
+            continue
+        reference = _CELL_REFERENCE.fullmatch(values.get(b"r", b""))
+        if reference:
+            letters, row = reference.groups()
+            found[(int(row) - 1, column_index_from_string(letters.decode()) - 1)] = colour
+    return found
 
 
 def coloured_styles(workbook: Any) -> dict[int, str]:
-    """Cell style index -> 'blue' or 'red', from the workbook's style table (openpyxl)."""
+    """Cell style index -> 'blue' or 'red', from the workbook's style table.
+
+    openpyxl has no public accessor for the style table (_cell_styles, _fonts); the cross-check test
+    against openpyxl's per-cell fonts guards this read."""
     return {
         index: colour
         for index, style in enumerate(workbook._cell_styles)
@@ -141,26 +170,13 @@ def read_font_flags(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
         colours = coloured_styles(workbook)
+        # each sheet's part in the archive: openpyxl keeps it, with no public accessor
         parts = {name: workbook[name]._worksheet_path for name in sheet_names}
     finally:
         workbook.close()
     wanted = {str(index).encode(): colour for index, colour in colours.items()}
-    flags: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(path) as archive:
-        for name, part in parts.items():
-            found: dict[tuple[int, int], str] = {}
-            for letters, row, style, kind in _CELL_TAG.findall(archive.read(part.lstrip("/"))):
-                if style in wanted and kind in (b"", b"n"):
-                    found[(int(row) - 1, _column_index(letters.decode()))] = wanted[style]
-            flags[name] = found
-    return flags
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
+        return {name: coloured_cells(archive.read(part.lstrip("/")), wanted) for name, part in parts.items()}
 
 
 def _find_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec) -> tuple[str, str | None]:
@@ -193,15 +209,7 @@ def _header(path: Path, sheet: str, rows: list[list[Cell]]) -> tuple[int, dict[i
                     row=r + 1,
                     expected="years such as 1949 ... 2024 after the Country column",
                 )
-            ordered = [years[c] for c in sorted(years)]
-            if ordered != list(range(ordered[0], ordered[0] + len(ordered))):
-                raise InputError(
-                    f"year header is not consecutive: {ordered[:5]}...",
-                    file=path,
-                    sheet=sheet,
-                    row=r + 1,
-                    expected="consecutive years",
-                )
+            check_consecutive_years([years[c] for c in sorted(years)], file=path, sheet=sheet, row=r)
             return r, years, named
     raise InputError(
         "no header row starting with 'Country'",

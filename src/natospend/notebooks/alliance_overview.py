@@ -193,7 +193,7 @@ def display_status(view: AllianceOverview) -> pd.DataFrame:
     """The status table rounded for reading, with units in the column names."""
     shown = view.status[["country_name", "share_gdp_pct", "equipment_share_pct", "estimate"]].copy()
     shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
-    for target in status.measurable(view.targets):
+    for target in [t for t in view.targets if t.measurable]:
         shown[f"Gap to {target.threshold_pct:g}%, pp"] = view.status[f"gap_{target.id}_pp"]
     return readable(shown.set_index("Ally"), {"Equipment share, %": 1})
 
@@ -276,7 +276,7 @@ def display_sipri_latest(view: AllianceOverview) -> pd.DataFrame:
 
 
 def summary(view: AllianceOverview) -> dict[str, Any]:
-    counts = {t.id: int(view.status[f"meets_{t.id}"].sum()) for t in status.measurable(view.targets)}
+    counts = {t.id: int(view.status[f"meets_{t.id}"].sum()) for t in view.targets if t.measurable}
     total = view.aggregates.set_index("country")["share_gdp_pct"].to_dict()
     latest = view.burden[view.burden["year"] == view.year]
     return {
@@ -288,7 +288,7 @@ def summary(view: AllianceOverview) -> dict[str, Any]:
         "allies_assessed": int(len(view.status)),
         "allies_meeting": counts,
         "not_yet_members": not_yet_members(view),
-        "meeting": {t.id: status.meeting_lists(view.status, t)[0] for t in status.measurable(view.targets)},
+        "meeting": {t.id: status.meeting_lists(view.status, t)[0] for t in view.targets if t.measurable},
         "nato_total_share_gdp_pct": total.get("NATO_TOTAL"),
         "europe_canada_share_gdp_pct": total.get("NATO_EUROPE_CANADA"),
         "united_states_share_of_allied_spending_pct": float(latest["united_states_share_pct"].iloc[0])

@@ -25,8 +25,6 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
-ENGINE_NAME = "natospend-inprocess"
-
 
 def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
     """Binary MIME data (PNG, JPEG) as base64 text, as ipykernel sends it."""
