@@ -164,7 +164,7 @@ def _profile_figures(view: Any) -> dict[str, Any]:
 
 
 def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # type: ignore[type-arg]
-    """Build each ally's view, headline, summary and seven figures (drawn, not saved) in this process."""
+    """Build each ally's view, headline, summary and seven figures (laid out, not saved) in this process."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -180,8 +180,7 @@ def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # ty
         view = report.build(params)
         drawn = []
         if view.has_figures:
-            for name, figure in _profile_figures(view).items():
-                figure.canvas.draw()  # lays out every artist, as saving would
+            for name, figure in _profile_figures(view).items():  # each laid out by finish() (tight_layout)
                 if figure.axes and any(ax.has_data() for ax in figure.axes):
                     drawn.append(name)
                 plt.close(figure)

@@ -9,7 +9,7 @@ import seaborn as sns
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from natospend.analysis.ppp import EUROPE
-from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish
+from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers
 from natospend.notebooks.display import format_number
 
 if TYPE_CHECKING:
@@ -87,15 +87,7 @@ def counts_by_definition(counts: pd.DataFrame, caption: str) -> Figure:
     ):
         ax.plot(counts["year"], counts[column], marker=marker, linestyle=style, color=colour, label=label)
         est = counts[counts[estimate]]
-        ax.plot(
-            est["year"],
-            est[column],
-            linestyle="none",
-            marker=marker,
-            markerfacecolor="white",
-            markeredgecolor=colour,
-            markersize=8,
-        )
+        hollow_markers(ax, est["year"], est[column], marker, colour)
     ax.set_ylim(0, int(counts["members"].max()) + 1)  # a count starts at zero, in whole allies
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year")
@@ -122,15 +114,7 @@ def _series(
     )
     if estimate is not None:
         est = frame[frame[estimate].astype(bool)]
-        ax.plot(
-            est["year"],
-            est[column] / scale,
-            linestyle="none",
-            marker=marker,
-            markersize=5,
-            markerfacecolor="white",
-            markeredgecolor=colour,
-        )
+        hollow_markers(ax, est["year"], est[column] / scale, marker, colour, size=5)
 
 
 def ppp_against_market(ppp: pd.DataFrame, ratios: pd.DataFrame, caption: str) -> Figure:

@@ -11,7 +11,16 @@ from adjustText import adjust_text
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from natospend.figures.style import ADJUST_ITERATIONS, BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, finish, target_lines
+from natospend.figures.style import (
+    ADJUST_ITERATIONS,
+    BELOW,
+    ESTIMATE_NOTE,
+    MEETS,
+    NEUTRAL,
+    finish,
+    hollow_markers,
+    target_lines,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,15 +139,7 @@ def allies_meeting_lines(counts: pd.DataFrame, names: dict[str, str], caption: s
             label=names.get(target, target),
         )
         estimated = part[part["estimate"]]
-        ax.plot(
-            estimated["year"],
-            estimated["allies_meeting"],
-            linestyle="none",
-            marker=markers[i % 4],
-            markerfacecolor="white",
-            markeredgecolor=line.get_color(),
-            markersize=8,
-        )
+        hollow_markers(ax, estimated["year"], estimated["allies_meeting"], markers[i % 4], line.get_color())
     ax.set_xlabel("Year")
     ax.set_ylabel("Allies meeting the target (members at year's end)")
     ax.set_title("How many allies meet each target")
@@ -157,15 +158,7 @@ def burden_lines(burden: pd.DataFrame, caption: str) -> Figure:
     ):
         (line,) = ax.plot(burden["year"], burden[column], linestyle=style, marker=marker, label=label)
         est = burden[burden["estimate"]]
-        ax.plot(
-            est["year"],
-            est[column],
-            linestyle="none",
-            marker=marker,
-            markerfacecolor="white",
-            markeredgecolor=line.get_color(),
-            markersize=8,
-        )
+        hollow_markers(ax, est["year"], est[column], marker, line.get_color())
     ax.set_ylim(0, 100)
     ax.set_xlabel("Year")
     ax.set_ylabel("Share of allied defence expenditure, % (current USD)")

@@ -10,7 +10,7 @@ import pandas as pd
 import seaborn as sns
 
 from natospend.analysis.pathways import share_path
-from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, mark_breaks
+from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, mark_breaks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,15 +168,7 @@ def ally_paths(
         past = history[history["country"] == path.country].sort_values("year")
         ax.plot(past["year"], past["share_gdp_pct"], color="black", linewidth=1.2)
         estimated = past[past["estimate"]]
-        ax.plot(
-            estimated["year"],
-            estimated["share_gdp_pct"],
-            linestyle="none",
-            marker="o",
-            markersize=3.5,
-            markerfacecolor="white",
-            markeredgecolor="black",
-        )
+        hollow_markers(ax, estimated["year"], estimated["share_gdp_pct"], "o", "black", size=3.5)
         years = list(range(path.base_year, path.target_year + 1))
         if not path.already_at_target:
             ax.plot(

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 
 from natospend.analysis.pathways import share_path
-from natospend.figures.style import BELOW, ESTIMATE_NOTE, MEETS, NEUTRAL, TARGET_STYLES, finish, mark_breaks
+from natospend.figures.style import (
+    BELOW,
+    ESTIMATE_NOTE,
+    MEETS,
+    NEUTRAL,
+    TARGET_STYLES,
+    finish,
+    hollow_markers,
+    mark_breaks,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,15 +53,7 @@ def _line_with_estimates(
     data = profile.dropna(subset=[column])
     ax.plot(data["year"], data[column], linestyle=style, marker=marker, color=colour, label=label)
     est = data[data[estimate]]
-    ax.plot(
-        est["year"],
-        est[column],
-        linestyle="none",
-        marker=marker,
-        markerfacecolor="white",
-        markeredgecolor=colour,
-        markersize=8,
-    )
+    hollow_markers(ax, est["year"], est[column], marker, colour)
 
 
 def share_over_time(

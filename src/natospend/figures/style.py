@@ -8,10 +8,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import seaborn as sns
+from matplotlib.axes import Axes
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -120,3 +121,8 @@ def mark_breaks(ax, years: Iterable[int]) -> None:  # type: ignore[no-untyped-de
             ha="left",
             va="top",
         )
+
+
+def hollow_markers(ax: Axes, x: Any, y: Any, marker: str, colour: Any, size: float = 8) -> None:
+    """Estimates over a series: its marker drawn hollow (white inside, the series' colour around it)."""
+    ax.plot(x, y, linestyle="none", marker=marker, markerfacecolor="white", markeredgecolor=colour, markersize=size)

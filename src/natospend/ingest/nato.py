@@ -56,77 +56,44 @@ class TableSpec:
 
 
 _CONST = r"constant (?P<base>\d{4}) prices"
+# A table: one entry a line reads better than the formatter's one argument a line.
+# fmt: off
 TABLE_SPECS: tuple[TableSpec, ...] = (
-    TableSpec(
-        "1",
-        "defence expenditure",
-        r"million national currency units",
-        (
-            BlockSpec(r"current prices", "defence_expenditure_nc_m", "current"),
-            BlockSpec(_CONST, "defence_expenditure_nc_m", "constant-{base}"),
-        ),
-    ),
-    TableSpec(
-        "2",
-        "defence expenditure",
-        r"million us dollars",
-        (
-            BlockSpec(r"current prices and exchange rates", "defence_expenditure_usd_m", "current"),
-            BlockSpec(_CONST + " and exchange rates", "defence_expenditure_usd_m", "constant-{base}"),
-        ),
-    ),
-    TableSpec(
-        "3",
-        "defence expenditure as a share of gdp and annual real change",
-        r"based on (?P<base>\d{4}) prices",
-        (
-            BlockSpec(r"share of real gdp \(%\)", "defence_expenditure_share_gdp_pct", "constant-{base}"),
-            BlockSpec(r"annual real change \(%\)", "defence_expenditure_real_change_pct", "constant-{base}"),
-        ),
-    ),
-    TableSpec(
-        "5",
-        "gdp",
-        r"million us dollars",
-        (
-            BlockSpec(r"current prices and exchange rates", "gdp_usd_m", "current"),
-            BlockSpec(_CONST + " and exchange rates", "gdp_usd_m", "constant-{base}"),
-        ),
-    ),
-    TableSpec(
-        "6",
-        "gdp per capita and defence expenditure per capita",
-        r"(?P<base>\d{4}) prices and exchange rates",
-        (
-            BlockSpec(r"gdp per capita \(thousand us dollars\)", "gdp_per_capita_usd_k", "constant-{base}"),
-            BlockSpec(
-                r"defence expenditure per capita \(us dollars\)",
-                "defence_expenditure_per_capita_usd",
-                "constant-{base}",
-            ),
-        ),
-    ),
-    TableSpec(
-        "7", "military personnel", r"thousands", (), untitled_block=BlockSpec("", "military_personnel_k", "none")
-    ),
-    TableSpec(
-        "8a",
-        "distribution of defence expenditure by main category",
-        r"percentage of total defence expenditure",
-        (
-            BlockSpec(r"equipment \(a\)", "equipment_share_pct", "current"),
-            BlockSpec(r"personnel \(b\)", "personnel_share_pct", "current"),
-        ),
-    ),
-    TableSpec(
-        "8b",
-        "distribution of defence expenditure by main category",
-        r"percentage of total defence expenditure",
-        (
-            BlockSpec(r"infrastructure \(c\)", "infrastructure_share_pct", "current"),
-            BlockSpec(r"other \(d\)", "other_share_pct", "current"),
-        ),
-    ),
+    TableSpec("1", "defence expenditure", r"million national currency units", (
+        BlockSpec(r"current prices", "defence_expenditure_nc_m", "current"),
+        BlockSpec(_CONST, "defence_expenditure_nc_m", "constant-{base}"),
+    )),
+    TableSpec("2", "defence expenditure", r"million us dollars", (
+        BlockSpec(r"current prices and exchange rates", "defence_expenditure_usd_m", "current"),
+        BlockSpec(_CONST + " and exchange rates", "defence_expenditure_usd_m", "constant-{base}"),
+    )),
+    TableSpec("3", "defence expenditure as a share of gdp and annual real change",
+              r"based on (?P<base>\d{4}) prices", (
+        BlockSpec(r"share of real gdp \(%\)", "defence_expenditure_share_gdp_pct", "constant-{base}"),
+        BlockSpec(r"annual real change \(%\)", "defence_expenditure_real_change_pct", "constant-{base}"),
+    )),
+    TableSpec("5", "gdp", r"million us dollars", (
+        BlockSpec(r"current prices and exchange rates", "gdp_usd_m", "current"),
+        BlockSpec(_CONST + " and exchange rates", "gdp_usd_m", "constant-{base}"),
+    )),
+    TableSpec("6", "gdp per capita and defence expenditure per capita",
+              r"(?P<base>\d{4}) prices and exchange rates", (
+        BlockSpec(r"gdp per capita \(thousand us dollars\)", "gdp_per_capita_usd_k", "constant-{base}"),
+        BlockSpec(r"defence expenditure per capita \(us dollars\)",
+                  "defence_expenditure_per_capita_usd", "constant-{base}"),
+    )),
+    TableSpec("7", "military personnel", r"thousands", (),
+              untitled_block=BlockSpec("", "military_personnel_k", "none")),
+    TableSpec("8a", "distribution of defence expenditure by main category",
+              r"percentage of total defence expenditure", (
+        BlockSpec(r"equipment \(a\)", "equipment_share_pct", "current"),
+        BlockSpec(r"personnel \(b\)", "personnel_share_pct", "current"),
+    )),
+    TableSpec("8b", "distribution of defence expenditure by main category",
+              r"percentage of total defence expenditure", (
+        BlockSpec(r"infrastructure \(c\)", "infrastructure_share_pct", "current"),
+        BlockSpec(r"other \(d\)", "other_share_pct", "current"),
+    )),
 )
 REQUIRED_TABLES = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b")
 
@@ -137,6 +104,7 @@ _ERROR_CELL = re.compile(r"^#(ref!|n/a|value!|div/0!|name\?|num!|null!)$", re.IG
 
 # How far Table 4 may differ from Tables 2 and 3 (it is published from the same figures).
 TABLE4_REL_TOLERANCE = 1e-9
+# fmt: on
 
 
 @dataclass
