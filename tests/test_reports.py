@@ -251,3 +251,13 @@ def test_param_files(project: Path) -> None:
     assert (
         missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
     )
+
+
+def test_every_notebook_writes_the_tables_its_spec_declares(default_run: Path) -> None:
+    """The registry says which tables each notebook writes: the default run wrote exactly those."""
+    from fnmatch import fnmatch
+
+    written = {p.stem for p in (default_run / "tables").glob("*.csv")}
+    declared = [pattern for spec in registry().values() for pattern in spec.tables]
+    assert [p for p in declared if not any(fnmatch(name, p) for name in written)] == []
+    assert [name for name in written if not any(fnmatch(name, p) for p in declared)] == []

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from natospend.data.reference import allies
 from natospend.data.series import allies_only
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 SHARE = "defence_expenditure_share_gdp_pct"
 

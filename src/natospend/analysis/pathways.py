@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,9 +16,6 @@ from natospend.analysis.wording import count
 from natospend.data.breaks import SeriesBreak, break_note, trend_start
 from natospend.data.series import allies_only
 from natospend.errors import InputError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def compound_growth(start: float, end: float, years: int) -> float:

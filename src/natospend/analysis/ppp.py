@@ -7,15 +7,10 @@ the same country and year. GDP-based PPP rates are a contested proxy for militar
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from natospend.analysis.comparison import european_allies
 from natospend.data.reference import known_country_codes
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 PPP_COLUMNS = (
     "country",

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 REVISION_COLUMNS = (
     "country",

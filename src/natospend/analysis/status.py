@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from natospend.data.reference import ally_by_iso3
 from natospend.data.series import members_only
 from natospend.data.targets import Target
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # The base that a target's gap in dollars is a share of.
 _GAP_BASE = {

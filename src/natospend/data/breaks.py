@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,9 +20,6 @@ from natospend.data.indicators import INDICATORS
 from natospend.data.series import AGGREGATES
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 SERIES_BREAKS_CSV = REFERENCE_DIR / "series_breaks.csv"
 BREAK_COLUMNS = ("source", "edition", "country", "indicator", "year", "kind", "what_changed", "reason")

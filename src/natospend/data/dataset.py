@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -19,9 +19,6 @@ import pyarrow.csv as pa_csv
 
 from natospend.errors import InputError
 from natospend.paths import SPENDING_DIR, require_project_root
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 COLUMNS = (
     "source",

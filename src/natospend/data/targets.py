@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
@@ -15,9 +14,6 @@ import yaml
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 TARGETS_YAML = REFERENCE_DIR / "targets.yaml"
 # The indicators a target can be compared on: NATO's tables carry them for every ally and year.

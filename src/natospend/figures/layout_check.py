@@ -28,13 +28,10 @@ class LayoutError(AssertionError):
 def _labels(fig: Figure) -> Iterator[tuple[str, Bbox]]:
     """Every visible, non-empty text a reader must read: titles, annotations, reference-line labels, footer."""
     renderer = fig.canvas.get_renderer()
-    texts = list(fig.texts)
-    suptitle = getattr(fig, "_suptitle", None)  # matplotlib has no public accessor for the artist
-    if suptitle is not None:
-        texts.append(suptitle)
+    texts = list(fig.texts)  # the suptitle is one of them
     for ax in fig.axes:
         texts += [ax.title, *ax.texts]
-    for text in dict.fromkeys(texts):  # the suptitle is among fig.texts too: once each
+    for text in dict.fromkeys(texts):
         if text.get_visible() and text.get_text().strip():
             yield text.get_text().strip().splitlines()[0][:40], text.get_window_extent(renderer)
 

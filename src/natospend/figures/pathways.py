@@ -13,7 +13,6 @@ from natospend.analysis.pathways import share_path
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, mark_breaks
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.figure import Figure
 
 

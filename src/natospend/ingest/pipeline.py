@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -26,9 +26,6 @@ from natospend.ingest.provenance import input_record
 from natospend.ingest.usercsv import read_user_csv
 from natospend.ingest.validation import validate_dataset
 from natospend.paths import SOURCES_JSON, SPENDING_DIR
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def ingest_nato(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,9 +21,6 @@ from tqdm import tqdm
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import known_country_codes, nato_name_index, normalise_name, sipri_name_index
 from natospend.errors import InputError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 LONG_COLUMNS = ("country", "year", "indicator", "value")
 OPTIONAL_COLUMNS = ("price_basis", "estimate", "flags", "unit")

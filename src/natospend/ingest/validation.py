@@ -9,7 +9,6 @@ which the error message turns into rows a researcher can find. Checks that span 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import pandera.errors as pe
@@ -20,9 +19,6 @@ from natospend.data.indicators import INDICATORS
 from natospend.data.reference import allies_with_armed_forces
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # Table 3's share of GDP is published from the same figures as Tables 2 and 5 constant.
 SHARE_CROSS_CHECK_TOLERANCE_PP = 1e-6

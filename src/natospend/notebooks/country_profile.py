@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from IPython.display import Markdown
@@ -22,9 +22,6 @@ from natospend.notebooks import spec
 from natospend.notebooks.checks import check_after_base_year, check_positive, nato_years, resolve_edition
 from natospend.notebooks.display import readable
 from natospend.notebooks.spec import NotebookParameters, NotebookSpec
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True)

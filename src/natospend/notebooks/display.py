@@ -11,12 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 MISSING = "\u2014"  # an em dash
 TABLE_METADATA = "natospend_table"

@@ -162,7 +162,7 @@ class NotebookSpec:
     question: str  # what it answers, in a line (natospend list)
     parameters: type[NotebookParameters]
     check_data: Callable[[dict[str, Any]], dict[str, Any]]  # type-checked values -> values resolved against the data
-    tables: tuple[str, ...]  # tables/<name>.csv every run writes (glob patterns where a parameter names the file)
+    tables: tuple[str, ...]  # tables/<name>.csv a run with the defaults writes (a glob where a parameter names it)
 
     @property
     def path(self) -> Path:
