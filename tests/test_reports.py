@@ -228,8 +228,10 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
     ).is_dir()
     assert not (project / "reports/ind-defence_expenditure_usd_m").exists()
     listing = natospend(project, "list")
-    assert listing.returncode == 0 and ok.name in listing.stdout
-    assert "indicator='defence_expenditure_share_gdp_pct'" in listing.stdout
+    assert listing.returncode == 0
+    run_line = next(line for line in listing.stdout.splitlines() if line.strip().startswith(ok.name))
+    assert "indicator='defence_expenditure_share_gdp_pct'" in run_line  # the run's own parameters
+    assert "05_revisions" in listing.stdout.split("runs in reports/")[0]  # the notebooks come first
     index = (project / "reports/index.html").read_text()
     assert f'href="{ok.name}/05_revisions.html"' in index and "SIPRI 2025 2026" in index
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", index)
