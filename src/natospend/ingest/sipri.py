@@ -127,23 +127,29 @@ def _colour_name(color: object) -> str | None:
     return None
 
 
-# A cell's start tag, <c r="AR10" s="12" t="n"> as Excel writes it; its attributes in any order.
+# A cell's start tag. Excel writes <c r="AR10" s="12" t="n"> (r, s, t in that order, nothing else): read
+# fast when every tag of a sheet has that form; otherwise each tag's attributes are read in any order.
+_CELL_START = re.compile(rb"<c\s")
+_EXCEL_CELL_TAG = re.compile(rb'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?/?>')
 _CELL_TAG = re.compile(rb"<c\s([^>]*)>")
-_CELL_ATTRIBUTE = re.compile(rb'(r|s|t)="([^"]*)"')
+_CELL_ATTRIBUTE = re.compile(rb'(?<=\s)(r|s|t)="([^"]*)"')
 _CELL_REFERENCE = re.compile(rb"([A-Z]+)(\d+)")
 
 
 def coloured_cells(sheet_xml: bytes, wanted: dict[bytes, str]) -> dict[tuple[int, int], str]:
     """{(row0, col0): colour} for the numeric cells of one sheet's XML whose style id is in `wanted`."""
+    tags = _EXCEL_CELL_TAG.findall(sheet_xml)
+    if len(tags) != len(_CELL_START.findall(sheet_xml)):  # another writer's order or attributes
+        tags = []
+        for attributes in _CELL_TAG.findall(sheet_xml):
+            values = dict(_CELL_ATTRIBUTE.findall(b" " + attributes))
+            reference = _CELL_REFERENCE.fullmatch(values.get(b"r", b""))
+            if reference:
+                tags.append((*reference.groups(), values.get(b"s", b""), values.get(b"t", b"")))
     found: dict[tuple[int, int], str] = {}
-    for attributes in _CELL_TAG.findall(sheet_xml):
-        values = dict(_CELL_ATTRIBUTE.findall(b" " + attributes))
-        colour = wanted.get(values.get(b"s", b""))
-        if colour is None or values.get(b"t", b"n") != b"n":
-            continue
-        reference = _CELL_REFERENCE.fullmatch(values.get(b"r", b""))
-        if reference:
-            letters, row = reference.groups()
+    for letters, row, style, kind in tags:
+        colour = wanted.get(style)
+        if colour is not None and kind in (b"", b"n"):
             found[(int(row) - 1, column_index_from_string(letters.decode()) - 1)] = colour
     return found
 
