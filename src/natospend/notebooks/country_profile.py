@@ -72,7 +72,6 @@ class CountryProfile:
     caption: str
     caption_both: str
     pledge_caption: str
-    params: dict[str, Any]
     breaks: list[SeriesBreak]  # listed breaks that trends must not cross (share of GDP, GDP, spending)
     personnel_breaks: list[SeriesBreak]
     sipri_share: pd.DataFrame  # SIPRI's share of GDP for the ally from NATO's first year on: year, value, estimate
@@ -147,7 +146,6 @@ def build(params: CountryProfileParameters) -> CountryProfile:
         caption=caption(nato_sentence),
         caption_both=caption(nato_sentence, sipri_sentence),
         pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
-        params=params.as_dict(),
         breaks=breaks.get(ally.iso3, []),
         personnel_breaks=[
             b

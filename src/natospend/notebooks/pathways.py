@@ -114,7 +114,7 @@ class PathwaysView:
     pledges: pd.DataFrame
     caption: str
     pledge_caption: str  # the caption of a figure that draws the pledges: sources, then who pledged
-    params: dict[str, Any]
+    params: PathwaysParameters
     breaks: dict[str, list[SeriesBreak]]
     core_target: Target
     total_target: Target
@@ -126,7 +126,7 @@ class PathwaysView:
 
     @property
     def total_target_pct(self) -> float:
-        return float(self.params["core_target_pct"] + self.params["related_target_pct"])
+        return float(self.params.core_target_pct + self.params.related_target_pct)
 
 
 def build(params: PathwaysParameters) -> PathwaysView:
@@ -189,7 +189,7 @@ def build(params: PathwaysParameters) -> PathwaysView:
         pledges=pledges,
         caption=caption(nato_sentence),
         pledge_caption=caption(nato_sentence, pledge_sentence(pledges)),
-        params=params.as_dict(),
+        params=params,
         breaks=breaks,
         core_target=targets["core_3_5pct"],
         total_target=targets["total_5pct"],
@@ -209,12 +209,12 @@ def definitions(view: PathwaysView) -> str:
     """What the core and total targets are, as agreed, and what comparing NATO's figures with them means."""
     p = view.params
     lines = [definitions_markdown([view.core_target, view.total_target])]
-    if (p["core_target_pct"], view.total_target_pct) != (
+    if (p.core_target_pct, view.total_target_pct) != (
         view.core_target.threshold_pct,
         view.total_target.threshold_pct,
     ):
         lines.append(
-            f"\nThis run uses {p['core_target_pct']:g}% for the core target and {view.total_target_pct:g}% "
+            f"\nThis run uses {p.core_target_pct:g}% for the core target and {view.total_target_pct:g}% "
             "in all, instead of the agreed thresholds; what the comparisons mean is unchanged."
         )
     return "\n".join(lines)
@@ -235,7 +235,7 @@ def trend_notes(view: PathwaysView) -> str:
 
 def headline(view: PathwaysView) -> str:
     p = view.params
-    core, year = p["core_target_pct"], p["target_year"]
+    core, year = p.core_target_pct, p.target_year
     growth = gdp_path_words(view)
     at = view.core[view.core["already_at_target"]]
     below = view.core[~view.core["already_at_target"]]
@@ -252,7 +252,7 @@ def headline(view: PathwaysView) -> str:
     return "\n".join(
         [
             f"**Pathways from {view.base_year}{estimate} to {core:g}% of GDP by {year}**, assuming {growth}, "
-            f"and trend real growth of defence spending measured from {p['trend_start_year']}{window}:",
+            f"and trend real growth of defence spending measured from {p.trend_start_year}{window}:",
             "",
             f"- Already at or above {core:g}%: **{len(at)}**"
             + (
@@ -276,10 +276,10 @@ def headline(view: PathwaysView) -> str:
 
 def gdp_path_words(view: PathwaysView) -> str:
     """Which GDP path the run used, in words for the headline and the page."""
-    path = view.params["gdp_path"]
+    path = view.params.gdp_path
     if path == "imf":
         return (
-            f"real GDP growing as the IMF's World Economic Outlook ({view.params['imf_edition']}) projects, "
+            f"real GDP growing as the IMF's World Economic Outlook ({view.params.imf_edition}) projects, "
             f"to {view.imf_last}, and at its {view.imf_last} rate after that"
         )
     if path == "trend":
@@ -289,7 +289,7 @@ def gdp_path_words(view: PathwaysView) -> str:
 
 def deadline_money(view: PathwaysView) -> str:
     """What the allies would spend at the core target in the deadline year, and the increase over today."""
-    year, core = view.params["target_year"], view.params["core_target_pct"]
+    year, core = view.params.target_year, view.params.core_target_pct
     totals = view.core_totals.set_index("group")
     text = (
         f"- At {core:g}% in {year}, the allies would spend {_bn(totals.at['All allies', 'spending_at_target_usd_m_constant'])} "
@@ -310,7 +310,7 @@ def deadline_money(view: PathwaysView) -> str:
 def display_money(view: PathwaysView) -> pd.DataFrame:
     """Spending at the core target in the deadline year, by group: constant and (within the WEO) current dollars."""
     totals = view.core_totals.set_index("group")
-    year, base = view.params["target_year"], view.base_year
+    year, base = view.params.target_year, view.base_year
     shown = (
         totals[
             [
@@ -386,7 +386,7 @@ def display_pathways(view: PathwaysView, frame: pd.DataFrame) -> pd.DataFrame:
 def display_totals(view: PathwaysView) -> pd.DataFrame:
     core = view.core_totals.set_index("group")
     total = view.total_totals.set_index("group")
-    core_pct, total_pct = view.params["core_target_pct"], view.total_target_pct
+    core_pct, total_pct = view.params.core_target_pct, view.total_target_pct
     shown = core[["allies_below_target"]].rename(columns={"allies_below_target": f"Allies below {core_pct:g}%"})
     current, constant = f"USD bn, current {view.base_year}", f"USD bn, {view.price_base} prices"
     shown[f"Extra for {core_pct:g}%, {current}"] = core["extra_spending_usd_m_current"] / 1000
@@ -411,18 +411,18 @@ def summary(view: PathwaysView) -> dict[str, Any]:
     core = view.core
     never = core[(core["gap_pp"] > 0) & core["year_target_reached_at_trend"].isna()]
     return {
-        "title": f"Pathways to {view.params['core_target_pct']:g}% and {view.total_target_pct:g}% of GDP by "
-        f"{view.params['target_year']}",
+        "title": f"Pathways to {view.params.core_target_pct:g}% and {view.total_target_pct:g}% of GDP by "
+        f"{view.params.target_year}",
         "source": "nato",
         "edition": view.edition,
         "base_year": view.base_year,
         "price_base_year": view.price_base,
-        "core_target_pct": view.params["core_target_pct"],
+        "core_target_pct": view.params.core_target_pct,
         "total_target_pct": view.total_target_pct,
-        "target_year": view.params["target_year"],
-        "gdp_path": view.params["gdp_path"],
+        "target_year": view.params.target_year,
+        "gdp_path": view.params.gdp_path,
         "gdp_path_words": gdp_path_words(view),
-        "imf_edition": view.params["imf_edition"],
+        "imf_edition": view.params.imf_edition,
         "spending_at_target_usd_m_constant": view.core_totals.set_index("group")[
             "spending_at_target_usd_m_constant"
         ].to_dict(),
