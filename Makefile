@@ -32,7 +32,7 @@ lint: $(STAMP)
 # JupyterLab on the notebooks, as a researcher starts it (--allow-root only when running as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks $(ROOT_FLAG)
 
 # Re-make data/processed/ from the official workbooks (NATOSPEND_RAW_DIR or RAW=...).
 RAW ?= $(NATOSPEND_RAW_DIR)

@@ -48,7 +48,7 @@ def floor(home: Path, countries: list[str]) -> float:
     import matplotlib
 
     matplotlib.use("Agg")
-    import natospend.notebooks.country_profile  # noqa: F401  (imports paid once, as a warm worker does)
+    import natospend.text.profile_text  # noqa: F401  (imports paid once, as a warm worker does)
 
     out = home / "floor"
     start = time.perf_counter()

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from natospend import load_spending
-from natospend.analysis import burden, pathways, status
+from natospend.analysis import burden, status
+from natospend.analysis import required_growth as pathways
 from natospend.data.series import allies_only, constant_base_year, nato_table
 from natospend.data.targets import load_pledges, load_targets
 
@@ -100,7 +101,7 @@ def test_counts_by_year(table: pd.DataFrame) -> None:
 
 
 def test_pathways_real(table: pd.DataFrame) -> None:
-    paths = pathways.pathways(table, 3.5, 2035).set_index("country")
+    paths = pathways.pathways_to_target(table, 3.5, 2035).set_index("country")
     assert len(paths) == 31 and set(paths["base_year"]) == {2024}
     poland = paths.loc["POL"]
     assert poland["year_target_reached_at_trend"] == 2024 and poland["extra_spending_usd_m_constant"] == 0
@@ -116,7 +117,7 @@ def test_pathways_real(table: pd.DataFrame) -> None:
     assert spain["extra_spending_usd_m_constant"] == pytest.approx(
         (3.5 - s0) / 100 * rows.at[("ESP", 2024), "gdp_usd_m_constant"]
     )
-    totals = pathways.extra_spending_totals(pathways.pathways(table, 3.5, 2035)).set_index("group")
+    totals = pathways.extra_spending_totals(pathways.pathways_to_target(table, 3.5, 2035)).set_index("group")
     assert totals.loc["All allies", "extra_spending_usd_m_constant"] == pytest.approx(
         totals.loc["Europe and Canada", "extra_spending_usd_m_constant"]
         + totals.loc["United States", "extra_spending_usd_m_constant"]
@@ -124,7 +125,7 @@ def test_pathways_real(table: pd.DataFrame) -> None:
 
 
 def test_one_growth_for_all(table: pd.DataFrame) -> None:
-    paths = pathways.pathways(table, 3.5, 2035, gdp_growth_pct=1.5)
+    paths = pathways.pathways_to_target(table, 3.5, 2035, gdp_path=1.5)
     assert set(paths["gdp_growth_pct"].round(12)) == {1.5}
 
 

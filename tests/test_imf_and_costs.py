@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from natospend import load_spending
-from natospend.analysis import pathways
+from natospend.analysis import required_growth
 from natospend.analysis.gdp_paths import GdpPath, constant_path, imf_paths
 from natospend.analysis.ppp import ppp_spending
 from natospend.analysis.shortfall import shortfall_since, yearly_gap
@@ -79,26 +79,28 @@ def test_bad_rows_are_named(tmp_path: Path, line: str, message: str) -> None:
 def test_required_growth_on_a_path_by_hand() -> None:
     # two years, GDP +10% then +20%: (T/s0 x 1.1 x 1.2)^(1/2) - 1
     path = GdpPath(rates={2025: 0.10, 2026: 0.20}, label="IMF")
-    assert pathways.required_real_growth_on_path(2.0, 3.0, 2024, 2026, path) == pytest.approx(
+    assert required_growth.required_real_growth_on_path(2.0, 3.0, 2024, 2026, path) == pytest.approx(
         (1.5 * 1.1 * 1.2) ** 0.5 - 1
     )
     assert path.rate(2040) == 0.20  # after the last projected year: its rate
     # year by year: share x (1+r)/(1+g_t) -> 2.0 x 1.5/1.1 = 2.727 (2025), x 1.5/1.2 = 3.41 (2026)
-    assert pathways.year_reached_on_path(2024, 2.0, 3.0, 0.5, path) == 2026
+    assert required_growth.year_reached_on_path(2024, 2.0, 3.0, 0.5, path) == 2026
 
 
 def test_a_constant_imf_path_reproduces_the_trend_path() -> None:
     flat = GdpPath(rates={y: 0.02 for y in range(2025, 2031)}, label="IMF")
-    assert pathways.required_real_growth_on_path(2.0, 3.5, 2024, 2035, flat) == pytest.approx(
-        pathways.required_real_growth(2.0, 3.5, 11, 0.02)
+    assert required_growth.required_real_growth_on_path(2.0, 3.5, 2024, 2035, flat) == pytest.approx(
+        required_growth.required_real_growth(2.0, 3.5, 11, 0.02)
     )
-    assert pathways.year_reached_on_path(2024, 2.0, 3.5, 0.05, flat) == pathways.year_target_reached(
+    assert required_growth.year_reached_on_path(2024, 2.0, 3.5, 0.05, flat) == required_growth.year_target_reached(
         2024, 2.0, 3.5, 0.05, 0.02
     )
     table = nato_table(load_spending("nato", "2024"))
     countries = sorted(set(table.loc[table["year"] == 2024, "country"]) - {"NATO_TOTAL", "NATO_EUROPE_CANADA", "ISL"})
-    fixed = pathways.pathways(table, 3.5, 2035, gdp_growth_pct=2.0).set_index("country")
-    on_path = pathways.pathways(table, 3.5, 2035, gdp_paths={c: flat for c in countries}).set_index("country")
+    fixed = required_growth.pathways_to_target(table, 3.5, 2035, gdp_path=2.0).set_index("country")
+    on_path = required_growth.pathways_to_target(table, 3.5, 2035, gdp_paths={c: flat for c in countries}).set_index(
+        "country"
+    )
     pd.testing.assert_series_equal(on_path["required_real_growth_pct"], fixed["required_real_growth_pct"])
     assert (on_path["year_target_reached_at_trend"].fillna(0) == fixed["year_target_reached_at_trend"].fillna(0)).all()
 
@@ -108,7 +110,9 @@ def test_money_at_the_deadline_by_hand() -> None:
     rows = table.set_index(["country", "year"])
     path = GdpPath(rates={2025: 0.03, 2026: 0.01}, label="IMF")
     result = (
-        pathways.pathways(table, 3.5, 2026, gdp_paths={"ESP": path}, gdp_current_at_target={"ESP": 2_000_000.0})
+        required_growth.pathways_to_target(
+            table, 3.5, 2026, gdp_paths={"ESP": path}, gdp_current_at_target={"ESP": 2_000_000.0}
+        )
         .set_index("country")
         .loc["ESP"]
     )

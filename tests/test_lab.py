@@ -38,7 +38,7 @@ def test_jupyterlab_serves_the_notebooks() -> None:
         f"--port={port}",
         "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={PROJECT_ROOT / 'notebooks'}",
+        f"--ServerApp.root_dir={PROJECT_ROOT}",  # as `make lab`: the project root, notebooks/ and reports/ browsable
     ]
     if os.geteuid() == 0:
         args.append("--allow-root")  # as `make lab` does when running as root
@@ -54,11 +54,26 @@ def test_jupyterlab_serves_the_notebooks() -> None:
             except OSError:
                 time.sleep(0.5)
         assert status == 200, "JupyterLab did not answer on /lab"
-        request = urllib.request.Request(f"{base}/api/contents/", headers={"Authorization": f"token {token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            listing = json.loads(response.read())
-        names = {item["name"] for item in listing["content"]}
+        headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
+
+        def contents(path: str, body: bytes | None = None) -> dict:  # type: ignore[type-arg]
+            method = "PUT" if body is not None else "GET"
+            request = urllib.request.Request(f"{base}/api/contents/{path}", data=body, headers=headers, method=method)
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+
+        assert {"notebooks", "data", "params"} <= {item["name"] for item in contents("")["content"]}
+        names = {item["name"] for item in contents("notebooks")["content"]}
         assert {"01_alliance_overview.ipynb", "05_revisions.ipynb"} <= names
+        # Saving an unedited notebook, as JupyterLab saves it (the server writes the model back), changes no byte
+        for name in sorted(n for n in names if n.endswith(".ipynb")):
+            path = PROJECT_ROOT / "notebooks" / name
+            before = path.read_bytes()
+            model = contents(f"notebooks/{name}")
+            contents(f"notebooks/{name}", json.dumps({"type": "notebook", "content": model["content"]}).encode())
+            after = path.read_bytes()
+            path.write_bytes(before)
+            assert after == before, f"{name}: saving it unedited changed it"
     finally:
         server.terminate()
         server.wait(timeout=20)

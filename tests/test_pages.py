@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems
-from natospend.notebooks.display import TableView, format_number, readable
+from natospend.formatting import format_number, readable
+from natospend.reports.page import TableView
 
 
 def test_numbers_read_as_numbers() -> None:

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -142,55 +141,34 @@ PROFILE_FIGURES = (
 )
 
 
-def _profile_figures(view: Any) -> dict[str, Any]:
-    """The seven figures notebook 03 draws, called as its cells call them."""
-    from natospend.figures import profile as figures
-
-    return {
-        "share_of_gdp": figures.share_over_time(
-            view.profile, view.name, [2.0, 3.5, 5.0], view.caption, view.break_years
-        ),
-        "rank": figures.rank_over_time(view.profile, view.name, view.caption),
-        "spending": figures.spending(view.profile, view.name, view.currency, view.price_base, view.caption),
-        "categories": figures.categories(view.profile, view.name, view.caption),
-        "per_capita_and_personnel": figures.per_capita_and_personnel(
-            view.profile, view.name, view.price_base, view.caption, view.personnel_break_years
-        ),
-        "nato_and_sipri": figures.nato_and_sipri(
-            view.profile, view.sipri_share, view.name, view.caption_both, view.break_years
-        ),
-        "pathway": figures.pathway(view.profile, view.path, view.pledges, view.name, view.pledge_caption),
-    }
-
-
 def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # type: ignore[type-arg]
-    """Build each ally's view, headline, summary and seven figures (laid out, not saved) in this process."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from natospend.notebooks import country_profile as report
-    from natospend.notebooks.session import NotebookRun
+    """Run notebook 03 for each ally in this process (papermill's in-process engine, as a warm worker does)."""
+    from natospend.paths import NOTEBOOKS_DIR
+    from natospend.reports.execution import execute
 
     found = {}
     for iso3 in countries:
-        params = report.SPEC.check({**report.SPEC.parameters.defaults(), "country": iso3})
-        run = NotebookRun(report.SPEC, params, Path(folder) / iso3)
-        view = report.build(params)
-        drawn = []
-        if view.has_figures:
-            for name, figure in _profile_figures(view).items():  # each laid out by finish() (tight_layout)
-                if figure.axes and any(ax.has_data() for ax in figure.axes):
-                    drawn.append(name)
-                plt.close(figure)
-            run.table(view.profile, "country_profile")
-        found[iso3] = {
-            "summary": report.summary(view),
-            "headline": report.headline(view),
-            "figures": drawn,
-            "name": view.name,
-        }
+        out = Path(folder) / iso3
+        out.mkdir(parents=True)
+        nb = execute(
+            NOTEBOOKS_DIR / "03_country_profile.ipynb",
+            out / "03_country_profile.ipynb",
+            {"country": iso3, "output_dir": str(out)},
+            cwd=out,
+            engine="inprocess",
+        )
+        markdown = [
+            o["data"]["text/markdown"]
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if "text/markdown" in o.get("data", {})
+        ]
+        summary = json.loads((out / "summary.json").read_text())
+        prefix = f"{iso3.lower()}_"
+        drawn = (
+            sorted(p.stem[len(prefix) :] for p in (out / "figures").glob("*.png")) if (out / "figures").is_dir() else []
+        )
+        found[iso3] = {"summary": summary, "headline": markdown[0], "figures": drawn, "name": summary["country_name"]}
     return found
 
 
@@ -213,7 +191,7 @@ def test_every_allys_profile_builds_in_process(tmp_path: Path) -> None:
             continue
         assert summary["year"] == 2024 and 0 < summary["share_gdp_pct"] < 10, iso3
         assert result["name"] in result["headline"]
-        assert tuple(result["figures"]) == PROFILE_FIGURES, iso3
+        assert result["figures"] == sorted(PROFILE_FIGURES), iso3
     with (tmp_path / "MKD/tables/country_profile.csv").open() as handle:
         rows = {int(r["year"]): r for r in csv.DictReader(handle)}
     assert rows[2019]["member"] == "False" and rows[2020]["member"] == "True"  # joined 27 March 2020

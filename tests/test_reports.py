@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from natospend.notebooks import registry
 from natospend.paths import PROJECT_ROOT
+from natospend.reports.notebook_parameters import notebooks as registry
 
 pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
 
@@ -246,20 +246,10 @@ def test_param_files(project: Path) -> None:
 
     values, per_notebook, notebooks = _parameters(Args())  # type: ignore[arg-type]
     plan = plan_run(resolve_notebooks(notebooks), values, per_notebook, name="retro")
-    assert [p.spec.stem for p in plan.notebooks] == [NOTEBOOK_01]
+    assert [p.notebook.stem for p in plan.notebooks] == [NOTEBOOK_01]
     assert plan.notebooks[0].resolved["targets"] == ["gdp_2pct", "equipment_20pct"]
     assert plan.notebooks[0].resolved["year"] == 2024
     missing = natospend(project, "run", "-f", "nope")
     assert (
         missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
     )
-
-
-def test_every_notebook_writes_the_tables_its_spec_declares(default_run: Path) -> None:
-    """The registry says which tables each notebook writes: the default run wrote exactly those."""
-    from fnmatch import fnmatch
-
-    written = {p.stem for p in (default_run / "tables").glob("*.csv")}
-    declared = [pattern for spec in registry().values() for pattern in spec.tables]
-    assert [p for p in declared if not any(fnmatch(name, p) for name in written)] == []
-    assert [name for name in written if not any(fnmatch(name, p) for p in declared)] == []

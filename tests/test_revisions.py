@@ -11,8 +11,8 @@ import pytest
 
 from natospend import load_spending
 from natospend.analysis import revisions
+from natospend.data.parameter_checks import check_revisions
 from natospend.errors import InputError, ParameterError
-from natospend.notebooks.revisions import check_against_data as check_revisions
 from workbooks import NatoLayout, make_nato_workbook
 
 SHARE = "defence_expenditure_share_gdp_pct"
@@ -86,11 +86,11 @@ def test_one_edition_is_a_clear_message() -> None:
         match=r"nato has 1 edition in the dataset \(2024\): a revision needs two.*"
         r"allowed: sipri",
     ):
-        check_revisions(values)
-    defaults = check_revisions({**values, "source": "sipri"})
+        check_revisions(**values)
+    defaults = check_revisions(**{**values, "source": "sipri"})
     assert (defaults["old_edition"], defaults["new_edition"]) == ("2025", "2026")
     with pytest.raises(ParameterError, match="same edition"):
-        check_revisions({**values, "source": "sipri", "old_edition": "2026"})
+        check_revisions(**{**values, "source": "sipri", "old_edition": "2026"})
 
 
 @pytest.mark.slow

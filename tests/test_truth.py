@@ -10,15 +10,16 @@ import pandas as pd
 import pytest
 
 from natospend import load_spending
-from natospend.analysis import pathways, status
-from natospend.analysis.wording import count, names, verb, year_ranges
+from natospend.analysis import required_growth as pathways
+from natospend.analysis import status
 from natospend.data.breaks import SeriesBreak, find_jumps, load_series_breaks, trend_breaks
 from natospend.data.reference import resolve_ally
 from natospend.data.series import allies_only, nato_table
 from natospend.data.targets import TARGETS_YAML, definitions_markdown, load_targets
 from natospend.errors import InputError
+from natospend.formatting import count, names, verb, year_ranges
 from natospend.ingest.pipeline import run_ingest
-from natospend.notebooks import alliance_overview
+from natospend.text import status_text as alliance_overview
 from workbooks import NatoLayout, make_nato_workbook
 
 BREAK_HEADER = "source,edition,country,indicator,year,kind,what_changed,reason\n"
@@ -120,7 +121,7 @@ def test_a_break_list_without_a_reason_is_refused(tmp_path: Path) -> None:
 
 def test_a_listed_break_moves_the_trend_window(table: pd.DataFrame, tmp_path: Path) -> None:
     moved = {"ESP": [SeriesBreak("nato", "2024", "ESP", "gdp_usd_m", 2018, "break", "new GDP", "test")]}
-    paths = pathways.pathways(table, 3.5, 2035, breaks=moved).set_index("country")
+    paths = pathways.pathways_to_target(table, 3.5, 2035, breaks=moved).set_index("country")
     rows = allies_only(table).set_index(["country", "year"])
     g = (rows.at[("ESP", 2024), "gdp_usd_m_constant"] / rows.at[("ESP", 2018), "gdp_usd_m_constant"]) ** (1 / 6) - 1
     r = (rows.at[("ESP", 2024), "defence_usd_m_constant"] / rows.at[("ESP", 2018), "defence_usd_m_constant"]) ** (
@@ -144,13 +145,13 @@ def test_a_listed_break_moves_the_trend_window(table: pd.DataFrame, tmp_path: Pa
 
 
 def test_luxembourg_trend_is_not_computed_across_2023(table: pd.DataFrame) -> None:
-    paths = pathways.pathways(table, 3.5, 2035, breaks=trend_breaks("nato", "2024")).set_index("country")
+    paths = pathways.pathways_to_target(table, 3.5, 2035, breaks=trend_breaks("nato", "2024")).set_index("country")
     lux = paths.loc["LUX"]
     assert lux["trend_start_year"] == 2023 and "not comparable" in lux["trend_note"]
     assert math.isnan(lux["trend_real_growth_pct"]) and math.isnan(lux["gdp_growth_pct"])
     assert pd.isna(lux["year_target_reached_at_trend"])
     # without the listed break the 2014-2024 trend would run across the new denominator
-    naive = pathways.pathways(table, 3.5, 2035).set_index("country")
+    naive = pathways.pathways_to_target(table, 3.5, 2035).set_index("country")
     assert naive.at["LUX", "gdp_growth_pct"] < -1.9
     # the sensitivity grid drops what has no trend instead of running across the break
     grid = pathways.sensitivity(table, [3.5], [2035], breaks=trend_breaks("nato", "2024"))
@@ -161,7 +162,7 @@ def test_luxembourg_trend_is_not_computed_across_2023(table: pd.DataFrame) -> No
 
 
 def test_current_dollar_gap_is_gap_times_current_gdp(table: pd.DataFrame) -> None:
-    paths = pathways.pathways(table, 3.5, 2035)
+    paths = pathways.pathways_to_target(table, 3.5, 2035)
     base = allies_only(table)
     base = base[base["year"] == 2024].set_index("country")
     expected = sum(
@@ -177,7 +178,7 @@ def test_current_dollar_gap_is_gap_times_current_gdp(table: pd.DataFrame) -> Non
 
 
 def test_an_ally_above_the_target_needs_no_growth(table: pd.DataFrame) -> None:
-    poland = pathways.pathways(table, 3.5, 2035).set_index("country").loc["POL"]
+    poland = pathways.pathways_to_target(table, 3.5, 2035).set_index("country").loc["POL"]
     assert bool(poland["already_at_target"]) and math.isnan(poland["required_real_growth_pct"])
     assert poland["extra_spending_usd_m_current"] == 0
 
@@ -232,5 +233,5 @@ def test_notebook_03_records_the_sipri_edition_it_reads() -> None:
 
     plan = plan_run(resolve_notebooks(["03"]), {"country": "Poland"}, name="t")
     params = plan.notebooks[0].params
-    assert params.sources() == {"nato": {"2024"}, "sipri": {params.sipri_edition}}
+    assert params.sources() == {"nato": {"2024"}, "sipri": {params["sipri_edition"]}, "imf": {params["imf_edition"]}}
     assert "SIPRI edition" in _header_note(params.sources())

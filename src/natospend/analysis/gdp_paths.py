@@ -69,3 +69,34 @@ def imf_paths(imf: pd.DataFrame, countries: Iterable[str], base_year: int) -> di
 def last_projected_year(imf: pd.DataFrame) -> int:
     """The last year the WEO edition projects."""
     return int(imf.loc[imf["indicator"] == GROWTH, "year"].max())
+
+
+@dataclass(frozen=True)
+class GdpAssumption:
+    """What a pathway assumes for real GDP: one rate for all (growth_pct), each ally's own trend (neither),
+    or the IMF's path per ally (paths), with the WEO's nominal GDP in the deadline year where it projects it."""
+
+    gdp_path: str | float
+    growth_pct: float | None = None
+    paths: dict[str, GdpPath] | None = None
+    current_gdp_at_target: dict[str, float] | None = None
+
+
+def gdp_assumption(
+    gdp_path: str | float, imf: pd.DataFrame | None, countries: list[str], base_year: int, target_year: int
+) -> GdpAssumption:
+    """The one reading of the `gdp_path` parameter, for every page that computes a pathway:
+    "imf" (the WEO's real GDP growth, needs `imf`), "trend" (each ally's own), or a number (% a year)."""
+    if gdp_path == "trend":
+        return GdpAssumption(gdp_path)
+    if gdp_path == "imf":
+        if imf is None:
+            raise InputError("gdp_path 'imf' needs the IMF's World Economic Outlook", expected="the imf frame")
+        nominal = imf[(imf["indicator"] == "gdp_usd_m") & (imf["year"] == target_year) & imf["country"].isin(countries)]
+        current = nominal.set_index("country")["value"].to_dict()
+        return GdpAssumption(
+            gdp_path, paths=imf_paths(imf, countries, base_year), current_gdp_at_target=current or None
+        )
+    if isinstance(gdp_path, (int, float)) and not isinstance(gdp_path, bool) and math.isfinite(gdp_path):
+        return GdpAssumption(float(gdp_path), growth_pct=float(gdp_path))
+    raise InputError(f"gdp_path {gdp_path!r} is not a GDP path", expected="'imf', 'trend' or a number (% a year)")

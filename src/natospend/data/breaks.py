@@ -208,3 +208,14 @@ def break_note(breaks: Iterable[SeriesBreak]) -> str:
 def break_years(breaks: dict[str, list[SeriesBreak]]) -> dict[str, list[int]]:
     """Country -> the years its listed breaks start, for marking time axes."""
     return {country: sorted({b.year for b in items}) for country, items in breaks.items()}
+
+
+def personnel_breaks(source: str, edition: str, country: str) -> list[SeriesBreak]:
+    """Listed breaks in one ally's military personnel series that trends must not cross."""
+    return [
+        b
+        for b in load_series_breaks()
+        if (b.source, b.edition, b.country) == (source, edition, country)
+        and b.indicator == "military_personnel_k"
+        and b.splits_trends
+    ]

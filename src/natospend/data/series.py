@@ -80,3 +80,15 @@ def estimate_years(table: pd.DataFrame) -> list[int]:
     """The years the edition publishes as estimates (NATO's '2023e')."""
     allies = allies_only(table)
     return sorted(int(y) for y in allies.loc[allies["estimate"], "year"].unique())
+
+
+def sipri_estimate_years(sipri: pd.DataFrame, country: str) -> list[int]:
+    """The years SIPRI marks as estimates (blue) for one country."""
+    rows = sipri[(sipri["country"] == country) & sipri["estimate"]]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def national_currency(nato: pd.DataFrame, country: str) -> str:
+    """The currency of an ally's national-currency figures, from the unit NATO gives them ("EUR", "GBP", ...)."""
+    units = nato[(nato["country"] == country) & (nato["indicator"] == "defence_expenditure_nc_m")]["unit"]
+    return str(units.iloc[0]).split("(", 1)[-1].rstrip(")") if len(units) else "national currency"

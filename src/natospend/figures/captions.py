@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from natospend.analysis.wording import year_ranges
+from natospend.formatting import year_ranges
 from natospend.paths import SOURCES_JSON
 
 PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}

@@ -34,7 +34,6 @@ ESTIMATE_NOTE = "Hatched bars and hollow markers are estimates."
 
 
 def use_style() -> None:
-    matplotlib.use("Agg")
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
     matplotlib.rcParams.update(
         {

@@ -11,7 +11,7 @@ from typing import Any
 
 def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
     from natospend.errors import ParameterError
-    from natospend.notebooks.spec import parse_cli_value
+    from natospend.reports.notebook_parameters import parse_cli_value
     from natospend.reports.runner import load_param_file
 
     values: dict[str, Any] = {}
@@ -130,13 +130,13 @@ def run_slug(value: Any) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from natospend.notebooks import registry
     from natospend.reports.catalogue import runs
+    from natospend.reports.notebook_parameters import notebooks
 
     print("notebooks (natospend run NAME -p PARAMETER VALUE):")
-    for spec in registry().values():
-        defaults = ", ".join(f"{k}={v!r}" for k, v in spec.parameters.defaults().items() if k != "output_dir")
-        print(f"  {spec.stem:30s} {spec.question}\n  {'':30s} {defaults}")
+    for nb in notebooks().values():
+        defaults = ", ".join(f"{k}={v!r}" for k, v in nb.defaults().items() if k != "output_dir")
+        print(f"  {nb.stem:30s} {nb.title}\n  {'':30s} {defaults}")
     found = runs()
     print("runs in reports/:" if found else "no runs in reports/ yet")
     for run in found:

@@ -13,6 +13,8 @@ from typing import Any
 import nbformat
 import papermill
 
+from natospend.reports.manifest import ENGINES
+
 KEEP_PAPERMILL = ("parameters", "default_parameters", "version")
 VOLATILE_CELL_METADATA = ("execution", "papermill", "collapsed", "scrolled")
 
@@ -45,17 +47,23 @@ def execute(
     *,
     cwd: Path | None = None,
     kernel_name: str = "python3",
+    engine: str = "kernel",
 ) -> nbformat.NotebookNode:
-    """Execute with papermill (parameters injected as papermill does), normalise, write `target`."""
+    """Execute with papermill (parameters injected as papermill does), normalise, write `target`.
+
+    The one papermill call of natospend: the runner's workers and `make notebooks` both come here. A cell
+    that fails raises papermill's PapermillExecutionError, with the executed notebook written to `target`."""
     nb = papermill.execute_notebook(
         str(source),
         str(target),
         parameters=parameters or {},
         cwd=str(cwd or source.parent),
+        engine_name=ENGINES[engine],
         kernel_name=kernel_name,
         progress_bar=False,
         log_output=False,
         report_mode=False,
+        request_save_on_cell_execute=False,  # one write at the end, not two per cell
     )
     nb = normalise(nb)
     write_notebook(nb, target)

@@ -18,7 +18,7 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
-from natospend.notebooks.display import TABLE_METADATA
+from natospend.reports.page import TABLE_METADATA
 
 TEMPLATES = Path(__file__).parent / "templates"
 _EXPORTERS: dict[bool, Any] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,13 @@ PACKAGES = (
     "pandera",
     "PyYAML",
 )
+
+
+ENGINES = {"inprocess": "natospend-inprocess", "kernel": None}  # --engine -> papermill's engine name
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def code_version() -> dict[str, Any]:

@@ -23,37 +23,35 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from natospend.data.parameter_checks import CheckedParameters, nato_years, resolve_edition
 from natospend.data.reference import allies_with_armed_forces
 from natospend.errors import NatospendError, ParameterError, describe_error
-from natospend.notebooks import registry
-from natospend.notebooks.checks import nato_years, resolve_edition
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec, parse_cli_value
 from natospend.paths import PARAMS_DIR, REPORTS_DIR
 from natospend.reports import manifest
 from natospend.reports.catalogue import write_index
+from natospend.reports.manifest import ENGINES, now_utc
+from natospend.reports.notebook_parameters import Notebook, notebooks, parse_cli_value
 
 RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # whole name: fullmatch, no trailing newline
 # Names the reports folder uses itself: the catalogue page, the notebooks' scratch folder, and
 # anything hidden (.staging, .failed, .locks) are never a run's name.
 RESERVED_RUN_NAMES = frozenset({"index.html", "index.htm", "scratch"})
-ENGINES = {"inprocess": "natospend-inprocess", "kernel": None}
 
 
 class RunFailed(NatospendError):
     pass
 
 
-def resolve_notebooks(names: Iterable[str]) -> list[NotebookSpec]:
+def resolve_notebooks(names: Iterable[str]) -> list[Notebook]:
     """Notebooks named by stem (01_alliance_overview), short name (alliance_overview), number (01), file name,
     or all."""
-    available = registry()
-    chosen: list[NotebookSpec] = []
+    available = notebooks()
+    chosen: list[Notebook] = []
     for name in names:
         if name == "all":
             chosen.extend(available.values())
@@ -134,18 +132,18 @@ def load_param_file(path: Path) -> dict[str, Any]:
 
 @dataclass
 class NotebookPlan:
-    spec: NotebookSpec
+    notebook: Notebook
     given: dict[str, Any]  # what is injected (user-given values only, as papermill does)
-    params: NotebookParameters  # after validation against the data
+    params: CheckedParameters  # after the notebook's own check against the data
 
     @property
     def path(self) -> Path:
-        return self.spec.path
+        return self.notebook.path
 
     @property
     def resolved(self) -> dict[str, Any]:
         """The checked values (output_dir aside: the runner sets it), as the manifest and page header show them."""
-        return {k: v for k, v in self.params.as_dict().items() if k != "output_dir"}
+        return self.params.shown()
 
 
 @dataclass
@@ -158,7 +156,7 @@ class RunPlan:
 
 
 def plan_run(
-    notebooks: list[NotebookSpec],
+    chosen: list[Notebook],
     parameters: dict[str, Any],
     per_notebook: dict[str, dict[str, Any]] | None = None,
     *,
@@ -171,32 +169,25 @@ def plan_run(
         raise ParameterError("--engine", f"unknown engine {engine!r}", ", ".join(ENGINES))
     check_run_name(name)
     per_notebook = per_notebook or {}
-    any_declares = set().union(*(set(spec.params) for spec in notebooks))
+    any_declares = set().union(*(set(nb.names) for nb in chosen))
     unknown = sorted(set(parameters) - any_declares)
     if unknown:
-        if len(notebooks) == 1:
-            notebooks[0].check_names(set(parameters))  # names the closest match
+        if len(chosen) == 1:
+            chosen[0].check_names(set(parameters))  # names the closest match
         raise ParameterError(
             unknown[0], f"no selected notebook has a parameter {unknown[0]!r}", ", ".join(sorted(any_declares))
         )
     plans = []
-    for spec in notebooks:
-        extra = per_notebook.get(spec.stem, {})
-        spec.check_names(set(extra))
-        given = {k: v for k, v in {**parameters, **extra}.items() if k in spec.params}
+    for nb in chosen:
+        extra = per_notebook.get(nb.stem, {})
+        nb.check_names(set(extra))
+        given = {k: v for k, v in {**parameters, **extra}.items() if k in nb.names}
         if "output_dir" in given:
             raise ParameterError(
                 "output_dir", "is set by `natospend run` (the report folder)", "use --name to choose the folder"
             )
-        plans.append(NotebookPlan(spec, given, spec.check({**spec.parameters.defaults(), **given})))
+        plans.append(NotebookPlan(nb, given, nb.check(given)))
     return RunPlan(name, plans, show_code, engine, parameters)
-
-
-# ---- work done in worker processes ---------------------------------------------------------
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ---- the parent process --------------------------------------------------------------------
@@ -444,15 +435,15 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=2)
 
 
-def default_run_name(notebooks: list[NotebookSpec], parameters: dict[str, Any]) -> str:
-    stem = "all" if len(notebooks) > 1 else notebooks[0].stem
+def default_run_name(chosen: list[Notebook], parameters: dict[str, Any]) -> str:
+    stem = "all" if len(chosen) > 1 else chosen[0].stem
     if not parameters:
         return stem
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:8]
     return f"{stem}-{digest}"
 
 
-def sweep_values(notebook: NotebookSpec, parameter: str, values: str) -> list[Any]:
+def sweep_values(notebook: Notebook, parameter: str, values: str) -> list[Any]:
     """`country=all` -> every ally with armed forces; `year=all` -> every year of the edition; else a list."""
     notebook.check_names({parameter})
     if values != "all":

@@ -18,15 +18,16 @@ import matplotlib
 import papermill
 
 import natospend.figures
+import natospend.text
 from natospend.data.dataset import load_spending
 from natospend.errors import describe_error
-from natospend.notebooks import registry
 from natospend.reports import inprocess
-from natospend.reports.execution import normalise, write_notebook
+from natospend.reports.execution import execute
 from natospend.reports.html import parameter_header, to_html
-from natospend.reports.runner import ENGINES, now_utc
+from natospend.reports.manifest import now_utc
 
 _WARM = False
+OFFICIAL_SOURCES = ("nato", "sipri", "imf")
 
 
 def die_with_parent() -> None:
@@ -58,17 +59,17 @@ def worker_start() -> None:
 
 
 def warm_up() -> None:
-    """Import what every notebook needs once per worker process: every notebook's module, every figure
-    module, papermill and the engine; and read the latest edition of every source the notebooks declare."""
+    """Import what every notebook needs once per worker process: every figure and text module, papermill
+    and the engine; and read the latest edition of each official source."""
     global _WARM
     if _WARM:
         return
-    matplotlib.use("Agg")
-    for module in pkgutil.iter_modules(natospend.figures.__path__):
-        importlib.import_module(f"natospend.figures.{module.name}")
-    specs = registry()
+    matplotlib.use("Agg")  # no screen in a worker; the saved files are the same under any backend
+    for package in (natospend.figures, natospend.text):
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
     # the official sources only: a large user source is read when a run asks for it
-    for source in sorted({p.source for spec in specs.values() for p in spec.params.values() if p.source}):
+    for source in OFFICIAL_SOURCES:
         load_spending(source)
     inprocess.shell()
     _WARM = True
@@ -92,17 +93,7 @@ def execute_one(
     started = time.perf_counter()
     begin = now_utc()
     try:
-        nb = papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters={**given, "output_dir": out_dir},
-            cwd=str(folder),
-            engine_name=ENGINES[engine],
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-        )  # one write at the end, not two per cell
+        nb = execute(source, target, {**given, "output_dir": out_dir}, cwd=folder, engine=engine)
     except papermill.PapermillExecutionError as error:
         first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
         return {
@@ -128,8 +119,6 @@ def execute_one(
         }
     executed = time.perf_counter()
     try:
-        nb = normalise(nb)
-        write_notebook(nb, target)
         summary_path = folder / out_dir / "summary.json"
         summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
         page = to_html(

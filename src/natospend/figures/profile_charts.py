@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
-from natospend.analysis.pathways import share_path
+from natospend.analysis.required_growth import share_path
 from natospend.figures.style import (
     BELOW,
     ESTIMATE_NOTE,

@@ -10,7 +10,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from natospend.analysis.ppp import EUROPE
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers
-from natospend.notebooks.display import format_number
+from natospend.formatting import format_number
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,22 +1,56 @@
-"""Tables for reading: numbers formatted per column, words where a number is missing, and a link to the CSV.
+"""The bottom of the stack: numbers and words for reading.
 
-A display table is a frame of text: thousands separators, the decimals each column needs, whole numbers
-without ".0", "yes"/"no" for flags and a word (never NaN or <NA>) for a missing value. The full-precision
-figures stay in tables/*.csv; the page links each table to its CSV (html.py adds the download link from
-the metadata a TableView carries).
+Counts with the right noun and verb, lists of names and year ranges, and tables for reading: thousands
+separators, the decimals each column needs, whole numbers without ".0", "yes"/"no" for flags and a word
+(never NaN or <NA>) for a missing value. The full-precision figures stay in tables/*.csv.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
+
+def count(n: int, singular: str, plural: str) -> str:
+    """'1 ally', '3 allies'."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def verb(n: int, singular: str, plural: str) -> str:
+    """The verb that agrees with a count: verb(1, 'meets', 'meet') -> 'meets'."""
+    return singular if n == 1 else plural
+
+
+def names(items: Iterable[str], empty: str = "none") -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    if not items:
+        return empty
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def year_span(first: int, last: int) -> str:
+    return f"{first}-{last}" if first != last else str(first)
+
+
+def year_ranges(years: Iterable[int]) -> str:
+    """[2004, 2005, 2006, 2010] -> '2004-2006 and 2010'."""
+    ordered = sorted(set(int(y) for y in years))
+    spans: list[tuple[int, int]] = []
+    for year in ordered:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], year)
+        else:
+            spans.append((year, year))
+    return names([year_span(first, last) for first, last in spans])
+
+
 MISSING = "\u2014"  # an em dash
-TABLE_METADATA = "natospend_table"
 
 
 def format_number(value: Any, decimals: int | None = 2, missing: str = MISSING) -> str:
@@ -64,15 +98,3 @@ def readable(
             index.map(lambda v: v if isinstance(v, str) else format_number(v, None)), name=frame.index.name
         )
     return shown
-
-
-@dataclass
-class TableView:
-    """A display table that knows the CSV it comes from: the page adds a download link under it."""
-
-    shown: pd.DataFrame
-    csv_name: str  # the file under tables/, without .csv
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
-        data = {"text/plain": self.shown.to_string(), "text/html": self.shown.to_html(classes="natospend-table")}
-        return data, {TABLE_METADATA: self.csv_name}

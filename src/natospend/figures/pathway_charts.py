@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from natospend.analysis.pathways import share_path
+from natospend.analysis.required_growth import share_path
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, mark_breaks
 
 if TYPE_CHECKING:

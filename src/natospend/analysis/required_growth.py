@@ -11,11 +11,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from natospend.analysis.gdp_paths import GdpPath, constant_path
-from natospend.analysis.wording import count
+from natospend.analysis.gdp_paths import GdpPath, constant_path, gdp_assumption
 from natospend.data.breaks import SeriesBreak, break_note, trend_start
 from natospend.data.series import allies_only
 from natospend.errors import InputError
+from natospend.formatting import count
+
+# The groups of extra_spending_totals (its `group` column), for whoever reads that table
+EUROPE_AND_CANADA, UNITED_STATES, ALL_ALLIES = "Europe and Canada", "United States", "All allies"
 
 
 def compound_growth(start: float, end: float, years: int) -> float:
@@ -179,11 +182,13 @@ def growth_rates(
     return pd.DataFrame(rows).set_index("country")
 
 
-def pathways(
+def pathways_to_target(
     table: pd.DataFrame,
     target_pct: float,
     target_year: int,
-    gdp_growth_pct: float | None = None,
+    *,
+    gdp_path: str | float = "trend",
+    imf: pd.DataFrame | None = None,
     trend_start_year: int = 2014,
     base_year: int | None = None,
     breaks: dict[str, list[SeriesBreak]] | None = None,
@@ -192,8 +197,10 @@ def pathways(
 ) -> pd.DataFrame:
     """Every ally's pathway from the base year (latest by default) to target_pct by target_year.
 
-    gdp_growth_pct None: each ally's own compound real GDP growth (Table 5 constant) over
-    trend_start_year..base_year; a number: that growth for all. Trend real growth is the
+    gdp_path: "imf" (the WEO's projections in `imf`, year by year, then its last rate; current dollars at
+    the deadline from the WEO's nominal GDP), "trend" (each ally's own compound real GDP growth, Table 5
+    constant, over trend_start_year..base_year) or a number (% a year for all): `gdp_assumption` reads it,
+    the one place every page's pathways take their GDP from. Trend real growth is the
     compound growth of real defence spending (Table 2 constant) over the same window, which
     starts later for an ally with a listed series break in it. An ally already at or above the
     target needs no growth: its required growth is empty and already_at_target is true. The gap in
@@ -209,8 +216,13 @@ def pathways(
     y0 = int(allies["year"].max()) if base_year is None else base_year
     if target_year <= y0:
         raise InputError(f"target_year {target_year} must be after the base year {y0}")
-    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     base = allies[allies["year"] == y0].set_index("country")
+    assumed = gdp_assumption(gdp_path, imf, [str(c) for c in base.index], y0, target_year)
+    gdp_growth_pct = assumed.growth_pct
+    gdp_paths = gdp_paths if gdp_paths is not None else assumed.paths
+    if gdp_current_at_target is None:
+        gdp_current_at_target = assumed.current_gdp_at_target
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     records = []
     for country, row in base.iterrows():
         g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
@@ -268,7 +280,7 @@ def pathways(
 def extra_spending_totals(paths: pd.DataFrame) -> pd.DataFrame:
     """Extra spending at the base year summed for Europe and Canada, the United States and all allies."""
     is_us = paths["country"] == "USA"
-    groups = {"Europe and Canada": ~is_us, "United States": is_us, "All allies": is_us | ~is_us}
+    groups = {EUROPE_AND_CANADA: ~is_us, UNITED_STATES: is_us, ALL_ALLIES: is_us | ~is_us}
     return pd.DataFrame(
         {
             "group": list(groups),
@@ -299,10 +311,11 @@ def sensitivity(
     table: pd.DataFrame,
     target_pcts: Iterable[float],
     target_years: Iterable[int],
-    gdp_growth_pct: float | None = None,
+    *,
+    gdp_path: str | float = "trend",
+    imf: pd.DataFrame | None = None,
     trend_start_year: int = 2014,
     breaks: dict[str, list[SeriesBreak]] | None = None,
-    gdp_paths: dict[str, GdpPath] | None = None,
 ) -> pd.DataFrame:
     """Alliance total, in year Y, of the real spending needed above each ally's trend to stand at T.
 
@@ -311,9 +324,11 @@ def sensitivity(
     """
     allies = allies_only(table)
     y0 = int(allies["year"].max())
-    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     level = allies[allies["year"] == y0].set_index("country")
     years = list(target_years)
+    assumed = gdp_assumption(gdp_path, imf, [str(c) for c in level.index], y0, max(years) if years else y0 + 1)
+    gdp_growth_pct, gdp_paths = assumed.growth_pct, assumed.paths
+    growth = growth_rates(table, y0, gdp_growth_pct, trend_start_year, breaks)
     grid = {}
     for target in target_pcts:
         row = {}

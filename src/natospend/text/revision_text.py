@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from natospend.analysis import revisions
-from natospend.analysis.wording import count, names, year_ranges
-from natospend.data.dataset import editions as dataset_editions
 from natospend.data.dataset import load_spending
-from natospend.data.dataset import sources as dataset_sources
 from natospend.data.indicators import INDICATORS
-from natospend.errors import ParameterError
 from natospend.figures.captions import caption, source_sentence
-from natospend.notebooks import spec
-from natospend.notebooks.checks import resolve_edition
-from natospend.notebooks.display import readable
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+from natospend.formatting import count, names, readable, year_ranges
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,59 +18,6 @@ if TYPE_CHECKING:
 LARGEST = 15
 THRESHOLD = 2.0
 SHARE = "defence_expenditure_share_gdp_pct"
-
-
-@dataclass(frozen=True)
-class RevisionsParameters(NotebookParameters):
-    source: str = spec.parameter(
-        "sipri", "the publisher whose editions to compare: nato, sipri or a user label", accepts=(str,)
-    )
-    old_edition: str = spec.edition(None, "the earlier edition; None for the second latest")
-    new_edition: str = spec.edition(None, "the later edition; None for the latest")
-    indicator: str = spec.parameter(SHARE, "the indicator to compare (see natospend.data.indicators)", accepts=(str,))
-    output_dir: str | None = spec.output_dir("05_revisions")
-
-    def sources(self) -> dict[str, set[str]]:
-        """Two editions of the one source the `source` parameter names."""
-        return {self.source: {self.old_edition, self.new_edition}}
-
-
-def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
-    known = dataset_sources()
-    if values["source"] not in known:
-        raise ParameterError("source", f"{values['source']!r} is not in the dataset", ", ".join(known))
-    available = dataset_editions(values["source"])
-    if len(available) < 2:
-        raise ParameterError(
-            "source",
-            f"{values['source']} has {len(available)} edition in the dataset "
-            f"({', '.join(available)}): a revision needs two; ingest another with `natospend ingest`",
-            ", ".join(s for s in known if len(dataset_editions(s)) >= 2) or "none yet",
-        )
-    new = resolve_edition(values["source"], "new_edition", values["new_edition"])
-    if values["old_edition"] is None:
-        earlier = [e for e in available if available.index(e) < available.index(new)]
-        if not earlier:
-            raise ParameterError(
-                "old_edition", f"no edition of {values['source']} is older than {new}", ", ".join(available)
-            )
-        values["old_edition"] = earlier[-1]
-    values["old_edition"] = resolve_edition(values["source"], "old_edition", values["old_edition"])
-    values["new_edition"] = new
-    if values["old_edition"] == new:
-        raise ParameterError("old_edition", f"is the same edition as new_edition ({new})", ", ".join(available))
-    if values["indicator"] not in INDICATORS:
-        raise ParameterError("indicator", f"unknown indicator {values['indicator']!r}", ", ".join(INDICATORS))
-    return values
-
-
-SPEC = NotebookSpec(
-    stem="05_revisions",
-    question="how a publisher revised its own figures between two editions",
-    parameters=RevisionsParameters,
-    check_data=check_against_data,
-    tables=("revisions", "revisions_by_year", "revisions_by_estimate", "allies_at_2pct_by_edition"),
-)
 
 
 @dataclass
@@ -106,22 +47,23 @@ class RevisionsView:
         return {"nato": "NATO", "sipri": "SIPRI"}.get(self.source, self.source)
 
 
-def build(params: RevisionsParameters) -> RevisionsView:
-    old = load_spending(params.source, params.old_edition, indicator=params.indicator)
-    new = load_spending(params.source, params.new_edition, indicator=params.indicator)
-    revised = revisions.revisions(old, new, params.indicator)
+def build(params: Mapping[str, Any]) -> RevisionsView:
+    old = load_spending(params["source"], params["old_edition"], indicator=params["indicator"])
+    new = load_spending(params["source"], params["new_edition"], indicator=params["indicator"])
+    revised = revisions.revisions(old, new, params["indicator"])
     return RevisionsView(
-        source=params.source,
-        old_edition=params.old_edition,
-        new_edition=params.new_edition,
-        indicator=params.indicator,
+        source=params["source"],
+        old_edition=params["old_edition"],
+        new_edition=params["new_edition"],
+        indicator=params["indicator"],
         revised=revised,
         largest=revisions.largest(revised, LARGEST),
         by_year=revisions.by_year(revised),
         by_estimate=revisions.by_estimate(revised),
-        at_threshold=revisions.allies_at_threshold(revised, THRESHOLD) if params.indicator == SHARE else None,
+        at_threshold=revisions.allies_at_threshold(revised, THRESHOLD) if params["indicator"] == SHARE else None,
         caption=caption(
-            source_sentence(params.source, params.old_edition), source_sentence(params.source, params.new_edition)
+            source_sentence(params["source"], params["old_edition"]),
+            source_sentence(params["source"], params["new_edition"]),
         ),
     )
 

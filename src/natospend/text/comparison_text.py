@@ -2,54 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from natospend.analysis.comparison import allies_at_threshold_by_definition, nato_vs_sipri, russia_comparison
 from natospend.analysis.ppp import PPP_RATE, ppp_comparison
-from natospend.analysis.wording import count, year_ranges
 from natospend.data.breaks import SeriesBreak, break_note, trend_breaks
 from natospend.data.dataset import load_spending
 from natospend.data.series import estimate_years, nato_table
 from natospend.figures.captions import caption, source_sentence
-from natospend.notebooks import spec
-from natospend.notebooks.checks import check_year, nato_years, resolve_edition
-from natospend.notebooks.display import readable
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+from natospend.formatting import count, readable, year_ranges
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-@dataclass(frozen=True)
-class ComparisonParameters(NotebookParameters):
-    year: int = spec.year(None, "year to compare; None for the latest year both sources cover", nullable=True)
-    nato_edition: str = spec.edition("nato", "NATO edition; None for the latest")
-    sipri_edition: str = spec.edition("sipri", "SIPRI edition (release year); None for the latest")
-    imf_edition: str = spec.edition(
-        "imf", "IMF World Economic Outlook edition for the PPP rates, e.g. '2025-10'; None for the latest"
-    )
-    output_dir: str | None = spec.output_dir("04_nato_vs_sipri_and_russia")
-
-
-def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
-    values["nato_edition"] = resolve_edition("nato", "nato_edition", values["nato_edition"])
-    values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
-    values["imf_edition"] = resolve_edition("imf", "imf_edition", values["imf_edition"])
-    nato = set(nato_years(values["nato_edition"]))
-    sipri = load_spending("sipri", values["sipri_edition"], indicator="defence_expenditure_share_gdp_pct")
-    common = sorted(nato & {int(y) for y in sipri.loc[sipri["value"].notna(), "year"].unique()})
-    values["year"] = check_year("year", values["year"], common)
-    return values
-
-
-SPEC = NotebookSpec(
-    stem="04_nato_vs_sipri_and_russia",
-    question="NATO's figures against SIPRI's and why they differ; the allies against Russia, at market rates and PPP",
-    parameters=ComparisonParameters,
-    check_data=check_against_data,
-    tables=("nato_vs_sipri", "allies_at_2pct_by_definition", "russia_comparison", "ppp_comparison"),
-)
 
 
 @dataclass
@@ -73,32 +39,32 @@ class ComparisonView:
         return str(self.russia["price_basis"].iloc[0])
 
 
-def build(params: ComparisonParameters) -> ComparisonView:
-    table = nato_table(load_spending("nato", params.nato_edition))
-    sipri = load_spending("sipri", params.sipri_edition)
+def build(params: Mapping[str, Any]) -> ComparisonView:
+    table = nato_table(load_spending("nato", params["nato_edition"]))
+    sipri = load_spending("sipri", params["sipri_edition"])
     compared = nato_vs_sipri(table, sipri)
     russia = russia_comparison(sipri)
-    ppp, ppp_ratios = ppp_comparison(sipri, load_spending("imf", params.imf_edition, indicator=PPP_RATE))
-    ppp_sentence = source_sentence("imf", params.imf_edition)
-    sipri_sentence = source_sentence("sipri", params.sipri_edition)
+    ppp, ppp_ratios = ppp_comparison(sipri, load_spending("imf", params["imf_edition"], indicator=PPP_RATE))
+    ppp_sentence = source_sentence("imf", params["imf_edition"])
+    sipri_sentence = source_sentence("sipri", params["sipri_edition"])
     russia_sentence = sipri_sentence + "".join(
         f" {who}'s figures for {year_ranges(russia.loc[russia[column], 'year'])} are SIPRI estimates (hollow markers)."
         for who, column in (("Russia", "russia_estimate"), ("Ukraine", "ukraine_estimate"))
         if russia[column].any()
     )
     return ComparisonView(
-        year=params.year,
-        nato_edition=params.nato_edition,
-        sipri_edition=params.sipri_edition,
+        year=params["year"],
+        nato_edition=params["nato_edition"],
+        sipri_edition=params["sipri_edition"],
         compared=compared,
         counts=allies_at_threshold_by_definition(compared),
         russia=russia,
-        caption_both=caption(source_sentence("nato", params.nato_edition, estimate_years(table)), sipri_sentence),
+        caption_both=caption(source_sentence("nato", params["nato_edition"], estimate_years(table)), sipri_sentence),
         caption_sipri=caption(russia_sentence),
-        breaks=trend_breaks("nato", params.nato_edition),
+        breaks=trend_breaks("nato", params["nato_edition"]),
         ppp=ppp,
         ppp_ratios=ppp_ratios,
-        imf_edition=params.imf_edition,
+        imf_edition=params["imf_edition"],
         caption_ppp=caption(
             sipri_sentence,
             ppp_sentence + " PPP rates: the IMF's implied "

@@ -2,83 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from natospend.analysis import burden, status
 from natospend.analysis.shortfall import alliance_totals, shortfall_since
-from natospend.analysis.wording import count, names, verb
 from natospend.data.dataset import load_spending
 from natospend.data.series import allies_only, constant_base_year, estimate_years, nato_table
 from natospend.data.targets import Target, definitions_markdown, load_targets
-from natospend.errors import ParameterError
 from natospend.figures.captions import caption, source_sentence
-from natospend.notebooks import spec
-from natospend.notebooks.checks import check_positive, check_year, nato_years, resolve_edition
-from natospend.notebooks.display import readable
-from natospend.notebooks.spec import NotebookParameters, NotebookSpec
+from natospend.formatting import count, names, readable, verb
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 SIPRI_THRESHOLDS = (2.0, 3.5)
-
-
-@dataclass(frozen=True)
-class OverviewParameters(NotebookParameters):
-    edition: str = spec.edition("nato", "NATO edition, e.g. '2024'; None for the latest")
-    year: int = spec.year(None, "year to assess; None for the edition's latest", nullable=True)
-    targets: tuple[str, ...] = spec.parameter(
-        ["gdp_2pct", "equipment_20pct", "core_3_5pct", "total_5pct"],
-        "target ids from data/reference/targets.yaml",
-        accepts=(list,),
-    )
-    sipri_edition: str = spec.edition(
-        "sipri", "SIPRI edition (release year) for the latest-year view; None for the latest"
-    )
-    shortfall_threshold_pct: float = spec.number(
-        2.0, "the share of GDP the shortfall since the start year is measured against", minimum=0, maximum=100
-    )
-    shortfall_start_year: int = spec.year(2014, "the first year of the shortfall (members at year's end only)")
-    output_dir: str | None = spec.output_dir("01_alliance_overview")
-
-
-def check_against_data(values: dict[str, Any]) -> dict[str, Any]:
-    values["edition"] = resolve_edition("nato", "edition", values["edition"])
-    years = nato_years(values["edition"])
-    values["year"] = check_year("year", values["year"], years)
-    values["sipri_edition"] = resolve_edition("sipri", "sipri_edition", values["sipri_edition"])
-    if values["shortfall_start_year"] not in years:
-        raise ParameterError(
-            "shortfall_start_year",
-            f"{values['shortfall_start_year']} is outside the edition",
-            f"{years[0]}-{years[-1]}",
-        )
-    check_positive("shortfall_threshold_pct", values["shortfall_threshold_pct"])
-    known = load_targets()
-    if not values["targets"] or not all(isinstance(t, str) for t in values["targets"]):
-        raise ParameterError("targets", f"{values['targets']!r} is not a list of target ids", ", ".join(known))
-    unknown = [t for t in values["targets"] if t not in known]
-    if unknown:
-        raise ParameterError("targets", f"unknown target id(s) {unknown}", ", ".join(known))
-    return values
-
-
-SPEC = NotebookSpec(
-    stem="01_alliance_overview",
-    question="who is at or above / below each target in a year; burden sharing; the shortfall since 2014",
-    parameters=OverviewParameters,
-    check_data=check_against_data,
-    tables=(
-        "target_status",
-        "allies_meeting_by_year",
-        "burden_sharing",
-        "per_capita",
-        "shortfall_since_*",
-        "sipri_latest_status",
-    ),
-)
 
 
 @dataclass
@@ -113,30 +53,30 @@ class AllianceOverview:
         return sorted({t.threshold_pct for t in self.targets if t.of_gdp}) or [2.0]
 
 
-def build(params: OverviewParameters) -> AllianceOverview:
-    nato = load_spending("nato", params.edition)
+def build(params: Mapping[str, Any]) -> AllianceOverview:
+    nato = load_spending("nato", params["edition"])
     table = nato_table(nato)
-    targets = [load_targets()[t] for t in params.targets]
+    targets = [load_targets()[t] for t in params["targets"]]
     return AllianceOverview(
-        year=params.year,
-        edition=params.edition,
+        year=params["year"],
+        edition=params["edition"],
         price_base=constant_base_year(nato),
         targets=targets,
         table=table,
-        status=status.target_status(table, params.year, targets),
+        status=status.target_status(table, params["year"], targets),
         counts=status.allies_meeting_by_year(table, targets),
-        aggregates=status.alliance_aggregates(table, params.year),
+        aggregates=status.alliance_aggregates(table, params["year"]),
         burden=burden.burden_sharing(table),
-        per_capita=burden.per_capita(table, params.year),
-        caption=caption(source_sentence("nato", params.edition, estimate_years(table))),
-        sipri_edition=params.sipri_edition,
+        per_capita=burden.per_capita(table, params["year"]),
+        caption=caption(source_sentence("nato", params["edition"], estimate_years(table))),
+        sipri_edition=params["sipri_edition"],
         sipri_status=status.sipri_latest_status(
-            load_spending("sipri", params.sipri_edition, indicator="defence_expenditure_share_gdp_pct"),
+            load_spending("sipri", params["sipri_edition"], indicator="defence_expenditure_share_gdp_pct"),
             SIPRI_THRESHOLDS,
         ),
-        shortfall=shortfall_since(table, params.shortfall_threshold_pct, params.shortfall_start_year),
-        shortfall_threshold_pct=params.shortfall_threshold_pct,
-        shortfall_start_year=params.shortfall_start_year,
+        shortfall=shortfall_since(table, params["shortfall_threshold_pct"], params["shortfall_start_year"]),
+        shortfall_threshold_pct=params["shortfall_threshold_pct"],
+        shortfall_start_year=params["shortfall_start_year"],
     )
 
 
