@@ -16,13 +16,13 @@ from natospend.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from natospend.reports.execution import execute
 from natospend.reports.notebook_parameters import PARAMETERS_TAG, notebooks
 
-# One parameter each notebook's reader might change, and the table that shows its effect
+# One parameter each notebook's reader might change, and the output file that shows its effect
 EDITS = {
-    "01_alliance_overview": ("year", 2019, "target_status"),
-    "02_pathways": ("target_year", 2032, "pathways"),
-    "03_country_profile": ("country", "POL", "country_profile"),
-    "04_nato_vs_sipri_and_russia": ("year", 2020, "nato_vs_sipri"),
-    "05_revisions": ("indicator", "defence_expenditure_usd_m", "revisions"),
+    "01_alliance_overview": ("year", 2019, "tables/target_status.csv"),
+    "02_pathways": ("target_year", 2032, "tables/pathways.csv"),
+    "03_country_profile": ("country", "POL", "tables/country_profile.csv"),
+    "04_nato_vs_sipri_and_russia": ("year", 2020, "summary.json"),  # its tables hold every year
+    "05_revisions": ("indicator", "defence_expenditure_usd_m", "tables/revisions.csv"),
 }
 
 
