@@ -38,7 +38,7 @@ def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> 
     ("args", "message"),
     [
         (["02", "-p", "core_target_pct", "nan"], "parameter 'core_target_pct': nan is not a finite number"),
-        (["02", "-p", "gdp_growth_pct", "nan"], "parameter 'gdp_growth_pct': nan is not a finite number"),
+        (["02", "-p", "gdp_path", "nan"], "parameter 'gdp_path': nan is not a finite number"),
         (["02", "-p", "related_target_pct", "inf"], "parameter 'related_target_pct': inf is not a finite number"),
         (["01", "--name", "ok\n"], "parameter '--name': 'ok\\n' is not a plain run name"),
         (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032' is not valid YAML"),
