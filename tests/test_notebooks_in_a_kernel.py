@@ -81,11 +81,9 @@ def test_edit_and_rerun_in_one_kernel_gives_a_fresh_runs_tables(tmp_path: Path) 
             cwd=fresh,
             engine="inprocess",
         )
-        got = (edited / "tables" / f"{table}.csv").read_bytes()
-        assert got == (fresh / "tables" / f"{table}.csv").read_bytes(), stem
-        assert got != (tmp_path / stem / "defaults" / "tables" / f"{table}.csv").read_bytes(), (
-            f"{stem}: edit had no effect"
-        )
+        got = (edited / table).read_bytes()
+        assert got == (fresh / table).read_bytes(), stem
+        assert got != (tmp_path / stem / "defaults" / table).read_bytes(), f"{stem}: edit had no effect"
 
 
 def test_pages_02_and_03_give_one_pathway_for_an_ally(tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_pathways_2032(tmp_path: Path) -> None:
         "target_year",
         "2032",
         "-p",
-        "gdp_growth_pct",
+        "gdp_path",
         "1.5",
         "-p",
         "output_dir",

@@ -20,7 +20,7 @@ from natospend.reports.notebook_parameters import notebooks as registry
 pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
 
 NOTEBOOK_01 = "01_alliance_overview"
-HIGHLIGHTED_CALL = '<span class="n">ns</span><span class="o">.</span><span class="n">parameters</span>'
+HIGHLIGHTED_CALL = '<span class="n">check_revisions</span><span class="p">(</span>'
 
 
 @pytest.fixture

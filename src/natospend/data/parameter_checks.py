@@ -72,7 +72,7 @@ class CheckedParameters(Mapping[str, Any]):
 
 def checked(values: Mapping[str, Any], editions: Mapping[str, str] | None = None) -> CheckedParameters:
     """The run's checked values; refuses a name papermill injected that the notebook's check was not given."""
-    reject_unknown_injected(set(values))
+    reject_unknown_injected(list(values))
     return CheckedParameters(values, editions or {})
 
 
@@ -90,15 +90,15 @@ def injected_names() -> list[str]:
     return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
 
 
-def reject_unknown_injected(known: set[str]) -> None:
+def reject_unknown_injected(known: list[str]) -> None:
     unknown = [name for name in injected_names() if name not in known]
     if unknown:
         raise unknown_parameter(unknown[0], known)
 
 
-def unknown_parameter(name: str, known: set[str] | list[str], notebook: str = "this notebook") -> ParameterError:
+def unknown_parameter(name: str, known: list[str], notebook: str = "this notebook") -> ParameterError:
     """'unknown parameter 'targt_year' (did you mean 'target_year'?)', with the names there are."""
-    close = difflib.get_close_matches(name, list(known), n=1)
+    close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return ParameterError(name, f"unknown parameter {name!r}{hint} for {notebook}", ", ".join(known))
 
@@ -109,7 +109,7 @@ def unknown_parameter(name: str, known: set[str] | list[str], notebook: str = "t
 def number(name: str, value: Any, minimum: float | None = None, maximum: float | None = None) -> float:
     """A finite number (int or float; not a bool) within [minimum, maximum], as a float."""
     if isinstance(value, bool) or not isinstance(value, NUMERIC):
-        raise ParameterError(name, f"got {type(value).__name__} {value!r}", "a number")
+        raise ParameterError(name, f"got {type(value).__name__} {value!r}, expected int or float")
     value = float(value)
     if not math.isfinite(value):
         raise ParameterError(name, f"{value!r} is not a finite number", "a number")
@@ -128,9 +128,9 @@ def positive_share(name: str, value: Any) -> float:
     return share
 
 
-def whole_year(name: str, value: Any) -> int:
+def whole_year(name: str, value: Any, expected: str = "int") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ParameterError(name, f"got {type(value).__name__} {value!r}", "a year, e.g. 2035")
+        raise ParameterError(name, f"got {type(value).__name__} {value!r}, expected {expected}", "a year, e.g. 2035")
     if not 1949 <= value <= 2100:
         raise ParameterError(name, f"{value} is not a year from 1949 to 2100", "a year, e.g. 2035")
     return value
@@ -138,7 +138,7 @@ def whole_year(name: str, value: Any) -> int:
 
 def text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise ParameterError(name, f"got {type(value).__name__} {value!r}", "text")
+        raise ParameterError(name, f"got {type(value).__name__} {value!r}, expected str")
     return value
 
 
@@ -146,7 +146,9 @@ def resolve_edition(source: str, name: str, value: Any) -> str:
     """The edition a parameter names (None: the latest of the source; 2024 and '2024' alike), or an error
     listing the editions there are."""
     if isinstance(value, bool) or not (value is None or isinstance(value, (str, int))):
-        raise ParameterError(name, f"got {type(value).__name__} {value!r}", "an edition such as '2024', or None")
+        raise ParameterError(
+            name, f"got {type(value).__name__} {value!r}, expected str or int or None", "an edition such as '2024'"
+        )
     available = dataset_editions(source)
     if not available:
         raise ParameterError(name, f"no {source} edition in the dataset", "run `natospend ingest` first")
@@ -166,7 +168,7 @@ def year_among(name: str, value: Any, years: list[int]) -> int:
     """A year among `years` (None: the last of them)."""
     if value is None:
         return years[-1]
-    value = whole_year(name, value)
+    value = whole_year(name, value, "int or None")
     if value not in years:
         raise ParameterError(name, f"{value} is outside the edition", f"{years[0]}-{years[-1]}")
     return value
@@ -199,7 +201,7 @@ def check_gdp_path(name: str, value: Any) -> str | float:
 
 def check_output_dir(name: str, value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise ParameterError(name, f"got {type(value).__name__} {value!r}", "a folder, or None")
+        raise ParameterError(name, f"got {type(value).__name__} {value!r}, expected str or None", "a folder")
     return value
 
 
@@ -254,15 +256,18 @@ def check_pathways(
 ) -> CheckedParameters:
     """02: a NATO edition, the targets (core positive; related may be 0), a deadline after the base year, a
     GDP path, an IMF edition, and a trend start before the base year."""
-    values = pathway_values(edition, core_target_pct, target_year, gdp_path, imf_edition, trend_start_year)
+    pathway = pathway_values(edition, core_target_pct, target_year, gdp_path, imf_edition, trend_start_year)
     values = {
-        **values,
+        "edition": pathway["edition"],
+        "core_target_pct": pathway["core_target_pct"],
         "related_target_pct": number("related_target_pct", related_target_pct, minimum=0, maximum=100),
+        "target_year": pathway["target_year"],
+        "gdp_path": pathway["gdp_path"],
+        "imf_edition": pathway["imf_edition"],
+        "trend_start_year": pathway["trend_start_year"],
         "output_dir": check_output_dir("output_dir", output_dir),
     }
-    order = ["edition", "core_target_pct", "related_target_pct", "target_year", "gdp_path", "imf_edition"]
-    order += ["trend_start_year", "output_dir"]
-    return checked({k: values[k] for k in order}, {"edition": "nato", "imf_edition": "imf"})
+    return checked(values, {"edition": "nato", "imf_edition": "imf"})
 
 
 def pathway_values(

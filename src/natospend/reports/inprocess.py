@@ -177,6 +177,9 @@ def execute_managed_notebook(nb_man, kernel_name, log_output=False, cwd=None, **
     finally:
         os.chdir(previous)
         plt.close("all")
+        # nothing of this notebook outlives it: its namespace, and its history, which the parameter check
+        # reads to find papermill's injected cell, would otherwise be read by a later check in this process
+        target.reset(new_session=True)
 
 
 class InProcessEngine:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from IPython.display import Image
 from IPython.display import Markdown as IPythonMarkdown
 from matplotlib.figure import Figure
 
+from natospend.data.parameter_checks import CheckedParameters
 from natospend.figures import layout_check
 from natospend.figures.style import save, use_style
 from natospend.paths import REPORTS_DIR
@@ -56,7 +56,7 @@ class ReportFolder:
     records them."""
 
     stem: str
-    parameters: Mapping[str, Any]
+    parameters: CheckedParameters
     written: set[Path] = field(default_factory=set)
 
     @property
@@ -70,7 +70,7 @@ class ReportFolder:
         path = self.output_dir / "tables" / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         out = frame.copy()
-        for column, edition in edition_columns(self.parameters).items():
+        for column, edition in self.parameters.edition_columns().items():
             if column not in out.columns:
                 out[column] = edition
         out.to_csv(path, index=False, lineterminator="\n")
@@ -94,7 +94,7 @@ class ReportFolder:
 
     def summary(self, data: dict[str, Any]) -> dict[str, Any]:
         """Write summary.json: the run's parameters as checked and the numbers the page states."""
-        document = {"notebook": self.stem, "parameters": shown_parameters(self.parameters), **_clean(data)}
+        document = {"notebook": self.stem, "parameters": self.parameters.shown(), **_clean(data)}
         path = self.output_dir / "summary.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -117,16 +117,6 @@ class ReportFolder:
                 links = " \u00b7 ".join(f"[{Path(n).name}]({n})" for n in files)
                 lines.append(f"- {title}: {links}")
         return Markdown("\n".join(lines))
-
-
-def edition_columns(parameters: Mapping[str, Any]) -> dict[str, str]:
-    method = getattr(parameters, "edition_columns", None)
-    return method() if callable(method) else {}
-
-
-def shown_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Lists, not tuples; no output_dir: where a run writes is not what it computes."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items() if k != "output_dir"}
 
 
 def figure_title(fig: Figure) -> str:

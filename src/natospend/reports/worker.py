@@ -21,13 +21,13 @@ import natospend.figures
 import natospend.text
 from natospend.data.dataset import load_spending
 from natospend.errors import describe_error
+from natospend.figures.captions import PUBLISHERS
 from natospend.reports import inprocess
 from natospend.reports.execution import execute
 from natospend.reports.html import parameter_header, to_html
 from natospend.reports.manifest import now_utc
 
 _WARM = False
-OFFICIAL_SOURCES = ("nato", "sipri", "imf")
 
 
 def die_with_parent() -> None:
@@ -69,7 +69,7 @@ def warm_up() -> None:
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{module.name}")
     # the official sources only: a large user source is read when a run asks for it
-    for source in OFFICIAL_SOURCES:
+    for source in PUBLISHERS:
         load_spending(source)
     inprocess.shell()
     _WARM = True
