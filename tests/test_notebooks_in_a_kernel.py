@@ -44,72 +44,75 @@ def _run_cell(client: NotebookClient, nb: nbformat.NotebookNode, index: int) -> 
     client.execute_cell(nb.cells[index], index)
 
 
+def _edit_and_rerun(stem: str, folder: str) -> dict[str, bytes]:
+    """One notebook in one real kernel: run all with the defaults; edit a parameter in the cell and run all
+    again, with a scratch cell added before the check and the check run twice; then a fresh papermill run
+    of the edited value. Returns the output file of each of the three runs."""
+    name, value, output = EDITS[stem]
+    tmp_path = Path(folder)
+    nb = copy.deepcopy(nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4))
+    client = NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
+    )
+    with client.setup_kernel():
+        _set_parameter(nb, "__none__", None, tmp_path / "defaults")
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                _run_cell(client, nb, index)
+        _set_parameter(nb, name, value, tmp_path / "edited")
+        check = next(i for i, c in enumerate(nb.cells) if "check-parameters" in c.metadata.get("tags", []))
+        nb.cells.insert(check, nbformat.v4.new_code_cell("base = 2024  # a scratch variable"))
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                _run_cell(client, nb, index)
+                if index == check + 1:  # the check cell, run twice
+                    _run_cell(client, nb, index)
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert errors == [], f"{stem}: {errors[:1]}"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir(parents=True)
+    execute(
+        NOTEBOOKS_DIR / f"{stem}.ipynb",
+        fresh / f"{stem}.ipynb",
+        {name: value, "output_dir": str(fresh)},
+        cwd=fresh,
+        engine="inprocess",
+    )
+    return {run: (tmp_path / run / output).read_bytes() for run in ("defaults", "edited", "fresh")}
+
+
 @pytest.mark.slow
 def test_edit_and_rerun_in_one_kernel_gives_a_fresh_runs_tables(tmp_path: Path) -> None:
     """For every notebook, in one real kernel: run all with the defaults; edit a parameter in the cell and
-    run all again; run the cell after the parameters twice; add a scratch cell before it. The edited run's
-    main table equals a fresh papermill run of that value, byte for byte."""
-    for stem, (name, value, table) in EDITS.items():
-        source = nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
-        nb = copy.deepcopy(source)
-        client = NotebookClient(
-            nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
-        )
-        with client.setup_kernel():
-            _set_parameter(nb, "__none__", None, tmp_path / stem / "defaults")
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type == "code":
-                    _run_cell(client, nb, index)
-            edited = tmp_path / stem / "edited"
-            _set_parameter(nb, name, value, edited)
-            # a scratch cell before the check, as a user adds one
-            check = next(i for i, c in enumerate(nb.cells) if "check-parameters" in c.metadata.get("tags", []))
-            nb.cells.insert(check, nbformat.v4.new_code_cell("base = 2024  # a scratch variable"))
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type == "code":
-                    _run_cell(client, nb, index)
-                    if index == check + 1:  # the check cell, run twice
-                        _run_cell(client, nb, index)
-            errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-            assert errors == [], f"{stem}: {errors[:1]}"
-        fresh = tmp_path / stem / "fresh"
-        fresh.mkdir(parents=True)
-        execute(
-            NOTEBOOKS_DIR / f"{stem}.ipynb",
-            fresh / f"{stem}.ipynb",
-            {name: value, "output_dir": str(fresh)},
-            cwd=fresh,
-            engine="inprocess",
-        )
-        got = (edited / table).read_bytes()
-        assert got == (fresh / table).read_bytes(), stem
-        assert got != (tmp_path / stem / "defaults" / table).read_bytes(), f"{stem}: edit had no effect"
+    run all again; run the check cell twice; add a scratch cell before it. The edited run's main output
+    equals a fresh papermill run of that value, byte for byte, and differs from the defaults' (two notebooks
+    at a time, each in its own process and kernel)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    stems = list(EDITS)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(stems, pool.map(_edit_and_rerun, stems, [str(tmp_path / s) for s in stems])))
+    for stem, got in results.items():
+        assert got["edited"] == got["fresh"], stem
+        assert got["edited"] != got["defaults"], f"{stem}: edit had no effect"
 
 
-def test_pages_02_and_03_give_one_pathway_for_an_ally(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_pages_02_and_03_give_one_pathway_for_an_ally(default_run: Path) -> None:
     """The same ally, target, deadline and GDP path give the same required growth and year reached on the
-    pathways page (02) and the ally's profile (03): one function, one GDP path."""
-    runs = {}
-    for stem, given in (("02_pathways", {}), ("03_country_profile", {"country": "GBR"})):
-        out = tmp_path / stem
-        out.mkdir()
-        execute(
-            NOTEBOOKS_DIR / f"{stem}.ipynb",
-            out / f"{stem}.ipynb",
-            {**given, "output_dir": str(out)},
-            cwd=out,
-            engine="inprocess",
-        )
-        runs[stem] = json.loads((out / "summary.json").read_text())
+    pathways page (02) and the ally's profile (03) of the default run: one function, one GDP path."""
     import csv
 
-    with (tmp_path / "02_pathways/tables/pathways.csv").open() as handle:
+    with (default_run / "tables/pathways.csv").open() as handle:
         row = next(r for r in csv.DictReader(handle) if r["country"] == "GBR")
-    profile = runs["03_country_profile"]
+    summaries = json.loads((default_run / "summary.json").read_text())["notebooks"]
+    profile, pathways = summaries["03_country_profile"], summaries["02_pathways"]
+    assert profile["country"] == "GBR"
     assert float(row["required_real_growth_pct"]) == profile["required_real_growth_pct"]
     assert int(row["year_target_reached_at_trend"]) == profile["year_target_reached_at_trend"]
-    assert profile["gdp_path_words"] == runs["02_pathways"]["gdp_path_words"]
-    assert profile["gdp_path_words"] in (tmp_path / "03_country_profile/03_country_profile.ipynb").read_text()
+    assert float(row["gdp_growth_pct"]) == profile["gdp_growth_pct"]
+    assert profile["gdp_path_words"] == pathways["gdp_path_words"]
+    assert profile["gdp_path_words"] in (default_run / "03_country_profile.html").read_text()
 
 
 def test_a_misspelt_name_through_plain_papermill_fails_with_a_hint(tmp_path: Path) -> None:

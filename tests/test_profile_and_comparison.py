@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -142,14 +143,29 @@ PROFILE_FIGURES = (
 
 
 def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # type: ignore[type-arg]
-    """Run notebook 03 for each ally in this process (papermill's in-process engine, as a warm worker does)."""
+    """Run notebook 03 for each ally in this process (papermill's in-process engine, as a warm worker does).
+
+    Its figures are laid out (finish() does that as each is made) and recorded, not rendered to PNG and
+    SVG: saving is what the real sweep and the default run test; here every ally's analysis must run."""
+    import matplotlib.pyplot as plt
+
     from natospend.paths import NOTEBOOKS_DIR
     from natospend.reports.execution import execute
+    from natospend.reports.page import ReportFolder
 
+    drawn: list[str] = []
+
+    def lay_out(self: ReportFolder, fig: Any, name: str) -> None:
+        if fig.axes and any(ax.has_data() for ax in fig.axes):
+            drawn.append(name)
+        plt.close(fig)
+
+    ReportFolder.figure = lay_out  # type: ignore[method-assign]  # this worker process only
     found = {}
     for iso3 in countries:
         out = Path(folder) / iso3
         out.mkdir(parents=True)
+        drawn.clear()
         nb = execute(
             NOTEBOOKS_DIR / "03_country_profile.ipynb",
             out / "03_country_profile.ipynb",
@@ -165,10 +181,8 @@ def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # ty
         ]
         summary = json.loads((out / "summary.json").read_text())
         prefix = f"{iso3.lower()}_"
-        drawn = (
-            sorted(p.stem[len(prefix) :] for p in (out / "figures").glob("*.png")) if (out / "figures").is_dir() else []
-        )
-        found[iso3] = {"summary": summary, "headline": markdown[0], "figures": drawn, "name": summary["country_name"]}
+        figures = sorted(name[len(prefix) :] for name in drawn)
+        found[iso3] = {"summary": summary, "headline": markdown[0], "figures": figures, "name": summary["country_name"]}
     return found
 
 
