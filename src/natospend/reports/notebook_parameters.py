@@ -10,7 +10,9 @@ value before any notebook starts. Any `NN_name.ipynb` in notebooks/ is a noteboo
 from __future__ import annotations
 
 import ast
+import io
 import json
+import tokenize
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -84,7 +86,9 @@ def read_notebook(path: Path) -> Notebook:
         return found[0]
 
     source = _source(tagged(PARAMETERS_TAG))
-    comments = {i + 1: line.split("#", 1)[1].strip() for i, line in enumerate(source.splitlines()) if "#" in line}
+    # the comment on each line, as Python reads it (a '#' inside a string default is not a comment)
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    comments = {t.start[0]: t.string[1:].strip() for t in tokens if t.type == tokenize.COMMENT}
     parameters = []
     for node in ast.parse(source).body:
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
