@@ -33,4 +33,4 @@ def source_sentence(source: str, edition: str, estimate_years: list[int] | None 
 
 def caption(*sentences: str) -> str:
     """A figure footer: each source's sentence, then the credit."""
-    return " ".join(sentences) + " Chart: natospend."
+    return " ".join(s for s in sentences if s) + " Chart: natospend."  # an empty sentence (no pledges) leaves no gap
