@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from natospend.paths import PROJECT_ROOT
+from natospend.reports.notebook_parameters import notebooks
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -31,7 +32,7 @@ def _chromium() -> str:
     return path
 
 
-FIGURES = {
+FIGURES = {  # at least this many figures on each default page
     "01_alliance_overview": 6,
     "02_pathways": 5,
     "03_country_profile": 7,
@@ -47,12 +48,13 @@ def test_default_reports_render_offline_and_print(default_run: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     folder = default_run
     summaries = json.loads((folder / "summary.json").read_text())["notebooks"]
+    assert sorted(summaries) == sorted(notebooks())  # the default run holds every notebook in notebooks/
     pages = {
         stem: (
             home / "reports/index.html" if stem == "index" else folder / f"{stem}.html",
             ARTIFACTS / f"report-{stem}.png",
         )
-        for stem in [*FIGURES, "index"]
+        for stem in [*summaries, "index"]  # every notebook the run found: no list to keep
     }
     arguments = [str(a) for page, shot in pages.values() for a in (page, shot)]
     check = subprocess.run(
