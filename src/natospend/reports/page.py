@@ -20,6 +20,7 @@ from IPython.display import Image
 from IPython.display import Markdown as IPythonMarkdown
 from matplotlib.figure import Figure
 
+from natospend.analysis import output_tables
 from natospend.data.parameter_checks import CheckedParameters
 from natospend.figures import layout_check
 from natospend.figures.style import save, use_style
@@ -73,6 +74,7 @@ class ReportFolder:
         for column, edition in self.parameters.edition_columns().items():
             if column not in out.columns:
                 out[column] = edition
+        output_tables.validate(name, out)  # a contract table (README) keeps its columns, types and order
         out.to_csv(path, index=False, lineterminator="\n")
         self.written.add(path)
         if shown is not None:
