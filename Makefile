@@ -26,8 +26,8 @@ test-fast: $(STAMP)
 
 # ruff: lint (pyproject.toml's [tool.ruff.lint]) and formatting, checked, not changed (`ruff format` fixes it).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks conftest.py
+	$(BIN)/ruff format --check src tests benchmarks conftest.py
 
 # JupyterLab on the notebooks, as a researcher starts it (--allow-root only when running as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from natospend.figures.layout_check import ENVIRONMENT as LAYOUT_CHECK
 from natospend.paths import PROJECT_ROOT, RAW_DIR_ENV
@@ -41,13 +42,27 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`natospend run all -f default` in process, once per session, in a copy of the project (NATOSPEND_HOME);
-    returns the run's folder. The browser test reads its pages; the engine test compares a kernel run with it."""
+def default_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """`natospend run all -f default` in process, once per test session, in a copy of the project
+    (NATOSPEND_HOME); returns the run's folder. The browser test reads its pages; the kernel tests compare
+    their runs with it. Under pytest-xdist the first worker to ask builds it and the others wait for it
+    (a lock in the session's shared temporary folder)."""
+    if worker_id == "master":  # one process: this session's own temporary folder
+        return _default_run(tmp_path_factory.mktemp("default-run"))
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, shared by its workers
+    with FileLock(shared / "default-run.lock"):
+        home = shared / "default-run"
+        if not (home / "reports/default/summary.json").is_file():
+            shutil.rmtree(home, ignore_errors=True)  # a half-built run from a worker that failed
+            home.mkdir()
+            _default_run(home)
+        return home / "reports/default"
+
+
+def _default_run(home: Path) -> Path:
     import subprocess
     import sys
 
-    home = tmp_path_factory.mktemp("default-run")
     for folder in ("data", "notebooks", "params"):
         shutil.copytree(PROJECT_ROOT / folder, home / folder)
     done = subprocess.run(

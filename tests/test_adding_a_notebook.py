@@ -72,10 +72,10 @@ def _minimal_notebook(home: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def added(tmp_path: Path) -> Path:
-    """A project copy with one notebook added, run once with a parameter."""
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def added(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project copy with one notebook added, run once with a parameter (once for this module's tests)."""
+    home = tmp_path_factory.mktemp("added") / "home"
     for folder in ("data", "notebooks", "params"):
         shutil.copytree(PROJECT_ROOT / folder, home / folder)
     (home / "reports").mkdir()

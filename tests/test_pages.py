@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,6 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems
+from natospend.figures.style import save
 from natospend.formatting import format_number, readable
 from natospend.reports.page import TableView
 
@@ -37,7 +40,7 @@ def test_a_table_view_carries_its_csv_name() -> None:
     assert metadata == {"natospend_table": "pathways"} and "natospend-table" in data["text/html"]
 
 
-def test_the_layout_check_finds_overlapping_labels_and_a_legend_on_data() -> None:
+def test_the_layout_check_finds_overlapping_labels_and_a_legend_on_data(tmp_path: Path) -> None:
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.plot([0, 1, 2], [0, 1, 2], marker="o", label="data")
     ax.text(1, 1, "FRA")
@@ -46,6 +49,14 @@ def test_the_layout_check_finds_overlapping_labels_and_a_legend_on_data() -> Non
     assert overlapping_labels(fig) == [("FRA", "NE")]
     assert legends_on_data(fig) == ["axes 0"]
     assert len(problems(fig)) == 2
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [0, 1, 2], marker="o", label="data")
+    ax.text(1, 1, "FRA")
+    ax.text(1.01, 1.01, "NE")
+    ax.legend(loc="center")
+    save(fig, tmp_path, "broken")  # as ReportFolder.figure does: saved, then checked without drawing again
+    assert fig.stale and problems(fig, saved=True) == problems(fig) and len(problems(fig)) == 2
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.plot([0, 1, 2], [0, 1, 2], marker="o", label="data")

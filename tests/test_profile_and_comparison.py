@@ -145,9 +145,10 @@ PROFILE_FIGURES = (
 def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # type: ignore[type-arg]
     """Run notebook 03 for each ally in this process (papermill's in-process engine, as a warm worker does).
 
-    Its figures are laid out (finish() does that as each is made) and recorded, not rendered to PNG and
-    SVG: saving is what the real sweep and the default run test; here every ally's analysis must run."""
+    Its figures are drawn and recorded, neither laid out nor rendered to PNG and SVG: layout and saving are
+    what the real sweep and the default run test; here every ally's analysis and figures must be made."""
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from natospend.paths import NOTEBOOKS_DIR
     from natospend.reports.execution import execute
@@ -161,6 +162,9 @@ def _build_profiles(countries: list[str], folder: str) -> dict[str, dict]:  # ty
         plt.close(fig)
 
     ReportFolder.figure = lay_out  # type: ignore[method-assign]  # this worker process only
+    # Nor are they laid out: matplotlib's tight layout was 60% of this test's time, and the layout of each
+    # figure is checked on the pages of the default run and the real sweep, not here.
+    Figure.tight_layout = lambda self, **kwargs: None  # type: ignore[method-assign]
     found = {}
     for iso3 in countries:
         out = Path(folder) / iso3

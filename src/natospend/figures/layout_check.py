@@ -40,15 +40,16 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE_PX) and (min(a.y1, b.y1) - max(a.y0, b.y0) > TOLERANCE_PX)
 
 
-def _drawn(fig: Figure) -> None:
-    """Lay the figure out once (a figure just saved is laid out already)."""
-    if fig.stale:
+def _drawn(fig: Figure, saved: bool) -> None:
+    """Lay the figure out once. A figure just saved is laid out already: saving marks it stale (it restores
+    the figure's size after cropping) without moving anything, so it is not drawn a third time."""
+    if fig.stale and not saved:
         fig.canvas.draw()
 
 
-def overlapping_labels(fig: Figure) -> list[tuple[str, str]]:
+def overlapping_labels(fig: Figure, saved: bool = False) -> list[tuple[str, str]]:
     """Pairs of labels whose boxes overlap."""
-    _drawn(fig)
+    _drawn(fig, saved)
     labels = list(_labels(fig))
     return [(a, b) for i, (a, box_a) in enumerate(labels) for b, box_b in labels[i + 1 :] if _overlap(box_a, box_b)]
 
@@ -67,9 +68,9 @@ def _data_points(ax: Axes) -> Iterator[tuple[float, float]]:
             yield from ((box.x0, box.y0), (box.x1, box.y1), (box.x1, box.y0), (box.x0, box.y1))
 
 
-def legends_on_data(fig: Figure) -> list[str]:
+def legends_on_data(fig: Figure, saved: bool = False) -> list[str]:
     """Axes titles (or numbers) whose legend box covers one of the axes' data points."""
-    _drawn(fig)
+    _drawn(fig, saved)
     renderer = fig.canvas.get_renderer()
     found = []
     for number, ax in enumerate(fig.axes):
@@ -85,8 +86,9 @@ def legends_on_data(fig: Figure) -> list[str]:
     return found
 
 
-def problems(fig: Figure) -> list[str]:
-    """Every layout problem of a figure, in words (empty when there is none)."""
-    found = [f"labels overlap: {a!r} and {b!r}" for a, b in overlapping_labels(fig)]
-    found += [f"the legend covers data in {title!r}" for title in legends_on_data(fig)]
+def problems(fig: Figure, saved: bool = False) -> list[str]:
+    """Every layout problem of a figure, in words (empty when there is none); `saved`: the figure was just
+    saved, so its layout is known without drawing it again."""
+    found = [f"labels overlap: {a!r} and {b!r}" for a, b in overlapping_labels(fig, saved)]
+    found += [f"the legend covers data in {title!r}" for title in legends_on_data(fig, saved)]
     return found

@@ -10,7 +10,7 @@ import pandas as pd
 import seaborn as sns
 
 from natospend.analysis.required_growth import share_path
-from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, mark_breaks
+from natospend.figures.style import BELOW, MEETS, NEUTRAL, GridMargins, finish, hollow_markers, mark_breaks
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -161,7 +161,9 @@ def ally_paths(
     allies = paths.sort_values("country_name")
     columns = 6
     rows = math.ceil(len(allies) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(15, 2.3 * rows + 0.8), sharex=True, sharey=True)
+    # The same limits on every panel, set once each: matplotlib's shared axes cost time quadratic in the
+    # number of panels at every draw (about half of this figure's drawing and saving time).
+    fig, axes = plt.subplots(rows, columns, figsize=(15, 2.3 * rows + 0.8))
     flat = list(axes.flat)
     for ax, path in zip(flat, allies.itertuples()):
         past = history[history["country"] == path.country].sort_values("year")
@@ -206,7 +208,14 @@ def ally_paths(
     for ax in flat[len(allies) :]:
         ax.axis("off")
     top = max(float(allies["target_pct"].iloc[0]) * 1.6, 6.0)
-    flat[0].set_ylim(0, top)
+    first_year = min(int(history["year"].min()), int(allies["base_year"].min()))
+    last_year = int(max(allies["target_year"].max(), pledges["target_year"].max() if len(pledges) else 0))
+    margin = (last_year - first_year) * 0.05  # matplotlib's own autoscale margin
+    for ax in flat[: len(allies)]:
+        ax.set_ylim(0, top)
+        ax.set_xlim(first_year - margin, last_year + margin)
+        if ax not in axes[:, 0]:
+            ax.tick_params(labelleft=False)  # the % scale labelled on the first panel of each row
     flat[0].text(
         allies["base_year"].min() - 10,
         float(allies["target_pct"].iloc[0]),
@@ -234,7 +243,7 @@ def ally_paths(
         "where already there), trend (dotted), pledges (stars)",
         fontweight="bold",
     )
-    return finish(fig, caption, top=0.97)
+    return finish(fig, caption, top=0.97, grid=GridMargins(0.75, 0.3, 0.5, 0.35, wspace=0.12, hspace=0.45))
 
 
 def sensitivity_heatmap(

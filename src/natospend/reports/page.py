@@ -86,7 +86,7 @@ class ReportFolder:
         figure is closed, so an inline backend does not show it a second time."""
         paths = save(fig, self.output_dir / "figures", name)
         if os.environ.get(layout_check.ENVIRONMENT) == "strict":  # the test suite: every figure of every run
-            found = layout_check.problems(fig)  # after saving: laid out already, no second drawing
+            found = layout_check.problems(fig, saved=True)  # laid out by saving: not drawn again
             if found:
                 raise layout_check.LayoutError(f"figure {name}: " + "; ".join(found))
         alt = figure_title(fig)
