@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> 
         (["02", "-p", "gdp_path", "nan"], "parameter 'gdp_path': nan is not a finite number"),
         (["02", "-p", "related_target_pct", "inf"], "parameter 'related_target_pct': inf is not a finite number"),
         (["01", "--name", "ok\n"], "parameter '--name': 'ok\\n' is not a plain run name"),
-        (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032' is not valid YAML"),
+        (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032': line 1: not valid YAML"),
     ],
 )
 def test_hostile_values_are_refused_before_anything_runs(project: Path, args: list[str], message: str) -> None:
@@ -57,7 +58,7 @@ def test_hostile_values_are_refused_before_anything_runs(project: Path, args: li
     ("content", "message"),
     [
         ("parameters: [1, 2]\n", "bad.yaml: parameters: is a list; allowed: parameters: as a mapping"),
-        ("parameters: {year: [\n", "bad.yaml is not valid YAML"),
+        ("parameters: {year: [\n", "bad.yaml: line 2: not valid YAML"),
         ("per_notebook: {01_alliance_overview: 3}\n", "per_notebook: 01_alliance_overview: is a int"),
     ],
 )
@@ -255,7 +256,7 @@ def test_concurrent_installs_of_one_name_take_turns(tmp_path: Path, monkeypatch)
                 staging = tmp_path / ".staging" / f"same-{os.getpid()}-{i:08x}"
                 staging.mkdir(parents=True, exist_ok=True)
                 (staging / "file.txt").write_text(str(i))
-                with runner.run_lock("same"):
+                with runner.reports_lock():
                     runner._install(staging, tmp_path / "same")
         except BaseException as error:
             errors.append(error)
@@ -267,3 +268,418 @@ def test_concurrent_installs_of_one_name_take_turns(tmp_path: Path, monkeypatch)
         thread.join()
     assert errors == [] and (tmp_path / "same/file.txt").read_text() in ("0", "1")
     assert json.dumps(sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".replaced"))) == "[]"
+
+
+# ==== round three: classes, each with the cases the red team tried and new ones of the same kind ========
+
+# ---- resources bounded before parsing -------------------------------------------------------------------
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (BILLION_LAUGHS, "line 2: aliases (*a) are not read in parameters"),
+        ("parameters: {year: 2020}\nbase: &b {year: 2021}\nper_notebook: {01_alliance_overview: *b}\n", "aliases"),
+        (
+            "parameters: {year: 2020}\nparameters: {year: 2021}\n",
+            "line 2: 'parameters' is given twice (first on line 1)",
+        ),
+        ("parameters:\n  year: 2020\n  year: 2021\n", "line 3: 'year' is given twice (first on line 2)"),
+        ("x" * (70 * 1024), "71,680 bytes; a parameter file is read up to 65,536 bytes"),
+    ],
+)
+def test_user_yaml_is_bounded_before_it_is_expanded(tmp_path: Path, text: str, message: str) -> None:
+    from natospend import user_yaml
+
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    started = time.perf_counter()
+    with pytest.raises(user_yaml.UserYamlError, match=re.escape(message)):
+        user_yaml.read_file(path)
+    assert time.perf_counter() - started < 1.0
+    assert user_yaml.parse("targets: [gdp_2pct, core_3_5pct]") == {"targets": ["gdp_2pct", "core_3_5pct"]}
+
+
+def test_a_hostile_parameter_file_or_value_is_one_line(project: Path) -> None:
+    (project / "laughs.yaml").write_text(BILLION_LAUGHS)
+    cases = [
+        (["run", "-f", str(project / "laughs.yaml")], "laughs.yaml: line 2: aliases (*a) are not read"),
+        (["run", "02", "-y", "targets", "[&a x, *a, *a]"], "aliases (*a) are not read in parameters"),
+        (["run", "02", "-y", "targets", "x" * 5000], "5,000 characters; at most 4,096 are read"),
+        (["run", "01", "--workers", "0"], "parameter '--workers': 0 worker processes; allowed: 1 or more"),
+        (["run", "01", "--workers", "-1"], "parameter '--workers': -1 worker processes"),
+        (["sweep", "01", "--over", "year="], "parameter '--over': no values for 'year' after '='"),
+    ]
+    for args, message in cases:
+        done = natospend(project, *args)
+        assert done.returncode == 2 and message in done.stderr, (args, done.stderr[-500:])
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert list((project / "reports").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("notebooks: [01, 02]\n", "notebooks: 1 is a int; allowed: notebook names or numbers in quotes"),
+        ("per_notebook: {02_pathway: {target_year: 2032}}\n", "no notebook '02_pathway' (did you mean '02_pathways'?)"),
+        ("parameters: {year: 2020}\nparameters: {year: 2021}\n", "'parameters' is given twice"),
+    ],
+)
+def test_silent_parameter_loss_is_an_error(project: Path, content: str, message: str) -> None:
+    from natospend.reports import runner as live_runner
+
+    (project / "lossy.yaml").write_text(content)
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        live_runner.load_param_file(project / "lossy.yaml")
+
+
+def _sheet_workbook(path: Path, cells: dict[str, str], sheet_xml_padding: int = 0) -> Path:
+    """A minimal .xlsx: one sheet with the given cells (reference -> inline text), optionally padded."""
+    import zipfile
+
+    rows = "".join(f'<row><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>' for ref, text in cells.items())
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData>' + " " * sheet_xml_padding + "</worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def test_a_workbook_is_measured_before_it_is_read(tmp_path: Path) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.excel import check_workbook_bounds, read_workbook_values
+
+    far = _sheet_workbook(tmp_path / "far.xlsx", {"A1": "x", "XFD1048576": "y"})
+    assert far.stat().st_size < 5_000
+    with pytest.raises(InputError, match="spans 1,048,576 rows by 16,384 columns"):
+        read_workbook_values(far)  # before calamine: it would ask for 550 GB and abort the process
+    bomb = _sheet_workbook(tmp_path / "bomb.xlsx", {"A1": "x"}, sheet_xml_padding=70 << 20)
+    assert bomb.stat().st_size < 200_000
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="would inflate to 73,"):
+        check_workbook_bounds(bomb)
+    assert time.perf_counter() - started < 0.5  # the declared size refuses it without inflating
+    check_workbook_bounds(_sheet_workbook(tmp_path / "ok.xlsx", {"A1": "x", "CC201": "y"}))
+
+
+def test_ingest_refuses_a_huge_sheet_in_one_line(project: Path, tmp_path: Path) -> None:
+    far = _sheet_workbook(tmp_path / "far-TABLES-en.xlsx", {"A1": "x", "XFD1048576": "y"})
+    before = {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()}
+    done = natospend(project, "ingest", "--nato", str(far))
+    assert done.returncode == 2 and "spans 1,048,576 rows by 16,384 columns" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()} == before
+
+
+# ---- the official data cannot be overwritten by user data ---------------------------------------------------
+
+
+def test_publisher_labels_are_reserved(project: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "x.csv"
+    mine.write_text("country,year,gdp_usd_m\nFRA,2026,1\n")
+    before = {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()}
+    for label in ("imf", "NATO", "sipri"):
+        done = natospend(project, "ingest", "--csv", str(mine), "--label", label, "--edition", "2026-01")
+        assert done.returncode == 2 and "is reserved for the publisher's own files" in done.stderr, done.stderr
+    assert {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()} == before
+
+
+# ---- everything that reaches a page is escaped, every link stays inside --------------------------------------
+
+
+def test_names_read_from_files_are_as_strict_as_typed_ones(project: Path) -> None:
+    from natospend.data.dataset import dataset_files
+    from natospend.errors import InputError
+
+    planted = project / "data/processed/spending/nato" / '2024" onload="alert(1).csv'
+    planted.write_bytes((project / "data/processed/spending/nato/2024.csv").read_bytes())
+    with pytest.raises(InputError, match="is not a dataset file name natospend writes"):
+        dataset_files(project / "data/processed/spending")
+
+
+def test_figure_alt_text_is_escaped() -> None:
+    import nbformat
+
+    from natospend.reports.html import to_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": "iVBORw0KGgo="},
+            metadata={"image/png": {"alt": 'a" onload="alert(1)'}},
+        )
+    ]
+    page = to_html(nb, title="T", header_html="<table></table>")
+    from html.parser import HTMLParser
+
+    images: list[dict[str, str | None]] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                images.append(dict(attrs))
+
+    Images().feed(page)
+    assert images == [{"src": "data:image/png;base64,iVBORw0KGgo=", "alt": 'a" onload="alert(1)'}]
+
+
+def test_catalogue_links_stay_in_reports_and_damaged_manifests_are_skipped(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from natospend.reports.catalogue import runs, write_index
+
+    good, bad, odd = tmp_path / "good", tmp_path / "bad", tmp_path / "odd"
+    for folder in (good, bad, odd):
+        folder.mkdir()
+    (good / "manifest.json").write_text(json.dumps({"notebooks": [{"notebook": "../../etc/x"}], "editions": {}}))
+    (bad / "manifest.json").write_text("{not json")
+    (odd / "manifest.json").write_text(json.dumps({"notebooks": 5}))
+    assert [r["run"] for r in runs(tmp_path)] == ["good"]
+    warnings = capsys.readouterr().err
+    assert "skipping bad/" in warnings and "skipping odd/" in warnings
+    page = write_index(tmp_path).read_text()
+    assert 'href="good/..%2F..%2Fetc%2Fx.html"' in page and not re.search(r'href="[^"]*\.\./', page)
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+
+
+# ---- files under reports/ are never followed out of it -----------------------------------------------------
+
+
+def test_links_planted_in_reports_are_not_followed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(runner, "REPORTS_DIR", tmp_path / "reports")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".lock").symlink_to(victim)
+    with pytest.raises(runner.RunFailed, match="is a symbolic link"), runner.reports_lock():
+        pass
+    (reports / ".lock").unlink()
+    (reports / ".staging").symlink_to(tmp_path)
+    with pytest.raises(runner.RunFailed, match=r"\.staging is a symbolic link"):
+        runner.new_staging("x")
+    (reports / ".staging").unlink()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (reports / ".failed").mkdir()
+    (reports / ".failed" / "run").symlink_to(outside)
+    executed = tmp_path / "01.ipynb"
+    executed.write_text(json.dumps({"cells": []}))
+    assert runner._keep_failure("run", {"executed": str(executed)}) is None
+    assert list(outside.iterdir()) == [] and victim.read_text() == "precious"
+    with runner.reports_lock():  # and the real lock is one file, however many run names
+        pass
+    (reports / ".replaced-old-0123abcd").mkdir()
+    (reports / ".locks").mkdir()
+    (reports / ".locks/a.lock").write_text("")
+    assert {p.name for p in runner.remove_leftovers()} == {".replaced-old-0123abcd", ".locks"}
+    assert sorted(p.name for p in reports.iterdir()) == [".failed", ".lock"]
+
+
+def test_a_run_named_like_the_old_catalogue_temporary_file_is_harmless(project: Path) -> None:
+    done = natospend(project, "run", "05", "--name", "index.html.tmp", "-p", "indicator", "nonsense")
+    assert done.returncode == 2  # refused for its parameter; the name itself no longer matters
+    from natospend.reports.catalogue import write_index
+
+    assert write_index(project / "reports").name == "index.html"
+
+
+# ---- a damaged or edited dataset is detected ----------------------------------------------------------------
+
+
+def test_an_edited_or_cut_dataset_file_is_refused(project: Path) -> None:
+    from natospend.data.dataset import load_spending
+    from natospend.errors import InputError
+
+    spending = project / "data/processed/spending"
+    nato = spending / "nato/2024.csv"
+    original = nato.read_bytes()
+    assert len(load_spending("nato", path=spending)) > 5000
+    nato.write_bytes(original.replace(b",2.33", b",9.33", 1))  # one number changed by hand
+    with pytest.raises(InputError, match=r"nato/2024.csv is not the file `natospend ingest` wrote"):
+        load_spending("nato", path=spending)
+    nato.write_bytes(original[: len(original) // 2])  # cut short
+    with pytest.raises(InputError, match="run `natospend ingest` to rebuild it"):
+        load_spending("nato", path=spending)
+    nato.write_bytes(original)
+    (spending / "nato/2023.csv").write_bytes(original)  # a file ingest never wrote
+    with pytest.raises(InputError, match="nato/2023.csv is not recorded in sources.json"):
+        load_spending("nato", "2023", path=spending)
+
+
+def test_a_page_never_shows_edited_data(project: Path) -> None:
+    nato = project / "data/processed/spending/nato/2024.csv"
+    nato.write_bytes(nato.read_bytes().replace(b",2.33", b",9.33", 1))
+    done = natospend(project, "run", "03", "--name", "edited")
+    assert done.returncode == 2 and "nato/2024.csv is not the file `natospend ingest` wrote" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (project / "reports/edited").exists()
+
+
+# ---- user CSVs ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "country,year,gdp_usd_m,gdp_usd_m\nFRA,2026,1,2\n",
+            "row 1, column gdp_usd_m: column 'gdp_usd_m' appears twice",
+        ),
+        ("country,year,country\nFRA,2026,FRA\n", "column 'country' appears twice in the header (columns 1 and 3)"),
+    ],
+)
+def test_user_csv_duplicate_columns_are_named(tmp_path: Path, content: str, message: str) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.usercsv import read_user_csv
+
+    path = tmp_path / "dup.csv"
+    path.write_text(content)
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_user_csv(path, "mine")
+
+
+def test_user_csv_errors_name_the_right_row_and_accept_every_spelling(tmp_path: Path) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.usercsv import read_user_csv
+
+    late = tmp_path / "late.csv"
+    late.write_bytes(b"country,year,gdp_usd_m\n" + b"FRA,2026,1\n" * 40_000 + "T\xfcrkiye,2026,1\n".encode("latin-1"))
+    with pytest.raises(InputError, match="row 40002: not UTF-8 text"):
+        read_user_csv(late, "mine")
+    spelled = tmp_path / "spelled.csv"
+    spelled.write_text("country,year,gdp_usd_m\nUK,2026,1\nTurkey,2026,2\nHolland,2026,3\n")
+    assert sorted(read_user_csv(spelled, "mine")["country"]) == ["GBR", "NLD", "TUR"]
+
+
+def test_dollar_signs_in_data_text_are_drawn_literally(tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from natospend.figures.style import save, use_style
+
+    use_style()
+    fig, ax = plt.subplots()
+    ax.set_title("pledge: $5bn by 2030 and $7bn by 2035 ($x^2$)")
+    save(fig, tmp_path, "dollars")  # mathtext would fail to parse, or typeset a formula
+    plt.close(fig)
+
+
+def test_control_characters_are_shown_escaped(project: Path) -> None:
+    from natospend.errors import printable
+
+    assert printable("a\x1b[31mred\u202e\nnext") == "a\\x1b[31mred\\u202e\nnext"
+    done = natospend(project, "run", "03", "-p", "country", "\x1b[2J\x1b[31mX")
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "\\x1b[2J" in done.stderr
+
+
+# ---- faults ---------------------------------------------------------------------------------------------------
+
+
+def test_a_lost_worker_is_reported_and_the_finished_runs_are_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    lost: Future[dict[str, object]] = Future()
+    lost.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+    done: Future[dict[str, object]] = Future()
+    done.set_result({"notebook": "05_revisions", "ok": True})
+    assert runner._result(done, "05_revisions") == {"notebook": "05_revisions", "ok": True}
+    result = runner._result(lost, "02_pathways")
+    message = runner.failure_message("r", result, None)
+    assert result["ok"] is False and "notebook 02_pathways was lost: a worker process ended unexpectedly" in message
+    assert "\n" not in message
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find child processes")
+def test_killing_a_pool_worker_ends_the_run_in_one_line(project: Path) -> None:
+    process = _start_sweep(project)
+    workers = _wait_for_workers(process)
+    os.kill(min(workers), signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1 and "was lost: a worker process ended unexpectedly" in err
+    assert "Traceback" not in err and "BrokenProcessPool" not in err
+    assert not (project / "reports/.staging").exists() or not list((project / "reports/.staging").iterdir())
+
+
+def test_ingest_workers_die_with_their_parent_and_ignore_ctrl_c() -> None:
+    from natospend.ingest import pipeline
+    from natospend.processes import become_worker
+
+    source = Path(pipeline.__file__).read_text()
+    assert "initializer=become_worker" in source  # the readers' pool starts each worker with it
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import signal; from natospend.processes import become_worker; become_worker(); "
+            "print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert probe.stdout.strip() == "True" and become_worker is not None
+
+
+def test_two_concurrent_ingests_keep_both_provenance_records(project: Path, tmp_path: Path) -> None:
+    files = []
+    for label in ("one", "two"):
+        path = tmp_path / f"{label}.csv"
+        path.write_text("country,year,gdp_usd_m\nFRA,2026,1\n")
+        files.append((label, path))
+    env = {**os.environ, "NATOSPEND_HOME": str(project)}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "natospend.cli", "ingest", "--csv", str(path), "--label", label],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for label, path in files
+    ]
+    assert [p.wait(timeout=120) for p in started] == [0, 0]
+    sources = json.loads((project / "data/processed/sources.json").read_text())
+    assert {"one", "two"} <= {r["source"] for r in sources["inputs"]}
+    assert {"one/user.csv", "two/user.csv"} <= set(sources["files"])
+
+
+def test_a_full_disk_during_ingest_leaves_nothing_behind(project: Path, tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import errno, os\n"
+        "_fdopen = os.fdopen\n"
+        "class Full:\n"
+        "    def __init__(self, handle): self.handle = handle\n"
+        "    def __enter__(self): return self\n"
+        "    def __exit__(self, *a): self.handle.close()\n"
+        "    def write(self, data): raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "def fdopen(fd, *a, **k):\n"
+        "    return Full(_fdopen(fd, *a, **k))\n"
+        "os.fdopen = fdopen\n"
+    )
+    mine = tmp_path / "x.csv"
+    mine.write_text("country,year,gdp_usd_m\nFRA,2026,1\n")
+    before = {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()}
+    env = {**os.environ, "NATOSPEND_HOME": str(project), "PYTHONPATH": str(hook)}
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "ingest", "--csv", str(mine), "--label", "mine"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 2 and "the disk is full" in done.stderr and "report" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (project / "data/processed/spending/mine").exists()
+    assert {p: sha(p) for p in (project / "data/processed").rglob("*") if p.is_file()} == before
+
+
+def test_a_wrong_home_is_named(tmp_path: Path) -> None:
+    env = {**os.environ, "NATOSPEND_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "natospend.cli", "list"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and f"NATOSPEND_HOME={tmp_path} is not a natospend project folder" in done.stderr

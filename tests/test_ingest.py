@@ -86,8 +86,13 @@ def test_bad_csv_rows_are_named(tmp_path: Path, text: str, pattern: str) -> None
 
 
 def test_label_is_checked(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="source label 'nato' is not allowed"):
-        read_user_csv(tmp_path / "x.csv", "nato")
+    from natospend.ingest.pipeline import READERS
+    from natospend.ingest.usercsv import RESERVED_LABELS
+
+    assert set(READERS) <= set(RESERVED_LABELS)  # every publisher's reader owns its label
+    for label in ("nato", "IMF", "sipri"):
+        with pytest.raises(InputError, match=f"source label {label!r} is reserved for the publisher's own files"):
+            read_user_csv(tmp_path / "x.csv", label)
     with pytest.raises(InputError, match=re.escape("source label 'mine\\n' is not allowed")):  # no trailing newline
         read_user_csv(tmp_path / "x.csv", "mine\n")
 

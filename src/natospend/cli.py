@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from natospend import __version__
-from natospend.errors import NatospendError, describe_error
+from natospend.errors import NatospendError, describe_error, printable
 from natospend.paths import require_project_root
 
 
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (NatospendError, OSError) as exc:
         if args.debug:
             raise
-        print(f"natospend {args.command}: error: {describe_error(exc)}", file=sys.stderr)
+        print(printable(f"natospend {args.command}: error: {describe_error(exc)}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"natospend {args.command}: interrupted; nothing half-written was kept", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import unicodedata
 from pathlib import Path
 
 
@@ -63,8 +64,18 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, NatospendError):
         where = f" ({exc.filename})" if exc.filename else ""
         if exc.errno == errno.ENOSPC:
-            return f"the disk is full{where}: free some space and run again; the previous report is untouched"
+            return f"the disk is full{where}: free some space and run again; nothing already there was changed"
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"cannot write{where}: {exc.strerror}; the folder is read-only for this user"
         return f"{exc.strerror or exc}{where}"
     return str(exc)
+
+
+def printable(text: str) -> str:
+    """Text for the terminal with control and format characters (ESC, bidirectional overrides) shown escaped:
+    a name echoed from a file, a folder or the command line cannot move the cursor or recolour the screen.
+    Line breaks between a message's own lines stay."""
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf") else ch.encode("unicode_escape").decode()
+        for ch in text
+    )

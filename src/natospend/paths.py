@@ -45,6 +45,11 @@ PARAMS_DIR = PROJECT_ROOT / "params"
 
 def require_project_root() -> Path:
     """The project folder, or an error saying how to point at one."""
+    if os.environ.get(HOME_ENV) and not (PROJECT_ROOT / _MARKER).is_file():
+        raise NatospendError(
+            f"{HOME_ENV}={os.environ[HOME_ENV]} is not a natospend project folder (it has no "
+            f"{_MARKER.as_posix()}): point it at your clone of the repository, or unset it"
+        )
     if _FOUND is None:
         raise NatospendError(
             f"cannot find the natospend project folder (one with {_MARKER.as_posix()}) above the installed "

@@ -6,7 +6,9 @@ validating the table lives in `ingest.py` and `validation.py`.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -124,13 +126,68 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def read_spending_csv(path: Path) -> pd.DataFrame:
+def read_spending_csv(path: Path | io.BytesIO) -> pd.DataFrame:
     """One file of the dataset (one source and edition), typed."""
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         raise InputError("dataset file not found: run `natospend ingest` first", file=path)
     dtypes: dict[str, Any] = {column: str for column in TEXT_COLUMNS}
     dtypes.update({"year": "int64", "value": "float64", "estimate": "bool"})
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={"value": [""]}, encoding="utf-8")
+
+
+def file_records(folder: Path, outputs: dict[Path, bytes]) -> dict[str, dict[str, Any]]:
+    """sources.json's `files`: each dataset file written (path under the dataset folder) with its size and
+    sha256, which every later read checks."""
+    return {
+        path.relative_to(folder).as_posix(): {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        for path, data in sorted(outputs.items())
+    }
+
+
+def _recorded(folder: Path) -> dict[str, dict[str, Any]]:
+    """The `files` that sources.json (beside the dataset folder) records, read once per version of it."""
+    sources = folder.parent / "sources.json"
+    try:
+        stat = sources.stat()
+    except FileNotFoundError:
+        raise InputError(
+            "no sources.json beside the dataset: run `natospend ingest` to rebuild it", file=sources
+        ) from None
+    key = (str(sources.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _RECORDS:
+        try:
+            files = json.loads(sources.read_text(encoding="utf-8")).get("files")
+        except (ValueError, AttributeError):
+            files = None
+        if not isinstance(files, dict):
+            raise InputError(
+                "sources.json is damaged or has no record of the files written: run `natospend ingest`",
+                file=sources,
+            )
+        _RECORDS.clear()
+        _RECORDS[key] = files
+    return _RECORDS[key]
+
+
+def _verified_bytes(path: Path) -> bytes:
+    """The file's bytes, if they are those sources.json recorded when `natospend ingest` wrote it: a number
+    changed by hand or a file cut short is refused, never shown (sha256 runs at about 700 MB/s here)."""
+    data = path.read_bytes()
+    name = f"{path.parent.name}/{path.name}"
+    record = _recorded(path.parent.parent).get(name)
+    if record is None:
+        raise InputError(
+            f"{name} is not recorded in sources.json: it was not written by `natospend ingest`; "
+            "run `natospend ingest` (or remove the file)",
+            file=path,
+        )
+    if len(data) != record.get("bytes") or hashlib.sha256(data).hexdigest() != record.get("sha256"):
+        raise InputError(
+            f"{name} is not the file `natospend ingest` wrote (its checksum differs from sources.json: "
+            "changed or damaged); run `natospend ingest` to rebuild it",
+            file=path,
+        )
+    return data
 
 
 # A source label and an edition become a folder and a file name: plain names only.
@@ -159,6 +216,13 @@ def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
         require_project_root()  # an installed package with no project folder: say how to point at one
     folder = Path(folder) if folder is not None else SPENDING_DIR
     found = {(p.parent.name, p.stem): p for p in sorted(folder.glob("*/*.csv"))}
+    for source, edition in found:  # names become page text: as strict as on the command line
+        if not SOURCE_NAME.fullmatch(source) or not EDITION_NAME.fullmatch(edition) or ".." in edition:
+            raise InputError(
+                f"{source}/{edition}.csv is not a dataset file name natospend writes; remove or rename it",
+                file=folder,
+                expected="<source>/<edition>.csv with plain names such as nato/2024.csv",
+            )
     if not found:
         raise InputError(
             "the dataset is empty: run `natospend ingest` first",
@@ -169,6 +233,7 @@ def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
 
 
 _CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+_RECORDS: dict[tuple[str, int, int], dict[str, dict[str, Any]]] = {}
 
 
 def _read_cached(path: Path) -> pd.DataFrame:
@@ -178,7 +243,7 @@ def _read_cached(path: Path) -> pd.DataFrame:
     if key not in _CACHE:
         for old in [k for k in _CACHE if k[0] == key[0]]:
             del _CACHE[old]
-        _CACHE[key] = read_spending_csv(path)
+        _CACHE[key] = read_spending_csv(io.BytesIO(_verified_bytes(path)))
     return _CACHE[key]
 
 

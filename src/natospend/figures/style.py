@@ -46,6 +46,9 @@ def use_style() -> None:
             "axes.titlesize": 12,
             "axes.labelsize": 10,
             "legend.fontsize": 8,
+            # every text is drawn as written: a pledge or label with two "$" (from a user's CSV) is not
+            # mathtext, which would fail to parse it or typeset it as a formula
+            "text.parse_math": False,
         }
     )
 

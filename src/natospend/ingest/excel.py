@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,72 @@ def check_consecutive_years(years: list[int], *, file: Path, sheet: str, row: in
         )
 
 
+# Bounds checked before any reader builds a sheet: the official workbooks' largest sheet has 202 rows by 81
+# columns and 0.7 MB of XML. calamine builds a dense grid from the first to the last cell, so one cell at
+# XFD1048576 asks for 550 GB; a part that inflates to gigabytes is read to the end.
+MAX_PART_BYTES = 64 << 20  # one part of the workbook (a sheet, the shared strings), inflated
+MAX_WORKBOOK_BYTES = 256 << 20  # every part together, inflated
+MAX_SHEET_CELLS = 2_000_000  # rows x columns from A1 to the last cell of a sheet
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_workbook_bounds(path: Path) -> None:
+    """Refuse, in one line, a workbook whose parts inflate beyond the bounds or a sheet whose cells span more
+    than MAX_SHEET_CELLS: every part is inflated once, in 1 MB pieces, counting (0.1 s for SIPRI's workbook)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"cannot read the workbook: {exc}", file=path, expected="an .xlsx workbook") from None
+    total = 0
+    with archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_PART_BYTES:
+                raise InputError(
+                    f"part {info.filename} would inflate to {info.file_size:,} bytes (at most {MAX_PART_BYTES:,} are read)",
+                    file=path,
+                    expected="a workbook of the size NATO and SIPRI publish",
+                )
+            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            rows = columns = size = 0
+            tail = b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > MAX_PART_BYTES or total > MAX_WORKBOOK_BYTES:
+                        raise InputError(
+                            f"part {info.filename} inflates beyond {min(size, total):,} bytes "
+                            f"(at most {MAX_PART_BYTES:,} a part, {MAX_WORKBOOK_BYTES:,} in all are read)",
+                            file=path,
+                            expected="a workbook of the size NATO and SIPRI publish",
+                        )
+                    if is_sheet:
+                        data = tail + chunk
+                        for match in _CELL_REF.finditer(data):
+                            columns = max(columns, _column_number(match.group(1)))
+                            rows = max(rows, int(match.group(2)))
+                        tail = data[-24:]  # a reference cut by the chunk boundary is found in the next round
+            if is_sheet and rows * columns > MAX_SHEET_CELLS:
+                raise InputError(
+                    f"sheet part {info.filename} spans {rows:,} rows by {columns:,} columns "
+                    f"(at most {MAX_SHEET_CELLS:,} cells are read)",
+                    file=path,
+                    expected="a workbook of the size NATO and SIPRI publish",
+                )
+
+
 def read_workbook_values(path: Path) -> dict[str, list[list[Cell]]]:
     """Every sheet as rows of cell values; row i of the list is Excel row i+1."""
     if not path.is_file():
         raise InputError("file not found", file=path, expected="an .xlsx workbook")
+    check_workbook_bounds(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         return {

@@ -6,7 +6,9 @@ sources and editions are kept. Nothing is written unless every check passes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -17,15 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from filelock import FileLock
 
 from natospend.data.breaks import SERIES_BREAKS_CSV
-from natospend.data.dataset import FLAG_MEANINGS, edition_file, normalise_frame, rows_to_frame, to_csv_bytes
+from natospend.data.dataset import (
+    FLAG_MEANINGS,
+    edition_file,
+    file_records,
+    normalise_frame,
+    rows_to_frame,
+    to_csv_bytes,
+)
 from natospend.errors import InputError
 from natospend.ingest import imf, nato, sipri
 from natospend.ingest.provenance import input_record
 from natospend.ingest.usercsv import read_user_csv
 from natospend.ingest.validation import validate_dataset
 from natospend.paths import SOURCES_JSON, SPENDING_DIR
+from natospend.processes import become_worker
 
 
 def ingest_nato(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -120,15 +131,19 @@ def read_workbooks(workbooks: list[tuple[str, Path]]) -> list[tuple[pd.DataFrame
     workers = min(len(workbooks), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_read_one(kind, path) for kind, path in workbooks]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=become_worker) as pool:
         futures = [pool.submit(_read_one, kind, path) for kind, path in workbooks]
         return [future.result() for future in futures]
 
 
-def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+def merge_sources(
+    existing: dict[str, Any] | None, records: list[dict[str, Any]], files: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     replaced = {(r["source"], r["edition"]) for r in records}
     inputs = [r for r in (existing or {}).get("inputs", []) if (r["source"], r["edition"]) not in replaced]
     inputs = sorted(inputs + records, key=lambda r: (r["source"], r["edition"]))
+    files = dict(sorted({**(existing or {}).get("files", {}), **files}.items()))
     return {
         "description": "Inputs of data/processed/spending/<source>/<edition>.csv, written by `natospend ingest`.",
         "columns": {
@@ -141,16 +156,20 @@ def merge_sources(existing: dict[str, Any] | None, records: list[dict[str, Any]]
         },
         "flags": FLAG_MEANINGS,
         "inputs": inputs,
+        "files": files,  # every dataset file as written: checked each time it is read
     }
 
 
 def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
     """Write every file to a temporary sibling first, then move them all into place: a failed
-    write (a full disk, say) leaves every existing file as it was."""
+    write (a full disk, say) leaves every existing file as it was, and no folder it had to make."""
     temps: dict[Path, Path] = {}
+    made: list[Path] = []
     try:
         for path, data in outputs.items():
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
+            made.extend(reversed(missing))
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             temps[path] = Path(temp)
             os.chmod(temp, 0o644)  # mkstemp creates 0600; the dataset is for everyone to read
@@ -163,7 +182,17 @@ def _atomic_write_all(outputs: dict[Path, bytes]) -> None:
     except BaseException:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+        for folder in reversed(made):  # the deepest first; only the ones this call made, once empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
+
+
+def _dataset_lock(sources_path: Path) -> FileLock:
+    """Two ingests into one dataset take turns over sources.json's read-modify-write (else one provenance
+    record is lost). The lock file lives in the temporary folder, not in the dataset."""
+    key = hashlib.sha256(str(sources_path.resolve()).encode()).hexdigest()[:16]
+    return FileLock(Path(tempfile.gettempdir()) / f"natospend-ingest-{key}.lock")
 
 
 def run_ingest(
@@ -212,13 +241,14 @@ def run_ingest(
     targets = {key: edition_file(dataset_dir, *key) for key in seen}
     combined = normalise_frame(pd.concat(frames, ignore_index=True))
     validate_dataset(combined, series_breaks_path or SERIES_BREAKS_CSV, seen)
-    old_sources = json.loads(sources_path.read_text(encoding="utf-8")) if sources_path.is_file() else None
-    sources = merge_sources(old_sources, records)
-    json_bytes = (json.dumps(sources, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
     outputs = {
         targets[key]: to_csv_bytes(part.reset_index(drop=True))
         for key, part in combined.groupby(["source", "edition"], sort=True)
     }
-    outputs[sources_path] = json_bytes
-    _atomic_write_all(outputs)
+    with _dataset_lock(sources_path):
+        old_sources = json.loads(sources_path.read_text(encoding="utf-8")) if sources_path.is_file() else None
+        sources = merge_sources(old_sources, records, file_records(dataset_dir, outputs))
+        json_bytes = (json.dumps(sources, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+        outputs[sources_path] = json_bytes
+        _atomic_write_all(outputs)
     return combined

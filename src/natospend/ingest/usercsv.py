@@ -19,21 +19,34 @@ import pyarrow.csv as pa_csv
 from tqdm import tqdm
 
 from natospend.data.indicators import INDICATORS
-from natospend.data.reference import known_country_codes, nato_name_index, normalise_name, sipri_name_index
+from natospend.data.reference import (
+    known_country_codes,
+    nato_name_index,
+    normalise_name,
+    resolve_ally,
+    sipri_name_index,
+)
 from natospend.errors import InputError
 
 LONG_COLUMNS = ("country", "year", "indicator", "value")
 OPTIONAL_COLUMNS = ("price_basis", "estimate", "flags", "unit")
 LABEL_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # used with fullmatch: no trailing newline
 PRICE_BASIS_PATTERN = re.compile(r"current|constant-\d{4}|none")
-RESERVED_LABELS = ("nato", "sipri")
+# Every publisher's label belongs to its own reader (ingest/pipeline.py's READERS; a test keeps the two in
+# step): a user's CSV labelled "imf" would replace the IMF's file or pass for a newer IMF edition.
+RESERVED_LABELS = ("imf", "nato", "sipri")
 
 
 def check_label(label: str) -> str:
-    if not LABEL_PATTERN.fullmatch(label) or label in RESERVED_LABELS:
+    if label.casefold() in RESERVED_LABELS:
+        raise InputError(
+            f"source label {label!r} is reserved for the publisher's own files (natospend ingest --{label.casefold()})",
+            expected="a label of your own, not " + ", ".join(RESERVED_LABELS),
+        )
+    if not LABEL_PATTERN.fullmatch(label):
         raise InputError(
             f"source label {label!r} is not allowed",
-            expected="lower-case letters, digits, '-' or '_', not 'nato' or 'sipri'",
+            expected="lower-case letters, digits, '-' or '_', starting with a letter",
         )
     return label
 
@@ -43,6 +56,11 @@ def _country(path: Path, row_number: int, text: str) -> tuple[str, str]:
     if text.strip().upper() in codes:
         code = text.strip().upper()
         return code, codes[code]
+    try:  # the allies' codes, names and common spellings (UK, Turkey, Holland), as the notebooks accept them
+        code = resolve_ally(text)
+        return code, codes[code]
+    except ValueError:
+        pass
     key = normalise_name(text)
     if key in nato_name_index():
         return nato_name_index()[key]
@@ -141,7 +159,30 @@ def _header(path: Path) -> list[str]:
             row=1,
             expected="a CSV saved as UTF-8",
         ) from None
-    return [h.strip() for h in next(csv.reader([first]), [])]
+    header = [h.strip() for h in next(csv.reader([first]), [])]
+    for index, name in enumerate(header):
+        if name in header[:index]:  # pandas would rename the second one silently
+            first_at = header.index(name)
+            raise InputError(
+                f"column {name!r} appears twice in the header (columns {first_at + 1} and {index + 1})",
+                file=path,
+                row=1,
+                column=name,
+                expected="each column once",
+            )
+    return header
+
+
+def _first_non_utf8_row(path: Path) -> tuple[int, str]:
+    """The file row (the header is row 1) of the first byte that is not UTF-8, and why: a batch reader
+    knows only the batch."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return number, f"{error.reason} at byte {error.start + 1} of the row"
+    return 0, "no invalid byte found"
 
 
 def _batches(path: Path, header: list[str], progress: bool):  # type: ignore[no-untyped-def]
@@ -173,8 +214,9 @@ def _batches(path: Path, header: list[str], progress: bool):  # type: ignore[no-
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             text = str(error).splitlines()[0]
             if "UTF8" in text or "utf-8" in text.lower() or isinstance(error, UnicodeDecodeError):
+                bad_row, reason = _first_non_utf8_row(path)
                 raise InputError(
-                    f"not UTF-8 text near row {row} ({text})", file=path, row=row, expected="a CSV saved as UTF-8"
+                    f"not UTF-8 text ({reason})", file=path, row=bad_row or row, expected="a CSV saved as UTF-8"
                 ) from None
             raise InputError(
                 f"cannot read the CSV near row {row}: {text}",

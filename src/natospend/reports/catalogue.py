@@ -4,30 +4,46 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from natospend.errors import printable
 from natospend.paths import REPORTS_DIR
 
 
 def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
+    """Every run folder with a readable manifest. A folder whose manifest is damaged (not JSON, or not the
+    shape natospend writes) is skipped with a warning on stderr: one bad folder must not stop the others."""
     found = []
     for manifest in sorted(folder.glob("*/manifest.json")):
+        if manifest.parent.is_symlink() or manifest.is_symlink():
+            continue  # not written by natospend: a run folder is never a link
         try:
             document = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        found.append(
-            {
+            notebooks = document.get("notebooks", [])
+            entry = {
                 "run": manifest.parent.name,
-                "notebooks": [n["notebook"] for n in document.get("notebooks", [])],
-                "parameters": document.get("parameters", {}),
-                "resolved": {n["notebook"]: n.get("parameters", {}) for n in document.get("notebooks", [])},
-                "editions": document.get("editions", {}),
-                "finished": document.get("finished", ""),
+                "notebooks": [str(n["notebook"]) for n in notebooks],
+                "parameters": dict(document.get("parameters", {})),
+                "resolved": {str(n["notebook"]): dict(n.get("parameters", {})) for n in notebooks},
+                "editions": {str(k): [str(e) for e in v] for k, v in dict(document.get("editions", {})).items()},
+                "finished": str(document.get("finished", "")),
                 "commit": (document.get("code") or {}).get("commit"),
             }
-        )
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
+            print(
+                printable(
+                    f"natospend: warning: skipping {manifest.parent.name}/: its manifest.json is damaged "
+                    f"({type(error).__name__})"
+                ),
+                file=sys.stderr,
+            )
+            continue
+        found.append(entry)
     return found
 
 
@@ -43,14 +59,14 @@ def write_index(folder: Path = REPORTS_DIR) -> Path:
     rows = []
     for run in runs(folder):
         links = " ".join(
-            f'<a href="{html.escape(run["run"])}/{html.escape(nb)}.html">{html.escape(nb)}</a>'
+            f'<a href="{html.escape(quote(run["run"], safe=""))}/{html.escape(quote(nb, safe=""))}.html">{html.escape(nb)}</a>'
             for nb in run["notebooks"]
         )
         rows.append(
             f"<tr><td><b>{html.escape(run['run'])}</b></td><td>{links}</td>"
             f"<td><code>{html.escape(_parameters_text(run['parameters']))}</code></td>"
             f"<td>{html.escape(_editions_text(run['editions']))}</td><td>{html.escape(run['finished'])}</td>"
-            f'<td><a href="{html.escape(run["run"])}/manifest.json">manifest</a></td></tr>'
+            f'<td><a href="{html.escape(quote(run["run"], safe=""))}/manifest.json">manifest</a></td></tr>'
         )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>natospend reports</title>
@@ -74,7 +90,15 @@ run's folder.</p>
 """
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / "index.html"
-    temporary = index.with_suffix(".html.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(index)
+    # a temporary file of a name no one can plant beforehand (mkstemp: random, created exclusively), then
+    # renamed over index.html (a rename replaces a planted link; it does not follow it)
+    handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".html.tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(page)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, index)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return index

@@ -14,6 +14,10 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
     from natospend.reports.notebook_parameters import parse_cli_value
     from natospend.reports.runner import load_param_file
 
+    if args.workers is not None and args.workers < 1:
+        raise ParameterError(
+            "--workers", f"{args.workers} worker processes", "1 or more (default: the number of cores)"
+        )
     values: dict[str, Any] = {}
     per_notebook: dict[str, dict[str, Any]] = {}
     notebooks: list[str] = []
@@ -25,15 +29,14 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
     for name, value in args.parameter or []:
         values[name] = parse_cli_value(value)
     for name, value in args.yaml_parameter or []:
-        import yaml
+        from natospend import user_yaml
 
         try:
-            values[name] = yaml.safe_load(value)
-        except yaml.YAMLError as error:
+            values[name] = user_yaml.parse_value(value)
+        except user_yaml.UserYamlError as error:
+            shown = value if len(value) <= 60 else value[:60] + "..."
             raise ParameterError(
-                name,
-                f"-y value {value!r} is not valid YAML ({str(error).splitlines()[0]})",
-                "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'",
+                name, f"-y value {shown!r}: {error}", "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'"
             ) from None
     return values, per_notebook, notebooks
 

@@ -10,7 +10,7 @@ Jupyter kernel with engine="kernel".
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import difflib
 import hashlib
 import json
 import multiprocessing
@@ -22,15 +22,17 @@ import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from filelock import FileLock
 
+from natospend import user_yaml
 from natospend.data.parameter_checks import CheckedParameters, nato_years, resolve_edition
 from natospend.data.reference import allies_with_armed_forces
-from natospend.errors import NatospendError, ParameterError, describe_error
+from natospend.errors import NatospendError, ParameterError, describe_error, printable
 from natospend.paths import PARAMS_DIR, REPORTS_DIR
 from natospend.reports import manifest
 from natospend.reports.catalogue import write_index
@@ -94,13 +96,12 @@ def load_param_file(path: Path) -> dict[str, Any]:
             "-f", f"no parameter file {str(path)!r}", ", ".join(p.name for p in sorted(PARAMS_DIR.glob("*.yaml")))
         )
     try:
-        document = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        document = user_yaml.read_file(found)
+    except user_yaml.UserYamlError as error:
         raise ParameterError(
-            "-f",
-            f"{found.name} is not valid YAML ({str(error).splitlines()[0]})",
-            "a mapping with parameters:, notebooks:, per_notebook:",
+            "-f", f"{found.name}: {error}", "a mapping with parameters:, notebooks:, per_notebook:"
         ) from None
+    document = {} if document is None else document
     if not isinstance(document, dict) or not set(document) <= {
         "description",
         "notebooks",
@@ -120,7 +121,21 @@ def load_param_file(path: Path) -> dict[str, Any]:
                 f"{found.name}: {key}: is a {type(document[key]).__name__}",
                 f"{key}: as a {'mapping' if kind is dict else 'list'}",
             )
+    known = {nb.path.stem for nb in notebooks().values()}
+    for entry in document.get("notebooks") or []:
+        if not isinstance(entry, str):  # `notebooks: [01, 02]` reads as the numbers 1 and 2
+            raise ParameterError(
+                "-f",
+                f"{found.name}: notebooks: {entry!r} is a {type(entry).__name__}",
+                "notebook names or numbers in quotes, such as '01' or 01_alliance_overview",
+            )
     for stem, extra in (document.get("per_notebook") or {}).items():
+        if stem not in known:
+            close = difflib.get_close_matches(str(stem), sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParameterError(
+                "-f", f"{found.name}: per_notebook: no notebook {stem!r}{hint}", ", ".join(sorted(known))
+            )
         if not isinstance(extra, dict):
             raise ParameterError(
                 "-f",
@@ -254,16 +269,23 @@ def _keep_failure(run_name: str, result: dict[str, Any]) -> Path | None:
     destination = keep / Path(executed).name
     partial = destination.with_name(f".{destination.name}.partial")
     try:
-        keep.mkdir(parents=True, exist_ok=True)
+        _folder(keep)
+        if destination.is_symlink():
+            return None  # planted: not followed, and nothing claimed as kept
         shutil.copy2(executed, partial)
         partial.replace(destination)
-    except OSError:
+    except (OSError, RunFailed):
         partial.unlink(missing_ok=True)
         return None
     return destination
 
 
 def failure_message(run_name: str, result: dict[str, Any], kept: Path | None) -> str:
+    if result.get("lost"):
+        return (
+            f"run {run_name!r}: notebook {result['notebook']} was lost: a worker process ended unexpectedly "
+            "(killed, or out of memory); the previous report of this name, if any, is untouched"
+        )
     cell = (
         f"cell {result['cell']} (In [{result.get('exec_count')}]: {result.get('source', '')})"
         if result.get("cell") is not None
@@ -320,31 +342,47 @@ def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], start
         engine=plan.engine,
     )
     (staging / "manifest.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    with run_lock(plan.name):
+    with reports_lock():
+        refuse_link(target)
         _install(staging, target)
     return RunResult(plan.name, True, target, results)
 
 
 @contextlib.contextmanager
-def run_lock(name: str) -> Iterator[None]:
-    """An exclusive lock per run name (reports/.locks/<name>.lock, fcntl): two processes installing the same
-    run, or writing the catalogue, take turns instead of pulling the folder from under each other."""
-    folder = REPORTS_DIR / ".locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def reports_lock() -> Iterator[None]:
+    """One exclusive lock for the reports folder (reports/.lock, by filelock: every OS), held only while a
+    finished run is moved into place or the catalogue is written, both quick: two processes installing runs
+    take turns instead of pulling folders from under each other. One file, however many run names."""
+    lock = REPORTS_DIR / ".lock"
+    refuse_link(lock)
+    with FileLock(lock):
+        yield
+
+
+def refuse_link(path: Path) -> None:
+    """natospend writes only its own files under reports/: a symbolic link planted where it is about to
+    write (a lock, a staging or failed-run folder) would send that write elsewhere, so it is refused."""
+    if path.is_symlink():
+        raise RunFailed(
+            f"{path} is a symbolic link; natospend does not follow links inside reports/ (remove it and run again)"
+        )
+
+
+def _folder(path: Path) -> Path:
+    """A folder natospend owns under reports/ (.staging, .failed, .failed/<run>), made if missing, never a link."""
+    for part in (path.parent, path):
+        refuse_link(part)
+    path.mkdir(parents=True, exist_ok=True)
+    refuse_link(path)
+    return path
 
 
 STAGING = re.compile(r"(?P<name>.+)-(?P<pid>\d+)-[0-9a-f]{8}")
 
 
 def new_staging(name: str) -> Path:
-    staging = REPORTS_DIR / ".staging" / f"{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True)
+    staging = _folder(REPORTS_DIR / ".staging") / f"{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
     return staging
 
 
@@ -353,6 +391,8 @@ def remove_stale_staging(folder: Path | None = None) -> list[Path]:
     A folder whose process still runs is someone's run in progress and is left alone."""
     folder = folder or REPORTS_DIR / ".staging"
     removed = []
+    if folder.is_symlink():
+        return removed
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         match = STAGING.fullmatch(path.name)
         if match is None or _alive(int(match.group("pid"))):
@@ -360,6 +400,19 @@ def remove_stale_staging(folder: Path | None = None) -> list[Path]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
+
+
+def remove_leftovers(folder: Path | None = None) -> list[Path]:
+    """What an interrupted install or an older natospend left in reports/: `.replaced-*` (a replaced run
+    whose removal was cut short) and the per-name lock files of `.locks/`. Links are removed, not followed."""
+    folder = folder or REPORTS_DIR
+    found = sorted(folder.glob(".replaced-*")) + ([folder / ".locks"] if (folder / ".locks").exists() else [])
+    for path in found:
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -380,6 +433,7 @@ def execute_plans(
     Ctrl-C stops at once: queued notebooks are cancelled, the workers are ended, this call's staging
     folders are removed, and KeyboardInterrupt goes on to the caller."""
     remove_stale_staging()
+    remove_leftovers()
     tasks: list[tuple[RunPlan, Path, str, list[Future[dict[str, Any]]]]] = []
     count = sum(len(p.notebooks) for p in plans)
     workers = max(1, min(workers or os.cpu_count() or 1, count))
@@ -408,7 +462,7 @@ def execute_plans(
             ]
             tasks.append((plan, staging, started, futures))
         for plan, staging, started, futures in tasks:
-            results = [f.result() for f in futures]
+            results = [_result(f, nb.path.stem) for f, nb in zip(futures, plan.notebooks)]
             outcome = finish_run(plan, staging, results, started)
             outcomes.append(outcome)
             if progress:
@@ -419,9 +473,18 @@ def execute_plans(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     pool.shutdown()
-    with run_lock(".catalogue"):  # a dot: no run can be named so
+    with reports_lock():
         write_index()
     return outcomes
+
+
+def _result(future: Future[dict[str, Any]], stem: str) -> dict[str, Any]:
+    """A notebook's result; a worker that died (killed, or out of memory) loses its notebook, and, as the
+    pool breaks, every notebook not yet finished: each is reported as lost, the finished ones are kept."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return {"notebook": stem, "ok": False, "lost": True}
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -447,7 +510,12 @@ def sweep_values(notebook: Notebook, parameter: str, values: str) -> list[Any]:
     """`country=all` -> every ally with armed forces; `year=all` -> every year of the edition; else a list."""
     notebook.check_names({parameter})
     if values != "all":
-        return [parse_cli_value(v.strip()) for v in values.split(",") if v.strip()]
+        listed = [parse_cli_value(v.strip()) for v in values.split(",") if v.strip()]
+        if not listed:
+            raise ParameterError(
+                "--over", f"no values for {parameter!r} after '='", f"{parameter}=all or {parameter}=v1,v2"
+            )
+        return listed
     if parameter == "country":
         return allies_with_armed_forces()
     if parameter == "year":
@@ -461,5 +529,5 @@ def report_failures(outcomes: list[RunResult]) -> int:
     """Print each failed run's message; the exit status for the command (1 when any failed)."""
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
-        print(f"natospend: error: {outcome.message}", file=sys.stderr)
+        print(printable(f"natospend: error: {outcome.message}"), file=sys.stderr)
     return 1 if failed else 0

@@ -3,13 +3,11 @@ the latest data), then executes notebooks with papermill and exports their HTML 
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
 import os
 import pkgutil
-import signal
-import threading
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import natospend.text
 from natospend.data.dataset import load_spending
 from natospend.errors import describe_error
 from natospend.figures.captions import PUBLISHERS
+from natospend.processes import become_worker
 from natospend.reports import inprocess
 from natospend.reports.execution import execute
 from natospend.reports.html import parameter_header, to_html
@@ -30,31 +29,9 @@ from natospend.reports.manifest import now_utc
 _WARM = False
 
 
-def die_with_parent() -> None:
-    """A worker ends when the process that started it ends, even by SIGKILL: Linux delivers SIGKILL to
-    it through prctl(PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the parent is gone."""
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
-            if os.getppid() != parent:  # the parent died before prctl took effect
-                os._exit(1)
-            return
-    except (OSError, AttributeError):
-        pass
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="natospend-parent-watchdog").start()
-
-
 def worker_start() -> None:
     """Initializer of the pool's workers: die with the parent, ignore Ctrl-C (the parent handles it), warm up."""
-    die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    become_worker()
     warm_up()
 
 
@@ -92,6 +69,10 @@ def execute_one(
     target = folder / source.name
     started = time.perf_counter()
     begin = now_utc()
+    # A kernel's connection file (with its key) goes in the run's staging folder, which Ctrl-C or a failure
+    # removes with everything else, instead of the user's Jupyter runtime folder, where it would stay.
+    kernels = folder / ".kernels"
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(kernels)
     try:
         nb = execute(source, target, {**given, "output_dir": out_dir}, cwd=folder, engine=engine)
     except papermill.PapermillExecutionError as error:
@@ -117,6 +98,8 @@ def execute_one(
             "evalue": str(error),
             "executed": str(target) if target.exists() else None,
         }
+    finally:
+        shutil.rmtree(kernels, ignore_errors=True)
     executed = time.perf_counter()
     try:
         summary_path = folder / out_dir / "summary.json"
