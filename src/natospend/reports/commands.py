@@ -14,10 +14,9 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
     from natospend.reports.notebook_parameters import parse_cli_value
     from natospend.reports.runner import load_param_file
 
-    if args.workers is not None and args.workers < 1:
-        raise ParameterError(
-            "--workers", f"{args.workers} worker processes", "1 or more (default: the number of cores)"
-        )
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise ParameterError("--workers", f"{workers} worker processes", "1 or more (default: the number of cores)")
     values: dict[str, Any] = {}
     per_notebook: dict[str, dict[str, Any]] = {}
     notebooks: list[str] = []
