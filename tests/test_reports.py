@@ -67,67 +67,24 @@ def add_cell(notebook: Path, source: str) -> None:
     notebook.write_text(json.dumps(document))
 
 
-def test_run_writes_a_complete_reproducible_report(project: Path, default_run: Path) -> None:
-    """A run's files, manifest and page; and the same parameters give the same bytes: `-p year 2024` (the default,
-    given) writes exactly the tables, figures and summary the session's default run wrote in another process."""
-    done = natospend(project, "run", NOTEBOOK_01, "-p", "year", "2024", "--name", "y2024")
-    assert done.returncode == 0, done.stderr
-    folder = project / "reports/y2024"
-    names = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
-    assert {
-        f"{NOTEBOOK_01}.ipynb",
-        f"{NOTEBOOK_01}.html",
-        "summary.json",
-        "manifest.json",
-        "tables/target_status.csv",
-        "figures/ranked_share_of_gdp.png",
-        "figures/ranked_share_of_gdp.svg",
-    } <= names
-    manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["parameters"] == {"year": 2024}
-    assert manifest["notebooks"][0]["parameters"]["edition"] == "2024"
-    assert manifest["notebooks"][0]["seconds_total"] > 0 and manifest["started"] <= manifest["finished"]
-    assert manifest["editions"] == {"nato": ["2024"], "sipri": ["2026"]}  # notebook 01 reads SIPRI's latest too
-    assert {(s["source"], s["edition"]) for s in manifest["sources"]} == {("nato", "2024"), ("sipri", "2026")}
-    assert manifest["sources"][0]["sha256"].startswith("94f4de63")
-    inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
-    for name in ("nato/2024.csv", "sipri/2025.csv", "sipri/2026.csv"):
-        assert inputs[f"data/processed/spending/{name}"] == sha(project / "data/processed/spending" / name)
-    assert "data/reference/targets.yaml" in inputs
-    assert manifest["packages"]["pandas"] and manifest["python"]
-    assert "commit" in manifest["code"] and "dirty" in manifest["code"]
-    for output in manifest["outputs"]:
-        assert sha(folder / output["path"]) == output["sha256"]
-    assert {o["path"] for o in manifest["outputs"]} == names - {"manifest.json"}
-    summary = json.loads((folder / "summary.json").read_text())
-    assert (
-        summary["notebooks"][NOTEBOOK_01]
-        == json.loads((default_run / "summary.json").read_text())["notebooks"][NOTEBOOK_01]
-    )
-
-    page = (folder / f"{NOTEBOOK_01}.html").read_text()
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no outside address"
-    assert "cdnjs" not in page and "require.js" not in page and "mathjax" not in page.lower()
-    assert HIGHLIGHTED_CALL not in page  # code hidden
-    assert "natospend-parameters" in page and "<code>2024</code>" in page  # parameter table at the top
-    assert "injected-parameters" not in page
-    assert page.count("data:image/png;base64,") >= 6
-
-    shared = [p for p in names if p.startswith(("tables/", "figures/"))]
-    assert len(shared) > 10 and {p: sha(folder / p) for p in shared} == {p: sha(default_run / p) for p in shared}
-
-
-def test_kernel_engine_gives_the_same_report(default_run: Path) -> None:
-    """`--engine kernel` (papermill's own engine, a real Jupyter kernel) writes the same tables, figures and
-    summary, byte for byte, and stores the same cell outputs as the warm in-process shells (the default).
-    One notebook here: test_notebooks_in_a_kernel.py compares every notebook's kernel run with the default run."""
-    stem = "05_revisions"  # the quickest
+def test_a_run_is_complete_and_reproducible_under_a_kernel(default_run: Path) -> None:
+    """A run's files, manifest and page, checked on the session's default run (every notebook) and on one
+    run of the quickest notebook with `--engine kernel` (papermill's own engine, a real Jupyter kernel) and
+    its default parameter given (`-p indicator ...`): that run writes byte for byte the tables, figures and
+    summary, and stores the same cell outputs, as the default run's warm in-process shells in other processes.
+    test_notebooks_in_a_kernel.py compares every notebook's kernel run with the default run."""
+    stem = "05_revisions"
     home = default_run.parent.parent
-    done = natospend(home, "run", stem, "--name", "kernel", "--engine", "kernel", "--show-code")
+    indicator = "defence_expenditure_share_gdp_pct"
+    done = natospend(
+        home, "run", stem, "--name", "kernel", "--engine", "kernel", "--show-code", "-p", "indicator", indicator
+    )
     assert done.returncode == 0, done.stderr
     kernel = home / "reports/kernel"
-    files = sorted(p.relative_to(kernel) for p in kernel.glob("*/*") if p.parent.name in ("tables", "figures"))
-    assert len(files) >= 10 and [p for p in files if sha(default_run / p) != sha(kernel / p)] == []
+    names = {str(p.relative_to(kernel)) for p in kernel.rglob("*") if p.is_file()}
+    assert {f"{stem}.ipynb", f"{stem}.html", "summary.json", "manifest.json", "tables/revisions.csv"} <= names
+    shared = sorted(p for p in names if p.startswith(("tables/", "figures/")))
+    assert len(shared) >= 10 and [p for p in shared if sha(default_run / p) != sha(kernel / p)] == []
     summary = json.loads((kernel / "summary.json").read_text())["notebooks"]
     assert summary == {stem: json.loads((default_run / "summary.json").read_text())["notebooks"][stem]}
     outputs = [
@@ -135,7 +92,37 @@ def test_kernel_engine_gives_the_same_report(default_run: Path) -> None:
         for folder in (default_run, kernel)
     ]
     assert outputs[0] == outputs[1]
+
+    manifest = json.loads((kernel / "manifest.json").read_text())
+    assert manifest["parameters"] == {"indicator": indicator} and manifest["engine"] == "kernel"
+    assert manifest["notebooks"][0]["parameters"]["new_edition"] == "2026"
+    assert manifest["notebooks"][0]["seconds_total"] > 0 and manifest["started"] <= manifest["finished"]
+    for output in manifest["outputs"]:
+        assert sha(kernel / output["path"]) == output["sha256"]
+    assert {o["path"] for o in manifest["outputs"]} == names - {"manifest.json"}
+    everything = json.loads((default_run / "manifest.json").read_text())
+    assert everything["parameters"] == {} and len(everything["notebooks"]) == len(
+        list((home / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    )
+    assert everything["editions"] == {"imf": ["2025-10"], "nato": ["2024"], "sipri": ["2025", "2026"]}
+    sources = {(s["source"], s["edition"]): s for s in everything["sources"]}
+    assert set(sources) == {("imf", "2025-10"), ("nato", "2024"), ("sipri", "2025"), ("sipri", "2026")}
+    assert sources["nato", "2024"]["sha256"].startswith("94f4de63")
+    inputs = {i["path"]: i["sha256"] for i in everything["inputs"]}
+    for name in ("nato/2024.csv", "sipri/2025.csv", "sipri/2026.csv", "imf/2025-10.csv"):
+        assert inputs[f"data/processed/spending/{name}"] == sha(home / "data/processed/spending" / name)
+    assert "data/reference/targets.yaml" in inputs
+    assert everything["packages"]["pandas"] and everything["python"]
+    assert "commit" in everything["code"] and "dirty" in everything["code"]
+
     assert HIGHLIGHTED_CALL in (kernel / f"{stem}.html").read_text()  # --show-code keeps the code
+    page = (default_run / f"{NOTEBOOK_01}.html").read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no outside address"
+    assert "cdnjs" not in page and "require.js" not in page and "mathjax" not in page.lower()
+    assert '<span class="n">check_alliance_overview</span>' not in page  # code hidden by default
+    assert "natospend-parameters" in page and "<code>2024</code>" in page  # parameter table at the top
+    assert "injected-parameters" not in page
+    assert page.count("data:image/png;base64,") >= 6
 
 
 def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) -> None:
