@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import pkgutil
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,12 @@ def execute_one(
     target = folder / source.name
     started = time.perf_counter()
     begin = now_utc()
-    # A kernel's connection file (with its key) goes in the run's staging folder, which Ctrl-C or a failure
-    # removes with everything else, instead of the user's Jupyter runtime folder, where it would stay.
+    # A kernel's connection file (with its key: jupyter_client makes it with tempfile.mkstemp) goes in the
+    # run's staging folder, which Ctrl-C or a failure removes with everything else, instead of /tmp, where
+    # it stayed after an interrupt.
     kernels = folder / ".kernels"
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(kernels)
+    kernels.mkdir(exist_ok=True)
+    tempfile.tempdir = str(kernels)
     try:
         nb = execute(source, target, {**given, "output_dir": out_dir}, cwd=folder, engine=engine)
     except papermill.PapermillExecutionError as error:
@@ -99,6 +101,7 @@ def execute_one(
             "executed": str(target) if target.exists() else None,
         }
     finally:
+        tempfile.tempdir = None  # the system's again
         shutil.rmtree(kernels, ignore_errors=True)
     executed = time.perf_counter()
     try:
