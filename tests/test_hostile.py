@@ -683,3 +683,228 @@ def test_a_wrong_home_is_named(tmp_path: Path) -> None:
     env = {**os.environ, "NATOSPEND_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "natospend.cli", "list"], capture_output=True, text=True, env=env)
     assert done.returncode == 2 and f"NATOSPEND_HOME={tmp_path} is not a natospend project folder" in done.stderr
+
+
+# ==== round three, second pass: new cases of the same classes (a red-team pass after the fixes above) ====
+
+
+def test_a_link_planted_as_the_failed_notebooks_temporary_file_is_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "REPORTS_DIR", tmp_path / "reports")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("ORIGINAL")
+    keep = tmp_path / "reports/.failed/run"
+    keep.mkdir(parents=True)
+    (keep / ".05_revisions.ipynb.partial").symlink_to(victim)  # the old fixed temporary name
+    (keep / "05_revisions.ipynb").symlink_to(victim)
+    executed = tmp_path / "05_revisions.ipynb"
+    executed.write_text(json.dumps({"cells": []}))
+    kept = runner._keep_failure("run", {"executed": str(executed)})
+    assert kept == keep / "05_revisions.ipynb" and not kept.is_symlink() and "cells" in kept.read_text()
+    assert victim.read_text() == "ORIGINAL"
+
+
+def _zip(path: Path, parts: dict[str, str], flag_bits: int = 0) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+    if flag_bits:  # mark every entry, as an encrypted archive is marked
+        data = bytearray(path.read_bytes())
+        for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            at = data.find(signature)
+            while at >= 0:
+                data[at + offset] |= flag_bits
+                at = data.find(signature, at + 4)
+        path.write_bytes(bytes(data))
+    return path
+
+
+FAR = '<c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"xl/sheet_elsewhere.xml": f'<sheetData><row>{FAR}<c r="XFD1048576"/></row></sheetData>'}, "spans 1,048,576"),
+        ({"xl/worksheets/sheet1.XML": '<sheetData><row><c r="XFD1048576"/></row></sheetData>'}, "spans 1,048,576"),
+        (
+            {"xl/worksheets/sheet1.xml": '<sheetData><row><c t="n" r="XFD1048576"/></row></sheetData>'},
+            "spans 1,048,576",
+        ),
+        ({"xl/worksheets/sheet1.xml": "<sheetData><row><c r='XFD1048576'/></row></sheetData>"}, "spans 1,048,576"),
+        (
+            {"xl/worksheets/sheet1.xml": '<sheetData><row r="1048576"><c r="Z1"/></row></sheetData>'},
+            "spans 1,048,576 rows by 26",
+        ),
+        (
+            {"xl/sharedStrings.xml": '<sst count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>'},
+            "declares 4,000,000,000 shared strings",
+        ),
+    ],
+)
+def test_workbook_bounds_hold_whatever_the_parts_are_called(
+    tmp_path: Path, parts: dict[str, str], message: str
+) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.excel import read_workbook_values
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_workbook_values(_zip(tmp_path / "w.xlsx", parts))
+
+
+def test_a_damaged_or_encrypted_archive_is_one_line(tmp_path: Path) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.excel import check_workbook_bounds
+
+    encrypted = _zip(tmp_path / "e.xlsx", {"xl/worksheets/sheet1.xml": "<sheetData/>"}, flag_bits=1)
+    with pytest.raises(InputError, match="cannot read the workbook"):
+        check_workbook_bounds(encrypted)
+    good = _zip(tmp_path / "c.xlsx", {"xl/worksheets/sheet1.xml": "<sheetData>" + "<row/>" * 1000 + "</sheetData>"})
+    data = bytearray(good.read_bytes())
+    at = data.find(b"PK\x01\x02")  # the central directory's CRC of the part, then the local header's
+    data[at + 16] ^= 0xFF
+    data[data.find(b"PK\x03\x04") + 14] ^= 0xFF
+    good.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="cannot read the workbook"):
+        check_workbook_bounds(good)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "parameters: {shortfall_threshold_pct: 2.5, shortfall_threshold_pct: -1}",
+            "'shortfall_threshold_pct' is given twice",
+        ),
+        ("[" * 3000 + "]" * 3000, "nested too deeply"),
+        ("year: " + "9" * 5000, "a value natospend cannot read"),
+        ("parameters:\n  year: 2020\n  1: 2\n", "line 3: the key 1 is a int; names are text"),
+        ("parameters: {null: 2}", "the key None is a NoneType"),
+    ],
+)
+def test_more_yaml_that_is_refused_in_one_line(text: str, message: str) -> None:
+    from natospend import user_yaml
+
+    with pytest.raises(user_yaml.UserYamlError, match=re.escape(message)):
+        user_yaml.parse(text)
+
+
+def test_a_parameter_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    from natospend import user_yaml
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(user_yaml.UserYamlError, match="not a regular file"):
+        user_yaml.read_file(fifo)
+
+
+def test_the_command_line_beats_parameter_files_and_nothing_is_given_twice(tmp_path: Path) -> None:
+    import argparse
+
+    from natospend.reports.commands import _parameters
+    from natospend.reports.runner import shown_parameters
+
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    one.write_text("per_notebook:\n  01_alliance_overview: {year: 2099}\n")
+    two.write_text("per_notebook:\n  01_alliance_overview: {shortfall_threshold_pct: 2.5}\n")
+
+    def args(**given: object) -> argparse.Namespace:
+        return argparse.Namespace(**{"file": None, "parameter": None, "yaml_parameter": None, "workers": None, **given})
+
+    values, per_notebook, _ = _parameters(args(file=[str(one), str(two)], parameter=[["year", "2023"]]))
+    assert values == {"year": 2023}  # -p beats the file's per_notebook value, which is dropped, not applied
+    assert per_notebook == {"01_alliance_overview": {"shortfall_threshold_pct": 2.5}}  # two files' sections merge
+    assert shown_parameters({}, per_notebook) == {"per_notebook": per_notebook}  # not a "defaults" run
+    with pytest.raises(ParameterError, match="given twice on the command line"):
+        _parameters(args(parameter=[["year", "2023"], ["year", "2099"]]))
+    with pytest.raises(ParameterError, match=r"given twice on the command line \(again with -y\)"):
+        _parameters(args(parameter=[["year", "2023"]], yaml_parameter=[["year", "2021"]]))
+
+
+def test_refusals_on_the_command_line_are_one_line(project: Path) -> None:
+    sipri = project / "data/processed/spending/sipri/2026.csv"
+    sipri.write_bytes(sipri.read_bytes().replace(b",3.7", b",8.7", 1))  # the latest SIPRI edition, edited
+    cases = [
+        (["run", "01"], "sipri/2026.csv is not the file `natospend ingest` wrote"),  # before any worker starts
+        (["sweep", "01", "--over", "year=2023", "-p", "year", "2099"], "is swept by --over and also given"),
+        (["run", "05", "--workers", "x"], "argument --workers: invalid int value: 'x' (see natospend run --help)"),
+    ]
+    for arguments, message in cases:
+        done = natospend(project, *arguments)
+        assert done.returncode == 2 and message in done.stderr, (arguments, done.stderr[-400:])
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert [p.name for p in (project / "reports").iterdir() if not p.name.startswith(".")] == []
+
+
+def test_damaged_manifests_of_every_kind_are_skipped(project: Path) -> None:
+    reports = project / "reports"
+    for name in ("fifo", "deep", "sparse", "ansi"):
+        (reports / name).mkdir()
+    os.mkfifo(reports / "fifo/manifest.json")
+    (reports / "deep/manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    with (reports / "sparse/manifest.json").open("wb") as handle:
+        handle.truncate(5 << 30)  # 5 GB, sparse
+    (reports / "ansi/manifest.json").write_text(
+        json.dumps({"notebooks": [], "finished": "\x1b[41mFINISHED\x1b[0m", "editions": {"nato\x1b[1m": ["1"]}})
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "natospend.cli", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NATOSPEND_HOME": str(project)},
+        timeout=60,
+    )
+    assert done.returncode == 0 and "\x1b" not in done.stdout + done.stderr and "\\x1b[41mFINISHED" in done.stdout
+    assert all(f"skipping {name}/" in done.stderr for name in ("fifo", "deep", "sparse"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"country,year," + b"x" * 70_000 + b"\nFRA,2026,1\n", "the header is longer than 65,536 bytes"),
+        (b"country,year,defence_expenditure_share_gdp_pct\rGBR,2027,2.5\r", "lines ending in LF or CR LF"),
+        (b"country,year," + b",".join(b"c%d" % i for i in range(1_000)) + b"\n", "1,002 columns"),
+        (
+            b"country,year,indicator,value,estimat\nGBR,2027,defence_expenditure_share_gdp_pct,2.5,true\n",
+            "['estimat'] are not read in the long form",
+        ),
+    ],
+)
+def test_user_csv_headers_are_bounded_and_read_whole(tmp_path: Path, content: bytes, message: str) -> None:
+    from natospend.errors import InputError
+    from natospend.ingest.usercsv import read_user_csv
+
+    path = tmp_path / "u.csv"
+    path.write_bytes(content)
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=re.escape(message)) as raised:
+        read_user_csv(path, "mine")
+    assert time.perf_counter() - started < 2 and len(str(raised.value)) < 400
+
+
+def test_a_hand_edited_sources_json_is_named(project: Path) -> None:
+    from natospend.data.dataset import load_spending, provenance_records
+    from natospend.errors import InputError
+
+    sources = project / "data/processed/sources.json"
+    original = json.loads(sources.read_text())
+    document = {**original, "files": {**original["files"], "nato/2024.csv": "tampered"}}
+    sources.write_text(json.dumps(document))
+    with pytest.raises(InputError, match="nato/2024.csv is not the file `natospend ingest` wrote"):
+        load_spending("nato", path=project / "data/processed/spending")
+    sources.write_text(json.dumps({**original, "inputs": [*original["inputs"], {"source": "sipri"}]}))
+    with pytest.raises(InputError, match="sources.json is damaged"):
+        provenance_records(sources)
+
+
+def test_a_relative_home_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from natospend.paths import find_project_root
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NATOSPEND_HOME", "rt")
+    assert find_project_root(Path(__file__), tmp_path) == tmp_path / "rt"

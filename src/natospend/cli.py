@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from natospend import __version__
 from natospend.errors import NatospendError, describe_error, printable
@@ -55,8 +56,15 @@ def _every(folder: Path, pattern: str) -> list[Path]:
     return sorted(Path(folder).glob(pattern))
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage mistake said in one line (argparse prints the usage block first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, printable(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="natospend", description="Measure NATO allies' defence spending against the alliance's targets."
     )
     parser.add_argument("--version", action="version", version=f"natospend {__version__}")

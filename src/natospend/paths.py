@@ -22,8 +22,8 @@ _MARKER = Path("data") / "reference" / "allies.csv"
 def find_project_root(module_file: Path, working_dir: Path) -> Path | None:
     """NATOSPEND_HOME, else the nearest folder with data/reference/allies.csv above the package, then above
     the working directory; None when there is none."""
-    if os.environ.get(HOME_ENV):
-        return Path(os.environ[HOME_ENV])
+    if os.environ.get(HOME_ENV):  # absolute: workers run in other folders
+        return Path(os.environ[HOME_ENV]).expanduser().resolve()
     for start in (module_file.resolve().parent, working_dir.resolve()):
         for folder in (start, *start.parents):
             if (folder / _MARKER).is_file():

@@ -8,6 +8,7 @@ silently), each with the line where it happens.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,11 @@ class _BoundedLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            try:
-                first = seen.setdefault(key, line)
-            except TypeError:  # an unhashable key: let PyYAML say so
-                continue
-            if first != line:
-                raise UserYamlError(f"line {line}: {key!r} is given twice (first on line {first}); give it once")
+            if not isinstance(key, str):  # parameter and notebook names are text: `1:` or `null:` is a slip
+                raise UserYamlError(f"line {line}: the key {key!r} is a {type(key).__name__}; names are text")
+            if key in seen:  # on two lines, or twice in one {flow: mapping}
+                raise UserYamlError(f"line {line}: {key!r} is given twice (first on line {seen[key]}); give it once")
+            seen[key] = line
         return super().construct_mapping(node, deep)
 
 
@@ -51,6 +51,12 @@ def parse(text: str) -> Any:
     """One YAML document from a user, bounded: UserYamlError for aliases, duplicate keys or bad YAML."""
     try:
         return yaml.load(text, Loader=_BoundedLoader)
+    except RecursionError:
+        raise UserYamlError("nested too deeply (a parameter is a value or a short list)") from None
+    except ValueError as error:  # an integer of thousands of digits (Python's conversion limit), and the like
+        if isinstance(error, UserYamlError):
+            raise
+        raise UserYamlError(f"a value natospend cannot read ({str(error)[:80]})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -67,12 +73,21 @@ def parse_value(text: str) -> Any:
 
 def read_file(path: Path) -> Any:
     """A parameter file: its size is checked before a byte is read, then UTF-8, then parse()."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise UserYamlError(f"{size:,} bytes; a parameter file is read up to {MAX_FILE_BYTES:,} bytes")
     try:
-        text = path.read_bytes().decode("utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UserYamlError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise UserYamlError(f"{info.st_size:,} bytes; a parameter file is read up to {MAX_FILE_BYTES:,} bytes")
+        with path.open("rb") as handle:  # at most one byte more than allowed, whatever stat said
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise UserYamlError(f"cannot read it ({error.strerror or error})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UserYamlError(f"more than {MAX_FILE_BYTES:,} bytes; a parameter file is read up to that")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise UserYamlError(f"line {line}: not UTF-8 text") from None
     return parse(text)

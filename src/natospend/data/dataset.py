@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from natospend.errors import InputError
-from natospend.paths import SPENDING_DIR, require_project_root
+from natospend.paths import SOURCES_JSON, SPENDING_DIR, require_project_root
 
 COLUMNS = (
     "source",
@@ -169,12 +169,33 @@ def _recorded(folder: Path) -> dict[str, dict[str, Any]]:
     return _RECORDS[key]
 
 
+def provenance_records(sources: Path | None = None) -> list[dict[str, Any]]:
+    """sources.json's `inputs`: one record per source and edition ingested, each checked for the fields the
+    captions and manifests read (a hand-edited file is named, not a KeyError inside a notebook)."""
+    sources = sources or SOURCES_JSON
+    try:
+        records = json.loads(sources.read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        records = None
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("source"), str) and isinstance(r.get("edition"), str) for r in records
+    ):
+        raise InputError(
+            "sources.json is damaged: its inputs are not records with a source and an edition; "
+            "run `natospend ingest` to rebuild it",
+            file=sources,
+        )
+    return records
+
+
 def _verified_bytes(path: Path) -> bytes:
     """The file's bytes, if they are those sources.json recorded when `natospend ingest` wrote it: a number
     changed by hand or a file cut short is refused, never shown (sha256 runs at about 700 MB/s here)."""
     data = path.read_bytes()
     name = f"{path.parent.name}/{path.name}"
     record = _recorded(path.parent.parent).get(name)
+    if record is not None and not isinstance(record, dict):
+        record = {}  # a hand-edited record: the check below fails and says so
     if record is None:
         raise InputError(
             f"{name} is not recorded in sources.json: it was not written by `natospend ingest`; "
@@ -245,6 +266,16 @@ def _read_cached(path: Path) -> pd.DataFrame:
             del _CACHE[old]
         _CACHE[key] = read_spending_csv(io.BytesIO(_verified_bytes(path)))
     return _CACHE[key]
+
+
+def verify_files(sources: dict[str, set[str]], *, path: str | Path | None = None) -> None:
+    """Check, before a run starts, that every file it will read is the one `natospend ingest` wrote: a
+    damaged file is one line and status 2 up front, not a failure inside a notebook or a worker."""
+    files = dataset_files(Path(path) if path is not None else None)
+    for source, wanted in sorted(sources.items()):
+        for edition in sorted(wanted):
+            if (source, edition) in files:
+                _read_cached(files[source, edition])
 
 
 def editions(source: str, *, path: str | Path | None = None) -> list[str]:

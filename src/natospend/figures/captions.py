@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from natospend.data.dataset import provenance_records
 from natospend.formatting import year_ranges
 from natospend.paths import SOURCES_JSON
 
@@ -12,8 +12,7 @@ PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
 
 
 def source_record(source: str, edition: str) -> dict[str, Any]:
-    inputs = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))["inputs"]
-    for record in inputs:
+    for record in provenance_records(SOURCES_JSON):
         if record["source"] == source and record["edition"] == edition:
             return dict(record)
     return {"source": source, "edition": edition, "title": source, "release_date": None}

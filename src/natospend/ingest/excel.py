@@ -39,22 +39,33 @@ def check_consecutive_years(years: list[int], *, file: Path, sheet: str, row: in
 MAX_PART_BYTES = 64 << 20  # one part of the workbook (a sheet, the shared strings), inflated
 MAX_WORKBOOK_BYTES = 256 << 20  # every part together, inflated
 MAX_SHEET_CELLS = 2_000_000  # rows x columns from A1 to the last cell of a sheet
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+MAX_SHARED_STRINGS = 5_000_000  # the count a shared-strings part declares (calamine reserves room for it)
+# Any cell or row reference in any XML part, whatever its name or path (a relationship can point a sheet
+# anywhere), attribute order or quotes: <c t="n" r='XFD1048576'>, <row r="1048576">.
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']""")
+_ROW_REF = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]{1,7})["']""")
+_DIMENSION = re.compile(
+    rb"""<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*["'][^"':]*:?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']"""
+)
+_STRING_COUNT = re.compile(rb"""<(?:\w+:)?sst\b[^>]*?\s(?:unique)?[cC]ount\s*=\s*["']([0-9]+)["']""")
+_TOO_LARGE = "a workbook of the size NATO and SIPRI publish"
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 
 
 def check_workbook_bounds(path: Path) -> None:
-    """Refuse, in one line, a workbook whose parts inflate beyond the bounds or a sheet whose cells span more
-    than MAX_SHEET_CELLS: every part is inflated once, in 1 MB pieces, counting (0.1 s for SIPRI's workbook)."""
+    """Refuse, in one line, a workbook whose parts inflate beyond the bounds, a sheet whose cells span more
+    than MAX_SHEET_CELLS, or shared strings declaring more than MAX_SHARED_STRINGS: every XML part is
+    inflated once, in 1 MB pieces, counting and scanning (0.1 s for SIPRI's workbook). A damaged or
+    encrypted archive is refused here too."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"cannot read the workbook: {exc}", file=path, expected="an .xlsx workbook") from None
     total = 0
     with archive:
@@ -63,34 +74,47 @@ def check_workbook_bounds(path: Path) -> None:
                 raise InputError(
                     f"part {info.filename} would inflate to {info.file_size:,} bytes (at most {MAX_PART_BYTES:,} are read)",
                     file=path,
-                    expected="a workbook of the size NATO and SIPRI publish",
+                    expected=_TOO_LARGE,
                 )
-            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
             rows = columns = size = 0
             tail = b""
-            with archive.open(info) as stream:
-                while chunk := stream.read(1 << 20):
-                    size += len(chunk)
-                    total += len(chunk)
-                    if size > MAX_PART_BYTES or total > MAX_WORKBOOK_BYTES:
-                        raise InputError(
-                            f"part {info.filename} inflates beyond {min(size, total):,} bytes "
-                            f"(at most {MAX_PART_BYTES:,} a part, {MAX_WORKBOOK_BYTES:,} in all are read)",
-                            file=path,
-                            expected="a workbook of the size NATO and SIPRI publish",
-                        )
-                    if is_sheet:
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > MAX_PART_BYTES or total > MAX_WORKBOOK_BYTES:
+                            raise InputError(
+                                f"part {info.filename} inflates beyond {min(size, total):,} bytes "
+                                f"(at most {MAX_PART_BYTES:,} a part, {MAX_WORKBOOK_BYTES:,} in all are read)",
+                                file=path,
+                                expected=_TOO_LARGE,
+                            )
                         data = tail + chunk
                         for match in _CELL_REF.finditer(data):
                             columns = max(columns, _column_number(match.group(1)))
                             rows = max(rows, int(match.group(2)))
-                        tail = data[-24:]  # a reference cut by the chunk boundary is found in the next round
-            if is_sheet and rows * columns > MAX_SHEET_CELLS:
+                        for match in _DIMENSION.finditer(data):
+                            columns = max(columns, _column_number(match.group(1)))
+                            rows = max(rows, int(match.group(2)))
+                        rows = max([rows, *(int(m.group(1)) for m in _ROW_REF.finditer(data))])
+                        for match in _STRING_COUNT.finditer(data):
+                            if int(match.group(1)) > MAX_SHARED_STRINGS:
+                                raise InputError(
+                                    f"part {info.filename} declares {int(match.group(1)):,} shared strings "
+                                    f"(at most {MAX_SHARED_STRINGS:,} are read)",
+                                    file=path,
+                                    expected=_TOO_LARGE,
+                                )
+                        tail = data[-200:]  # a tag cut by the chunk boundary is found in the next round
+            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, ValueError) as exc:  # CRC, encrypted
+                raise InputError(f"cannot read the workbook: {exc}", file=path, expected="an .xlsx workbook") from None
+            if rows * max(columns, 1) > MAX_SHEET_CELLS or columns > 16_384:
                 raise InputError(
-                    f"sheet part {info.filename} spans {rows:,} rows by {columns:,} columns "
+                    f"part {info.filename} spans {rows:,} rows by {columns:,} columns "
                     f"(at most {MAX_SHEET_CELLS:,} cells are read)",
                     file=path,
-                    expected="a workbook of the size NATO and SIPRI publish",
+                    expected=_TOO_LARGE,
                 )
 
 

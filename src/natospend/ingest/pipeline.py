@@ -141,9 +141,11 @@ def merge_sources(
     existing: dict[str, Any] | None, records: list[dict[str, Any]], files: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     replaced = {(r["source"], r["edition"]) for r in records}
-    inputs = [r for r in (existing or {}).get("inputs", []) if (r["source"], r["edition"]) not in replaced]
+    kept = [r for r in (existing or {}).get("inputs", []) if isinstance(r, dict) and {"source", "edition"} <= set(r)]
+    inputs = [r for r in kept if (r["source"], r["edition"]) not in replaced]  # a damaged record is dropped
     inputs = sorted(inputs + records, key=lambda r: (r["source"], r["edition"]))
-    files = dict(sorted({**(existing or {}).get("files", {}), **files}.items()))
+    old_files = (existing or {}).get("files", {})
+    files = dict(sorted({**(old_files if isinstance(old_files, dict) else {}), **files}.items()))
     return {
         "description": "Inputs of data/processed/spending/<source>/<edition>.csv, written by `natospend ingest`.",
         "columns": {

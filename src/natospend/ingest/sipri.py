@@ -9,6 +9,7 @@ shifts of the published digits so that no binary rounding creeps in.
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,16 +174,27 @@ def read_font_flags(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[
     by scanning the sheet XML for the few coloured style ids, which takes a tenth of the
     time of openpyxl building a cell object for all 100,000 cells.
     """
-    workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        colours = coloured_styles(workbook)
-        # each sheet's part in the archive: openpyxl keeps it, with no public accessor
-        parts = {name: workbook[name]._worksheet_path for name in sheet_names}
-    finally:
-        workbook.close()
-    wanted = {str(index).encode(): colour for index, colour in colours.items()}
-    with zipfile.ZipFile(path) as archive:
-        return {name: coloured_cells(archive.read(part.lstrip("/")), wanted) for name, part in parts.items()}
+        with warnings.catch_warnings():  # openpyxl warns about parts it skips: the error below says enough
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            try:
+                colours = coloured_styles(workbook)
+                # each sheet's part in the archive: openpyxl keeps it, with no public accessor
+                parts = {name: workbook[name]._worksheet_path for name in sheet_names}
+            finally:
+                workbook.close()
+        wanted = {str(index).encode(): colour for index, colour in colours.items()}
+        with zipfile.ZipFile(path) as archive:
+            return {name: coloured_cells(archive.read(part.lstrip("/")), wanted) for name, part in parts.items()}
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged style table
+        raise InputError(
+            f"cannot read the workbook's style table, where SIPRI marks estimates ({type(exc).__name__}: {exc})"[:300],
+            file=path,
+            expected="SIPRI's workbook as published",
+        ) from None
 
 
 def _find_sheet(path: Path, sheets: dict[str, list[list[Cell]]], spec: SheetSpec) -> tuple[str, str | None]:

@@ -30,6 +30,8 @@ from natospend.errors import InputError
 
 LONG_COLUMNS = ("country", "year", "indicator", "value")
 OPTIONAL_COLUMNS = ("price_basis", "estimate", "flags", "unit")
+MAX_HEADER_BYTES = 64 * 1024  # the header is read as one line before the streaming reader starts
+MAX_COLUMNS = 200  # country, year and one column per indicator (there are a few dozen)
 LABEL_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # used with fullmatch: no trailing newline
 PRICE_BASIS_PATTERN = re.compile(r"current|constant-\d{4}|none")
 # Every publisher's label belongs to its own reader (ingest/pipeline.py's READERS; a test keeps the two in
@@ -95,6 +97,16 @@ def read_user_csv(path: str | Path, label: str, edition: str = "user", *, progre
         raise InputError(f"header is {header}", file=path, row=1, expected="columns country and year")
     long_form = "indicator" in header and "value" in header
     value_columns = ["value"] if long_form else [h for h in header if h not in ("country", "year", *OPTIONAL_COLUMNS)]
+    if long_form:  # every other column would be dropped without a word: a misspelt `estimat`, say
+        extra = [h for h in header if h not in ("country", "year", "indicator", "value", *OPTIONAL_COLUMNS)]
+        if extra:
+            raise InputError(
+                f"column(s) {extra[:5]} are not read in the long form",
+                file=path,
+                row=1,
+                column=extra[0][:40],
+                expected="country, year, indicator, value and optionally " + ", ".join(OPTIONAL_COLUMNS),
+            )
     if not long_form:
         unknown = [h for h in value_columns if h not in INDICATORS]
         if unknown or not value_columns:
@@ -149,7 +161,14 @@ def _header(path: Path) -> list[str]:
     if b"\x00" in start:
         raise InputError("this is a binary file, not a CSV", file=path, row=1, expected="a UTF-8 CSV")
     with path.open("rb") as handle:
-        line = handle.readline()
+        line = handle.readline(MAX_HEADER_BYTES + 1)
+    if len(line) > MAX_HEADER_BYTES:
+        raise InputError(
+            f"the header is longer than {MAX_HEADER_BYTES:,} bytes",
+            file=path,
+            row=1,
+            expected="a header of column names (country, year, ...) on the first line",
+        )
     try:
         first = line.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -159,17 +178,25 @@ def _header(path: Path) -> list[str]:
             row=1,
             expected="a CSV saved as UTF-8",
         ) from None
-    header = [h.strip() for h in next(csv.reader([first]), [])]
+    try:
+        header = [h.strip() for h in next(csv.reader([first]), [])]
+    except csv.Error as error:  # a line break inside the header, as in old Mac files (CR only)
+        raise InputError(
+            f"cannot read the header ({error})", file=path, row=1, expected="lines ending in LF or CR LF"
+        ) from None
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"{len(header):,} columns", file=path, row=1, expected=f"at most {MAX_COLUMNS:,} columns")
+    seen: dict[str, int] = {}
     for index, name in enumerate(header):
-        if name in header[:index]:  # pandas would rename the second one silently
-            first_at = header.index(name)
+        if name in seen:  # pandas would rename the second one silently
             raise InputError(
-                f"column {name!r} appears twice in the header (columns {first_at + 1} and {index + 1})",
+                f"column {name[:40]!r} appears twice in the header (columns {seen[name] + 1} and {index + 1})",
                 file=path,
                 row=1,
-                column=name,
+                column=name[:40],
                 expected="each column once",
             )
+        seen[name] = index
     return header
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.parse import quote
 
 from natospend.errors import printable
 from natospend.paths import REPORTS_DIR
+
+MAX_MANIFEST_BYTES = 4 << 20  # natospend's own are under 100 KB
 
 
 def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
@@ -23,6 +26,9 @@ def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
         if manifest.parent.is_symlink() or manifest.is_symlink():
             continue  # not written by natospend: a run folder is never a link
         try:
+            info = manifest.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+                raise ValueError("not a regular file of a manifest's size")  # a pipe would block, 5 GB exhaust
             document = json.loads(manifest.read_text(encoding="utf-8"))
             notebooks = document.get("notebooks", [])
             entry = {
@@ -34,7 +40,7 @@ def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
                 "finished": str(document.get("finished", "")),
                 "commit": (document.get("code") or {}).get("commit"),
             }
-        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
             print(
                 printable(
                     f"natospend: warning: skipping {manifest.parent.name}/: its manifest.json is damaged "

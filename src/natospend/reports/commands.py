@@ -17,35 +17,58 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
     workers = getattr(args, "workers", None)
     if workers is not None and workers < 1:
         raise ParameterError("--workers", f"{workers} worker processes", "1 or more (default: the number of cores)")
+    # Precedence, lowest first: a notebook's defaults, a file's `parameters:`, a file's `per_notebook:` (two
+    # files' sections merge, the later file winning name by name), then the command line (-p, -y), which
+    # beats both. A name given twice on the command line is an error, not a silent last-one-wins.
     values: dict[str, Any] = {}
     per_notebook: dict[str, dict[str, Any]] = {}
     notebooks: list[str] = []
     for path in args.file or []:
         document = load_param_file(Path(path))
         values.update(document.get("parameters") or {})
-        per_notebook.update(document.get("per_notebook") or {})
+        for stem, section in (document.get("per_notebook") or {}).items():
+            per_notebook.setdefault(stem, {}).update(section)
         notebooks.extend(document.get("notebooks") or [])
+    command_line: dict[str, Any] = {}
+
+    def give(name: str, value: Any, option: str) -> None:
+        if name in command_line:
+            raise ParameterError(name, f"given twice on the command line (again with {option})", "give it once")
+        command_line[name] = value
+
     for name, value in args.parameter or []:
-        values[name] = parse_cli_value(value)
+        give(name, parse_cli_value(value), "-p")
     for name, value in args.yaml_parameter or []:
         from natospend import user_yaml
 
         try:
-            values[name] = user_yaml.parse_value(value)
+            give(name, user_yaml.parse_value(value), "-y")
         except user_yaml.UserYamlError as error:
             shown = value if len(value) <= 60 else value[:60] + "..."
             raise ParameterError(
                 name, f"-y value {shown!r}: {error}", "a YAML value such as 2032 or '[gdp_2pct, core_3_5pct]'"
             ) from None
+    values.update(command_line)
+    for section in per_notebook.values():
+        for name in command_line:
+            section.pop(name, None)
+    per_notebook = {stem: section for stem, section in per_notebook.items() if section}
     return values, per_notebook, notebooks
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from natospend.reports.runner import default_run_name, execute_plans, plan_run, report_failures, resolve_notebooks
+    from natospend.reports.runner import (
+        default_run_name,
+        execute_plans,
+        plan_run,
+        report_failures,
+        resolve_notebooks,
+        shown_parameters,
+    )
 
     values, per_notebook, from_file = _parameters(args)
     notebooks = resolve_notebooks(args.notebook or from_file or ["all"])
-    name = args.name or default_run_name(notebooks, values)
+    name = args.name or default_run_name(notebooks, shown_parameters(values, per_notebook))
     plan = plan_run(notebooks, values, per_notebook, name=name, show_code=args.show_code, engine=args.engine)
     outcomes = execute_plans([plan], workers=args.workers)
     for outcome in outcomes:
@@ -69,6 +92,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if "=" not in args.over:
         raise ParameterError("--over", f"{args.over!r}", "NAME=all or NAME=v1,v2,...")
     parameter, spec = args.over.split("=", 1)
+    given_too = [n for n, _ in (args.parameter or []) + (args.yaml_parameter or []) if n == parameter]
+    if given_too:
+        raise ParameterError(parameter, "is swept by --over and also given with -p/-y", "one of the two")
+    for section in per_notebook.values():  # the swept value beats a parameter file's, as -p does
+        section.pop(parameter, None)
     prefix = args.name or notebook.stem
     chosen = distinct_sweep_values(parameter, sweep_values(notebook, parameter, spec), prefix)
     plans = [
@@ -132,6 +160,7 @@ def run_slug(value: Any) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from natospend.errors import printable
     from natospend.reports.catalogue import runs
     from natospend.reports.notebook_parameters import notebooks
 
@@ -144,7 +173,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     for run in found:
         editions = ", ".join(f"{s} {' '.join(v)}" for s, v in run["editions"].items())
         given = ", ".join(f"{k}={v!r}" for k, v in run["parameters"].items()) or "defaults"
-        print(f"  {run['run']:32s} {' '.join(run['notebooks']):60s} {editions:22s} {run['finished']}  {given}")
+        line = f"  {run['run']:32s} {' '.join(run['notebooks']):60s} {editions:22s} {run['finished']}  {given}"
+        print(printable(line))  # manifests are files anyone could have edited: no raw control characters
     return 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from natospend import __version__
+from natospend.data.dataset import provenance_records
 from natospend.ingest.provenance import sha256_file
 from natospend.paths import PROJECT_ROOT, REFERENCE_DIR, SOURCES_JSON, SPENDING_DIR
 
@@ -80,7 +80,7 @@ def input_files() -> list[dict[str, Any]]:
 
 def source_editions(editions: dict[str, set[str]]) -> list[dict[str, Any]]:
     """The published files behind the editions a run used (from sources.json)."""
-    records = json.loads(SOURCES_JSON.read_text(encoding="utf-8"))["inputs"]
+    records = provenance_records(SOURCES_JSON)
     return [
         {k: r.get(k) for k in ("source", "edition", "publisher", "title", "release_date", "file_name", "sha256")}
         for r in records

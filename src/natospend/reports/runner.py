@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +31,7 @@ from typing import Any
 from filelock import FileLock
 
 from natospend import user_yaml
+from natospend.data.dataset import verify_files
 from natospend.data.parameter_checks import CheckedParameters, nato_years, resolve_edition
 from natospend.data.reference import allies_with_armed_forces
 from natospend.errors import NatospendError, ParameterError, describe_error, printable
@@ -202,7 +204,14 @@ def plan_run(
                 "output_dir", "is set by `natospend run` (the report folder)", "use --name to choose the folder"
             )
         plans.append(NotebookPlan(nb, given, nb.check(given)))
-    return RunPlan(name, plans, show_code, engine, parameters)
+    return RunPlan(name, plans, show_code, engine, shown_parameters(parameters, per_notebook))
+
+
+def shown_parameters(parameters: dict[str, Any], per_notebook: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """What a run was given, as its manifest, the catalogue and its default name record it: a per-notebook
+    value is part of it (a run given only those is not a "defaults" run)."""
+    used = {stem: dict(values) for stem, values in (per_notebook or {}).items() if values}
+    return {**parameters, **({"per_notebook": used} if used else {})}
 
 
 # ---- the parent process --------------------------------------------------------------------
@@ -267,15 +276,20 @@ def _keep_failure(run_name: str, result: dict[str, Any]) -> Path | None:
         return None
     keep = REPORTS_DIR / ".failed" / run_name
     destination = keep / Path(executed).name
-    partial = destination.with_name(f".{destination.name}.partial")
+    partial: Path | None = None
     try:
         _folder(keep)
-        if destination.is_symlink():
-            return None  # planted: not followed, and nothing claimed as kept
-        shutil.copy2(executed, partial)
-        partial.replace(destination)
+        # a temporary file no one can plant beforehand (mkstemp: random name, created exclusively), renamed
+        # over the destination (a rename replaces a link planted there; it never writes through it)
+        handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=keep)
+        partial = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(Path(executed).read_bytes())
+        os.chmod(partial, 0o644)
+        os.replace(partial, destination)
     except (OSError, RunFailed):
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         return None
     return destination
 
@@ -434,6 +448,12 @@ def execute_plans(
     folders are removed, and KeyboardInterrupt goes on to the caller."""
     remove_stale_staging()
     remove_leftovers()
+    wanted: dict[str, set[str]] = {}
+    for plan in plans:
+        for nb in plan.notebooks:
+            for source, values in nb.params.sources().items():
+                wanted.setdefault(source, set()).update(values)
+    verify_files(wanted)  # read (and checked) once here; the workers' reads check again
     tasks: list[tuple[RunPlan, Path, str, list[Future[dict[str, Any]]]]] = []
     count = sum(len(p.notebooks) for p in plans)
     workers = max(1, min(workers or os.cpu_count() or 1, count))
@@ -473,8 +493,14 @@ def execute_plans(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     pool.shutdown()
-    with reports_lock():
-        write_index()
+    try:
+        with reports_lock():
+            write_index()
+    except (OSError, NatospendError) as error:  # the runs are in place: say the catalogue is behind, go on
+        print(
+            printable(f"natospend: warning: reports/index.html was not updated ({describe_error(error)})"),
+            file=sys.stderr,
+        )
     return outcomes
 
 

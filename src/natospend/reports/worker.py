@@ -3,6 +3,7 @@ the latest data), then executes notebooks with papermill and exports their HTML 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import pkgutil
@@ -18,7 +19,7 @@ import papermill
 import natospend.figures
 import natospend.text
 from natospend.data.dataset import load_spending
-from natospend.errors import describe_error
+from natospend.errors import NatospendError, describe_error
 from natospend.figures.captions import PUBLISHERS
 from natospend.processes import become_worker
 from natospend.reports import inprocess
@@ -47,7 +48,8 @@ def warm_up() -> None:
             importlib.import_module(f"{package.__name__}.{module.name}")
     # the official sources only: a large user source is read when a run asks for it
     for source in PUBLISHERS:
-        load_spending(source)
+        with contextlib.suppress(NatospendError):  # a damaged file: the notebook reading it names it
+            load_spending(source)
     inprocess.shell()
     _WARM = True
 
