@@ -64,3 +64,16 @@ def test_the_layout_check_finds_overlapping_labels_and_a_legend_on_data(tmp_path
     ax.legend(loc="lower right")
     assert problems(fig) == []
     plt.close(fig)
+
+
+def test_no_source_sentence_doubles_its_publishers_name() -> None:
+    """Each loaded edition's footer sentence names the publisher once ("IMF, IMF, World Economic Outlook"
+    was on every pathway caption while the IMF's title in releases.yaml began with "IMF, "; SIPRI's database
+    is named as SIPRI asks, "SIPRI Military Expenditure Database", without a second "SIPRI, " before it)."""
+    from natospend.data.dataset import provenance_records
+    from natospend.figures.captions import PUBLISHERS, source_sentence
+
+    for record in provenance_records():
+        who = PUBLISHERS.get(record["source"], record["source"])
+        sentence = source_sentence(record["source"], record["edition"])
+        assert sentence.startswith(f"Source: {who}") and f"{who}, {who}" not in sentence, sentence

@@ -23,7 +23,9 @@ def source_sentence(source: str, edition: str, estimate_years: list[int] | None 
     record = source_record(source, edition)
     who = PUBLISHERS.get(source, source)
     released = f", released {record['release_date']}" if record.get("release_date") else ""
-    text = f"Source: {who}, {record.get('title', source)}{released} (edition {edition})."
+    title = str(record.get("title", source))
+    named = title if title.startswith(who) else f"{who}, {title}"  # "SIPRI Military Expenditure Database" names SIPRI
+    text = f"Source: {named}{released} (edition {edition})."
     if estimate_years:
         many = len(estimate_years) > 1
         text += f" {year_ranges(estimate_years)} {'are estimates' if many else 'is an estimate'}."
