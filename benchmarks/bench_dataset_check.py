@@ -28,7 +28,7 @@ def main() -> None:
     for (source, edition), path in sorted(files.items()):
         times = []
         for _ in range(args.repeat):
-            dataset._RECORDS.clear()  # sources.json read again each time: the first read in a process
+            dataset._SOURCES.clear()  # sources.json read again each time: the first read in a process
             started = time.perf_counter()
             dataset._verified_bytes(path)
             times.append(time.perf_counter() - started)

@@ -144,29 +144,36 @@ def file_records(folder: Path, outputs: dict[Path, bytes]) -> dict[str, dict[str
     }
 
 
+def _sources_document(sources: Path) -> Any:
+    """sources.json, parsed once per version of the file (path, mtime, size); None when it is not JSON."""
+    info = sources.stat()
+    key = (str(sources.resolve()), info.st_mtime_ns, info.st_size)
+    if key not in _SOURCES:
+        try:
+            document = json.loads(sources.read_text(encoding="utf-8"))
+        except ValueError:
+            document = None
+        _SOURCES.clear()
+        _SOURCES[key] = document
+    return _SOURCES[key]
+
+
 def _recorded(folder: Path) -> dict[str, dict[str, Any]]:
-    """The `files` that sources.json (beside the dataset folder) records, read once per version of it."""
+    """The `files` that sources.json (beside the dataset folder) records."""
     sources = folder.parent / "sources.json"
     try:
-        stat = sources.stat()
+        document = _sources_document(sources)
     except FileNotFoundError:
         raise InputError(
             "no sources.json beside the dataset: run `natospend ingest` to rebuild it", file=sources
         ) from None
-    key = (str(sources.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _RECORDS:
-        try:
-            files = json.loads(sources.read_text(encoding="utf-8")).get("files")
-        except (ValueError, AttributeError):
-            files = None
-        if not isinstance(files, dict):
-            raise InputError(
-                "sources.json is damaged or has no record of the files written: run `natospend ingest`",
-                file=sources,
-            )
-        _RECORDS.clear()
-        _RECORDS[key] = files
-    return _RECORDS[key]
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, dict):
+        raise InputError(
+            "sources.json is damaged or has no record of the files written: run `natospend ingest`",
+            file=sources,
+        )
+    return files
 
 
 def provenance_records(sources: Path | None = None) -> list[dict[str, Any]]:
@@ -174,9 +181,10 @@ def provenance_records(sources: Path | None = None) -> list[dict[str, Any]]:
     captions and manifests read (a hand-edited file is named, not a KeyError inside a notebook)."""
     sources = sources or SOURCES_JSON
     try:
-        records = json.loads(sources.read_text(encoding="utf-8")).get("inputs")
-    except (OSError, ValueError, AttributeError):
-        records = None
+        document = _sources_document(sources)
+    except OSError:
+        document = None
+    records = document.get("inputs") if isinstance(document, dict) else None
     if not isinstance(records, list) or not all(
         isinstance(r, dict) and isinstance(r.get("source"), str) and isinstance(r.get("edition"), str) for r in records
     ):
@@ -254,7 +262,7 @@ def dataset_files(folder: Path | None = None) -> dict[tuple[str, str], Path]:
 
 
 _CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
-_RECORDS: dict[tuple[str, int, int], dict[str, dict[str, Any]]] = {}
+_SOURCES: dict[tuple[str, int, int], Any] = {}
 
 
 def _read_cached(path: Path) -> pd.DataFrame:
@@ -275,7 +283,7 @@ def verify_files(sources: dict[str, set[str]], *, path: str | Path | None = None
     for source, wanted in sorted(sources.items()):
         for edition in sorted(wanted):
             if (source, edition) in files:
-                _read_cached(files[source, edition])
+                _verified_bytes(files[source, edition])  # checked, not parsed: the workers parse what they use
 
 
 def editions(source: str, *, path: str | Path | None = None) -> list[str]:

@@ -91,12 +91,10 @@ def check_workbook_bounds(path: Path) -> None:
                                 expected=_TOO_LARGE,
                             )
                         data = tail + chunk
-                        for match in _CELL_REF.finditer(data):
-                            columns = max(columns, _column_number(match.group(1)))
-                            rows = max(rows, int(match.group(2)))
-                        for match in _DIMENSION.finditer(data):
-                            columns = max(columns, _column_number(match.group(1)))
-                            rows = max(rows, int(match.group(2)))
+                        for pattern in (_CELL_REF, _DIMENSION):  # both end in a cell reference
+                            for match in pattern.finditer(data):
+                                columns = max(columns, _column_number(match.group(1)))
+                                rows = max(rows, int(match.group(2)))
                         rows = max([rows, *(int(m.group(1)) for m in _ROW_REF.finditer(data))])
                         for match in _STRING_COUNT.finditer(data):
                             if int(match.group(1)) > MAX_SHARED_STRINGS:

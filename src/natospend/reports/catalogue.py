@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from natospend.errors import printable
+from natospend.files import replace_file
 from natospend.paths import REPORTS_DIR
 
 MAX_MANIFEST_BYTES = 4 << 20  # natospend's own are under 100 KB
@@ -96,15 +95,5 @@ run's folder.</p>
 """
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / "index.html"
-    # a temporary file of a name no one can plant beforehand (mkstemp: random, created exclusively), then
-    # renamed over index.html (a rename replaces a planted link; it does not follow it)
-    handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".html.tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(page)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, index)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(index, page.encode("utf-8"))
     return index

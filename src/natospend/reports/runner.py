@@ -19,7 +19,6 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,6 +34,7 @@ from natospend.data.dataset import verify_files
 from natospend.data.parameter_checks import CheckedParameters, nato_years, resolve_edition
 from natospend.data.reference import allies_with_armed_forces
 from natospend.errors import NatospendError, ParameterError, describe_error, printable
+from natospend.files import replace_file
 from natospend.paths import PARAMS_DIR, REPORTS_DIR
 from natospend.reports import manifest
 from natospend.reports.catalogue import write_index
@@ -276,20 +276,10 @@ def _keep_failure(run_name: str, result: dict[str, Any]) -> Path | None:
         return None
     keep = REPORTS_DIR / ".failed" / run_name
     destination = keep / Path(executed).name
-    partial: Path | None = None
     try:
         _folder(keep)
-        # a temporary file no one can plant beforehand (mkstemp: random name, created exclusively), renamed
-        # over the destination (a rename replaces a link planted there; it never writes through it)
-        handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=keep)
-        partial = Path(name)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(Path(executed).read_bytes())
-        os.chmod(partial, 0o644)
-        os.replace(partial, destination)
+        replace_file(destination, Path(executed).read_bytes())  # never through a link planted there
     except (OSError, RunFailed):
-        if partial is not None:
-            partial.unlink(missing_ok=True)
         return None
     return destination
 
