@@ -136,6 +136,7 @@ LAYERS = {
     "figures": 3,
     "text": 4,
     "reports": 5,
+    "update": 5,  # natospend update: fetch, ingest, then compare editions (analysis and text)
     "cli": 6,
 }
 

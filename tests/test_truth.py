@@ -219,9 +219,11 @@ def test_counts_and_lists_read_as_english() -> None:
 
 
 def test_notebook_03_records_the_sipri_edition_it_reads() -> None:
-    from natospend.reports.runner import _header_note, plan_run, resolve_notebooks
+    from natospend.reports.dating import page_dating
+    from natospend.reports.runner import plan_run, resolve_notebooks
 
     plan = plan_run(resolve_notebooks(["03"]), {"country": "Poland"}, name="t")
     params = plan.notebooks[0].params
     assert params.sources() == {"nato": {"2024"}, "sipri": {params["sipri_edition"]}, "imf": {params["imf_edition"]}}
-    assert "SIPRI edition" in _header_note(params.sources())
+    dated = page_dating(params.sources()).data
+    assert any(line.startswith("SIPRI Military Expenditure Database") for line in dated), dated

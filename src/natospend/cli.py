@@ -46,6 +46,45 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_update(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from natospend import update
+    from natospend.data.releases import newer_releases
+
+    if args.check:
+        for line in update.check_lines(args.source):
+            print(line)
+        return 0
+    before = update.loaded_editions()
+    progress = sys.stderr.isatty() and not args.quiet
+    with tempfile.TemporaryDirectory(prefix="natospend-update-") as folder:
+        staging = Path(folder)
+        if args.from_folder is not None:
+            candidates, notes = update.files_in_folder(args.from_folder, staging)
+            candidates = [c for c in candidates if args.source in (None, c.source)]
+        else:
+            wanted = newer_releases(before, sources=[args.source] if args.source else update.PUBLISHED_SOURCES)
+            releases = [r for found in wanted.values() for r in found]
+            if not releases:
+                print("up to date: no release newer than the editions loaded is known (data/reference/releases.yaml)")
+                return 0
+            candidates, notes = update.fetch_releases(releases, staging, progress=progress)
+        for note in notes:
+            print(note)
+        if not candidates:
+            print("nothing to ingest; nothing was changed")
+            return 0
+        lines, written = update.ingest_candidates(candidates)
+    for line in lines:
+        print(line)
+    if written is not None:
+        for (source, edition), _ in written.groupby(["source", "edition"]):
+            for line in update.change_lines(source, edition, before):
+                print(line)
+    return 0
+
+
 # The file names the publishers give their workbooks (NATO's tables, SIPRI's database).
 NATO_WORKBOOKS = "*-TABLES-en.xlsx"
 SIPRI_WORKBOOKS = "SIPRI-Milex-data*.xlsx"
@@ -101,6 +140,33 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--edition", default="user", help="edition recorded for --csv (default: user)")
     ingest.add_argument("--output", type=Path, help="dataset folder (default: data/processed/spending/)")
     ingest.set_defaults(handler=_cmd_ingest)
+
+    updating = commands.add_parser(
+        "update",
+        help="fetch the publishers' releases that are newer than the data loaded",
+        description=(
+            "Bring in the releases listed in data/reference/releases.yaml that data/processed/ does not hold yet: "
+            "each file is downloaded (or taken from --from FOLDER), checked (its checksum when known, otherwise "
+            "its layout and edition), ingested as a new edition beside the old ones, and compared with the "
+            "previous edition. A failure changes nothing. Editions already loaded are never replaced here."
+        ),
+        epilog=(
+            "examples:\n  natospend update --check\n  natospend update --source nato\n"
+            "  natospend update --from ~/Downloads"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    updating.add_argument("--check", action="store_true", help="only say which known releases are not loaded")
+    updating.add_argument("--source", choices=("nato", "sipri", "imf"), help="one publisher only")
+    updating.add_argument(
+        "--from",
+        dest="from_folder",
+        type=Path,
+        metavar="FOLDER",
+        help="files you downloaded: recognised by checksum, published file name or layout",
+    )
+    updating.add_argument("--quiet", action="store_true", help="no progress bar")
+    updating.set_defaults(handler=_cmd_update)
 
     from natospend.reports.commands import add_report_commands  # report commands: run, sweep, list
 

@@ -50,6 +50,36 @@ def year_ranges(years: Iterable[int]) -> str:
     return names([year_span(first, last) for first, last in spans])
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_text(iso: str | None) -> str:
+    """'2024-06-17' -> '17 June 2024'; '2026-07' -> 'July 2026'; '2026' -> '2026'; None -> 'date not known'.
+    Anything else is returned as it is (a date written by hand in a provenance record)."""
+    if not iso:
+        return "date not known"
+    parts = str(iso).split("-")
+    if not all(p.isdigit() for p in parts) or len(parts) > 3 or not 1 <= int(parts[1] if len(parts) > 1 else 1) <= 12:
+        return str(iso)
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
 MISSING = "\u2014"  # an em dash
 
 

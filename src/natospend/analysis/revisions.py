@@ -116,3 +116,11 @@ def allies_at_threshold(revised: pd.DataFrame, threshold: float = 2.0) -> pd.Dat
             "at_threshold_new": grouped["new_value"].apply(lambda s: int((s >= threshold).sum())).to_numpy(),
         }
     )
+
+
+def threshold_crossings(revised: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The (ally, year) figures that the new edition puts on the other side of a threshold (a share of GDP
+    in percent): `now_at_or_above` says which way. Latest years first."""
+    before, after = revised["old_value"] >= threshold, revised["new_value"] >= threshold
+    crossed = revised[before != after].assign(now_at_or_above=after[before != after])
+    return crossed.sort_values(["year", "country"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from natospend.data.dataset import provenance_records
-from natospend.formatting import year_ranges
+from natospend.formatting import date_text, year_ranges
 from natospend.paths import SOURCES_JSON
 
 PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
@@ -18,14 +18,19 @@ def source_record(source: str, edition: str) -> dict[str, Any]:
     return {"source": source, "edition": edition, "title": source, "release_date": None}
 
 
+def named_title(record: dict[str, Any]) -> str:
+    """'NATO, <title>'; a title that names its publisher already is left as it is ("SIPRI Military
+    Expenditure Database")."""
+    who = PUBLISHERS.get(record["source"], record["source"])
+    title = str(record.get("title") or record["source"])
+    return title if title.startswith(who) else f"{who}, {title}"
+
+
 def source_sentence(source: str, edition: str, estimate_years: list[int] | None = None) -> str:
     """'Source: NATO, <title>, released <date> (edition E). Y1 and Y2 are estimates.'"""
     record = source_record(source, edition)
-    who = PUBLISHERS.get(source, source)
-    released = f", released {record['release_date']}" if record.get("release_date") else ""
-    title = str(record.get("title", source))
-    named = title if title.startswith(who) else f"{who}, {title}"  # "SIPRI Military Expenditure Database" names SIPRI
-    text = f"Source: {named}{released} (edition {edition})."
+    released = f", released {date_text(record['release_date'])}" if record.get("release_date") else ""
+    text = f"Source: {named_title(record)}{released} (edition {edition})."
     if estimate_years:
         many = len(estimate_years) > 1
         text += f" {year_ranges(estimate_years)} {'are estimates' if many else 'is an estimate'}."

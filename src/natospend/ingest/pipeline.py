@@ -197,7 +197,7 @@ def _dataset_lock(sources_path: Path) -> FileLock:
     return FileLock(Path(tempfile.gettempdir()) / f"natospend-ingest-{key}.lock")
 
 
-def run_ingest(
+def read_inputs(
     *,
     nato_paths: Sequence[Path] = (),
     sipri_paths: Sequence[Path] = (),
@@ -205,29 +205,32 @@ def run_ingest(
     csv_path: Path | None = None,
     label: str | None = None,
     csv_edition: str = "user",
-    dataset_dir: Path = SPENDING_DIR,
-    sources_path: Path = SOURCES_JSON,
-    series_breaks_path: Path | None = None,
     progress: bool = False,
-) -> pd.DataFrame:
-    """Parse every input, validate, then write one file per source and edition.
-
-    Each (source, edition) ingested replaces that file only; other sources and editions are kept
-    as they are. Nothing is written unless every input parses and every check passes.
-    """
+) -> list[tuple[pd.DataFrame, dict[str, Any]]]:
+    """Parse every input: (frame, provenance record) per file, nothing written."""
     parsed = read_workbooks(
         [("nato", Path(p)) for p in nato_paths]
         + [("sipri", Path(p)) for p in sipri_paths]
         + [("imf", Path(p)) for p in imf_paths]
     )
-    frames: list[pd.DataFrame] = [frame for frame, _ in parsed]
-    records: list[dict[str, Any]] = [record for _, record in parsed]
     if csv_path is not None:
         if not label:
             raise InputError("--csv needs --label NAME for the source", expected="--label mybudget")
-        frame, record = ingest_user_csv(Path(csv_path), label, csv_edition, progress)
-        frames.append(frame)
-        records.append(record)
+        parsed.append(ingest_user_csv(Path(csv_path), label, csv_edition, progress))
+    return parsed
+
+
+def write_dataset(
+    parsed: list[tuple[pd.DataFrame, dict[str, Any]]],
+    *,
+    dataset_dir: Path = SPENDING_DIR,
+    sources_path: Path = SOURCES_JSON,
+    series_breaks_path: Path | None = None,
+) -> pd.DataFrame:
+    """Validate the parsed inputs together, then write one file per source and edition and their records
+    in sources.json, all or nothing."""
+    frames: list[pd.DataFrame] = [frame for frame, _ in parsed]
+    records: list[dict[str, Any]] = [record for _, record in parsed]
     if not frames:
         raise InputError("nothing to ingest", expected="--nato PATH, --sipri PATH or --csv PATH --label NAME")
     seen: dict[tuple[str, str], str] = {}
@@ -254,3 +257,35 @@ def run_ingest(
         outputs[sources_path] = json_bytes
         _atomic_write_all(outputs)
     return combined
+
+
+def run_ingest(
+    *,
+    nato_paths: Sequence[Path] = (),
+    sipri_paths: Sequence[Path] = (),
+    imf_paths: Sequence[Path] = (),
+    csv_path: Path | None = None,
+    label: str | None = None,
+    csv_edition: str = "user",
+    dataset_dir: Path = SPENDING_DIR,
+    sources_path: Path = SOURCES_JSON,
+    series_breaks_path: Path | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Parse every input, validate, then write one file per source and edition.
+
+    Each (source, edition) ingested replaces that file only; other sources and editions are kept
+    as they are. Nothing is written unless every input parses and every check passes.
+    """
+    parsed = read_inputs(
+        nato_paths=nato_paths,
+        sipri_paths=sipri_paths,
+        imf_paths=imf_paths,
+        csv_path=csv_path,
+        label=label,
+        csv_edition=csv_edition,
+        progress=progress,
+    )
+    return write_dataset(
+        parsed, dataset_dir=dataset_dir, sources_path=sources_path, series_breaks_path=series_breaks_path
+    )

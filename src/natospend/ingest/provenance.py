@@ -1,30 +1,19 @@
 """Checksums and the provenance record of each input (publisher, title, release, sha256).
 
-The releases natospend has been checked against live in data/reference/releases.yaml, by
+A file is matched to a known release of data/reference/releases.yaml (natospend.data.releases) by
 checksum: sha256 of the file read, or md5 where only the publisher's md5 is known.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from natospend.paths import REFERENCE_DIR
-
-RELEASES_YAML = REFERENCE_DIR / "releases.yaml"
+from natospend.data.releases import find_release
 
 
-@lru_cache(maxsize=1)
-def known_releases() -> tuple[dict[str, Any], ...]:
-    document = yaml.safe_load(RELEASES_YAML.read_text(encoding="utf-8")) or {}
-    return tuple(document.get("releases", []))
-
-
-def _digests(path: Path, *algorithms: str) -> dict[str, str]:
+def file_digests(path: Path, *algorithms: str) -> dict[str, str]:
     hashes = {name: hashlib.new(name, usedforsecurity=False) for name in algorithms}
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -34,12 +23,7 @@ def _digests(path: Path, *algorithms: str) -> dict[str, str]:
 
 
 def sha256_file(path: Path) -> str:
-    return _digests(path, "sha256")["sha256"]
-
-
-def find_release(digests: dict[str, str]) -> dict[str, Any]:
-    """The known release whose sha256 or md5 matches, or {}."""
-    return next((r for r in known_releases() if any(r.get(k) == v for k, v in digests.items())), {})
+    return file_digests(path, "sha256")["sha256"]
 
 
 def input_record(
@@ -53,22 +37,29 @@ def input_record(
     rows: int,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    digests = _digests(path, "sha256", "md5")  # md5: SIPRI publishes only that of its own file
-    known = find_release(digests)
+    digests = file_digests(path, "sha256", "md5")  # md5: SIPRI publishes only that of its own file
+    found = find_release(digests)
+    release, file = found if found else (None, None)
     record: dict[str, Any] = {
         "source": source,
         "edition": edition,
         "publisher": publisher,
-        "title": known.get("title", title),
-        "release_date": known.get("release_date"),
-        "url": known.get("url"),
+        "title": (file.title or release.title) if release and file else title,
+        "release_date": release.release_date if release else None,
+        "url": release.page if release else None,
         "file_name": path.name,
         "sha256": digests["sha256"],
         "md5": digests["md5"],
         "attribution": attribution,
         "rows": rows,
     }
-    record.update({k: known[k] for k in ("note", "publisher_file") if k in known})
+    if release and release.file_url:
+        record["file_url"] = release.file_url
+    if file and file.note:  # a copy, not the publisher's bytes: say so, and name the publisher's own file
+        record["note"] = file.note
+        own = next((f for f in release.files if f.md5 and f.bytes and f is not file and not f.note), None)
+        if own is not None:
+            record["publisher_file"] = {"md5": own.md5, "bytes": own.bytes}
     if extra:
         record.update(extra)
     return record

@@ -159,11 +159,33 @@ def run_slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_.") or "value"
 
 
+def data_status() -> str:
+    """Per source: the editions in data/processed/ and the newest release releases.yaml knows of."""
+    from natospend.data.dataset import editions, sources
+    from natospend.data.releases import load_releases, releases_of
+    from natospend.formatting import date_text
+
+    known = {r.source for r in load_releases()}
+    lines = ["data (data/processed/; `natospend update --check` says what is newer):"]
+    lines.append(f"  {'source':8s} {'editions loaded':20s} newest release known")
+    for source in sorted(set(sources()) | known):
+        loaded = editions(source)
+        newest = releases_of(source)[-1] if source in known else None
+        if newest is None:
+            latest = "none listed (your own data)"
+        else:
+            state = "loaded" if newest.edition in loaded else "NOT LOADED"
+            latest = f"{newest.edition}, {newest.title} ({date_text(newest.release_date)}): {state}"
+        lines.append(f"  {source:8s} {', '.join(loaded) or 'none':20s} {latest}")
+    return "\n".join(lines)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from natospend.errors import printable
     from natospend.reports.catalogue import runs
     from natospend.reports.notebook_parameters import notebooks
 
+    print(data_status())
     print("notebooks (natospend run NAME -p PARAMETER VALUE):")
     for nb in notebooks().values():
         defaults = ", ".join(f"{k}={v!r}" for k, v in nb.defaults().items() if k != "output_dir")

@@ -18,6 +18,9 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
+from natospend import __version__
+from natospend.formatting import date_text
+from natospend.reports.dating import PageDating
 from natospend.reports.page import TABLE_METADATA
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,13 +37,32 @@ def _exporter(show_code: bool) -> Any:
     return _EXPORTERS[show_code]
 
 
-def parameter_header(run_name: str, parameters: dict[str, Any], note: str) -> str:
+def _with_code(text: str) -> str:
+    """Escaped text, with `command` spans set as code."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+
+
+def dating_block(dating: PageDating, built: str) -> str:
+    """Under the title: the data's editions and release dates, the day the page was built, and a visible
+    note naming any newer edition the project knows of."""
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in dating.data)
+    newer = "".join(f"<p>{_with_code(note)}</p>" for note in dating.notes)
+    return (
+        f'<div class="natospend-dating"><p><b>Data as of</b></p><ul>{lines}</ul>'
+        f"<p>Page built {html.escape(date_text(built[:10]))} with natospend {html.escape(__version__)}.</p></div>"
+        + (f'<div class="natospend-newer" role="note"><p><b>Newer data exist</b></p>{newer}</div>' if newer else "")
+    )
+
+
+def parameter_header(run_name: str, parameters: dict[str, Any], dating: PageDating, built: str) -> str:
     rows = "".join(
         f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
         for k, v in parameters.items()
     )
     return (
-        f'<p class="natospend-run">Run <b>{html.escape(run_name)}</b>. {html.escape(note)}</p>\n'
+        dating_block(dating, built)
+        + f'<p class="natospend-run">Run <b>{html.escape(run_name)}</b>, with these parameters:</p>\n'
         f'<table class="natospend-parameters"><thead><tr><th>parameter</th><th>value</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )

@@ -38,6 +38,7 @@ from natospend.files import replace_file
 from natospend.paths import PARAMS_DIR, REPORTS_DIR
 from natospend.reports import manifest
 from natospend.reports.catalogue import write_index
+from natospend.reports.dating import page_dating
 from natospend.reports.manifest import ENGINES, now_utc
 from natospend.reports.notebook_parameters import Notebook, notebooks, parse_cli_value
 
@@ -215,11 +216,6 @@ def shown_parameters(parameters: dict[str, Any], per_notebook: dict[str, dict[st
 
 
 # ---- the parent process --------------------------------------------------------------------
-
-
-def _header_note(sources: dict[str, set[str]]) -> str:
-    text = "; ".join(f"{source.upper()} edition {', '.join(sorted(v))}" for source, v in sorted(sources.items()))
-    return (text + ". " if text else "") + "Made with natospend."
 
 
 def _merge_outputs(staging: Path, stems: list[str]) -> dict[str, Any]:
@@ -465,7 +461,7 @@ def execute_plans(
                     plan.engine,
                     plan.name,
                     plan.show_code,
-                    _header_note(nb.params.sources()),
+                    page_dating(nb.params.sources()),
                     nb.resolved,
                 )
                 for nb in plan.notebooks

@@ -23,6 +23,7 @@ from natospend.errors import NatospendError, describe_error
 from natospend.figures.captions import PUBLISHERS
 from natospend.processes import become_worker
 from natospend.reports import inprocess
+from natospend.reports.dating import PageDating
 from natospend.reports.execution import execute
 from natospend.reports.html import parameter_header, to_html
 from natospend.reports.manifest import now_utc
@@ -61,7 +62,7 @@ def execute_one(
     engine: str,
     run_name: str,
     show_code: bool,
-    header_note: str,
+    dating: PageDating,
     resolved: dict[str, Any],
 ) -> dict[str, Any]:
     """Run one notebook into `staging` and export its HTML; returns timings or the failure."""
@@ -112,7 +113,7 @@ def execute_one(
         page = to_html(
             nb,
             title=summary.get("title") or source.stem,
-            header_html=parameter_header(run_name, resolved, header_note),
+            header_html=parameter_header(run_name, resolved, dating, begin),
             show_code=show_code,
             tables=folder / out_dir / "tables",
         )

@@ -121,3 +121,45 @@ def revisions_summary(revised: pd.DataFrame, largest: pd.DataFrame) -> dict[str,
         "mean_abs_revision": float(revised["revision"].abs().mean()),
         "largest": largest.head(5)[["country", "year", "old_value", "new_value"]].to_dict("records"),
     }
+
+
+def update_summary(
+    revised: pd.DataFrame,
+    crossings: dict[float, pd.DataFrame],
+    largest: pd.DataFrame,
+    *,
+    source: str,
+    old_edition: str,
+    new_edition: str,
+    indicator: str,
+    shown: int = 8,
+) -> list[str]:
+    """What `natospend update` prints after a new edition is ingested: one screen against the previous
+    edition (figures compared, allies that crossed each threshold, the largest revisions)."""
+    unit = revision_unit(indicator)
+    changed = revised[revised["revision"].abs() > 1e-9]
+    lines = [
+        f"{PUBLISHERS.get(source, source)} edition {new_edition} against {old_edition} "
+        f"({INDICATORS[indicator].description}): {count(len(revised), 'figure', 'figures')} for allies in both, "
+        f"{len(changed)} revised."
+    ]
+    for threshold, crossed in crossings.items():
+        if crossed.empty:
+            lines.append(f"  {threshold:g}% of GDP: no ally and year crosses it between the editions.")
+            continue
+        items = [
+            f"{x.country_name} {x.year} ({x.old_value:.2f} to {x.new_value:.2f}, "
+            f"{'now at or above' if x.now_at_or_above else 'now below'})"
+            for x in crossed.head(shown).itertuples()
+        ]
+        more = f" and {len(crossed) - shown} more (tables/revisions.csv of notebook 05)" if len(crossed) > shown else ""
+        lines.append(f"  {threshold:g}% of GDP, crossed: " + "; ".join(items) + more + ".")
+    lines.append(
+        "  Largest revisions: "
+        + "; ".join(
+            f"{x.country_name} {x.year} {x.old_value:,.2f} to {x.new_value:,.2f} ({x.revision:+,.2f} {unit})"
+            for x in largest.head(5).itertuples()
+        )
+        + "."
+    )
+    return lines
