@@ -123,6 +123,15 @@ def test_a_run_is_complete_and_reproducible_under_a_kernel(default_run: Path) ->
     assert "natospend-parameters" in page and "<code>2024</code>" in page  # parameter table at the top
     assert "injected-parameters" not in page
     assert page.count("data:image/png;base64,") >= 6
+    for path in sorted(default_run.glob("*.html")):  # every page dated, the newer releases named
+        text = path.read_text()
+        assert "<b>Data as of</b>" in text and "Page built " in text, path.name
+        if path.stem == "05_revisions":  # SIPRI's two releases
+            assert "SIPRI Military Expenditure Database (1949-2024): edition 2025, released 28 April 2025" in text
+            continue
+        nato_line = "Defence Expenditure of NATO Countries (2014-2024), tables in Excel format: edition 2024, released"
+        newer = "NATO has since published Defence Expenditure of NATO Countries (2014-2025) (28 August 2025) and"
+        assert f"{nato_line} 17 June 2024" in text and newer in text, path.name
 
 
 def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) -> None:
