@@ -53,9 +53,34 @@ def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no
         "Array.from(document.querySelectorAll('a.anchor-link, .natospend-download, nav.natospend-contents'))"
         ".map(e => getComputedStyle(e).display)"
     )
+    # A4 less the 12 mm side margins is 186 mm: 703 CSS px. Everything must fit that width in print.
+    page.set_viewport_size({"width": 703, "height": 1000})
+    seen["print_too_wide"] = page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        return Array.from(document.querySelectorAll('table, img, pre'))
+            .filter(e => e.getBoundingClientRect().width > 0)
+            .filter(e => e.getBoundingClientRect().right > width + 1 || e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || e.alt || '').slice(0, 40));
+    }""")
     pdf = page.pdf(format="A4", print_background=True)
     seen["pdf_bytes"] = len(pdf)
     seen["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    # a phone, 390 px wide: the page itself never scrolls sideways (wide tables scroll inside their box)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 390, "height": 800})
+    seen["phone_page_width"] = page.evaluate("document.documentElement.scrollWidth")
+    seen["viewport_meta"] = page.evaluate(
+        "Boolean(document.querySelector('meta[name=viewport][content*=\"width=device-width\"]'))"
+    )
+    # dark mode: a dark page, figures on a light card
+    page.emulate_media(media="screen", color_scheme="dark")
+    seen["dark"] = page.evaluate("""() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        text: getComputedStyle(document.querySelector('p') || document.body).color,
+        figure: document.images.length ? getComputedStyle(document.images[0]).backgroundColor : null,
+    })""")
+    seen["back_link"] = page.evaluate("Boolean(document.querySelector('a[href=\"../index.html\"]'))")
+    seen["cite"] = page.evaluate("(document.querySelector('section.natospend-cite') || {innerText: ''}).innerText")
     page.close()
     return {"url": page_path.as_uri(), "requests": requests, "failed": failed, "images": images, **seen}
 

@@ -42,6 +42,11 @@ FIGURES = {  # at least this many figures on each default page
 NOT_A_VALUE = re.compile(r"<NA>|\b(NaN|nan|None|True|False)\b")
 
 
+def _light(colour: str) -> bool:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", colour)[:3])
+    return (red + green + blue) / 3 > 150
+
+
 def test_default_reports_render_offline_and_print(default_run: Path) -> None:
     chromium = _chromium()
     home = default_run.parent.parent
@@ -71,8 +76,15 @@ def test_default_reports_render_offline_and_print(default_run: Path) -> None:
         assert len(seen["images"]) >= figures
         assert all(i["complete"] and i["width"] > 0 and i["scheme"] == "data" for i in seen["images"])
         assert seen["pdf_bytes"] > 10_000 and seen["pdf_pages"] >= 1  # Chromium prints it on A4
+        assert seen["print_too_wide"] == [], (stem, seen["print_too_wide"][:5])  # nothing cut at A4 width
+        assert seen["viewport_meta"] and seen["phone_page_width"] <= 390, (stem, seen["phone_page_width"])
+        assert seen["dark"]["body"] in ("rgb(24, 26, 27)",), (stem, seen["dark"])  # a dark page ...
+        assert _light(seen["dark"]["text"]), (stem, seen["dark"])  # ... with light text
         if stem == "index":
             continue
+        assert seen["dark"]["figure"] == "rgb(255, 255, 255)", stem  # figures on a light card
+        assert seen["back_link"], stem  # every page links back to the catalogue
+        assert "How to cite" in seen["cite"] and "@misc{" in seen["cite"] and "MIT licence" in seen["cite"], stem
         title = summaries[stem]["title"]
         assert seen["title"] == title and seen["h1"] == [title], stem  # the subject, not the file name
         assert page.stat().st_size < 2_000_000, stem  # one file a reader can send

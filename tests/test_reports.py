@@ -221,10 +221,17 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
     listing = natospend(project, "list")
     assert listing.returncode == 0
     run_line = next(line for line in listing.stdout.splitlines() if line.strip().startswith(ok.name))
-    assert "indicator='defence_expenditure_share_gdp_pct'" in run_line  # the run's own parameters
+    assert "indicator defence_expenditure_share_gdp_pct" in run_line  # the run's own parameters, in words
     assert "05_revisions" in listing.stdout.split("runs in reports/")[0]  # the notebooks come first
+    header = listing.stdout.split("runs in reports/ (newest first):\n")[1].splitlines()[0].split()
+    assert header[:3] == ["run", "finished", "(UTC)"] and "parameters" in header
     index = (project / "reports/index.html").read_text()
-    assert f'href="{ok.name}/05_revisions.html"' in index and "SIPRI 2025 2026" in index
+    assert f'href="{ok.name}/05_revisions.html">Revisions' in index and "SIPRI 2025 and 2026" in index
+    assert "Sweep ind: one report per indicator (2)" in index  # the sweep's runs grouped
+    assert '<meta name="viewport"' in index and 'id="filter"' in index
+    shutil.rmtree(ok)
+    assert natospend(project, "list").returncode == 0  # list re-writes the catalogue: the deleted run is gone
+    assert ok.name not in (project / "reports/index.html").read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", index)
 
 

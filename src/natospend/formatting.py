@@ -128,3 +128,22 @@ def readable(
             index.map(lambda v: v if isinstance(v, str) else format_number(v, None)), name=frame.index.name
         )
     return shown
+
+
+def parameter_value_words(value: Any) -> str:
+    """A parameter's value for readers: None -> 'default', True -> 'yes', a list -> 'a, b and c', a number
+    as it is (3.5, 2035), text without quotes."""
+    if value is None:
+        return "default"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return names([parameter_value_words(v) for v in value], empty="none")
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {parameter_value_words(v)}" for k, v in value.items())
+    return str(value)
+
+
+def parameters_words(parameters: Mapping[str, Any]) -> str:
+    """'year 2021, targets gdp_2pct and core_3_5pct', or 'the defaults'."""
+    return ", ".join(f"{k} {parameter_value_words(v)}" for k, v in parameters.items()) or "the defaults"

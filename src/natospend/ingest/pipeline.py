@@ -31,6 +31,7 @@ from natospend.data.dataset import (
     to_csv_bytes,
 )
 from natospend.errors import InputError
+from natospend.formatting import date_text
 from natospend.ingest import imf, nato, sipri
 from natospend.ingest.provenance import input_record
 from natospend.ingest.usercsv import read_user_csv
@@ -102,7 +103,7 @@ def ingest_imf(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         publisher=imf.PUBLISHER,
         title=f"{imf.TITLE}, {weo.edition}",
         rows=len(frame),
-        attribution=f"IMF, World Economic Outlook database, {weo.edition}",
+        attribution=f"IMF, World Economic Outlook database, {date_text(weo.edition)}",
         extra={"flags": {imf.PROJECTION_FLAG: "after the economy's last year of actual data: an IMF projection"}},
     )
     return frame, record

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import stat
 import sys
@@ -10,11 +9,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
+
 from natospend.errors import printable
 from natospend.files import replace_file
+from natospend.formatting import parameters_words
 from natospend.paths import REPORTS_DIR
 
 MAX_MANIFEST_BYTES = 4 << 20  # natospend's own are under 100 KB
+TEMPLATES = Path(__file__).parent / "templates" / "catalogue"
+PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
 
 
 def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
@@ -33,6 +37,8 @@ def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
             entry = {
                 "run": manifest.parent.name,
                 "notebooks": [str(n["notebook"]) for n in notebooks],
+                "titles": {str(n["notebook"]): str(n.get("title") or n["notebook"]) for n in notebooks},
+                "sweep": dict(document["sweep"]) if isinstance(document.get("sweep"), dict) else None,
                 "parameters": dict(document.get("parameters", {})),
                 "resolved": {str(n["notebook"]): dict(n.get("parameters", {})) for n in notebooks},
                 "editions": {str(k): [str(e) for e in v] for k, v in dict(document.get("editions", {})).items()},
@@ -53,46 +59,53 @@ def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:
 
 
 def _editions_text(editions: dict[str, list[str]]) -> str:
-    return ", ".join(f"{source.upper()} {' '.join(values)}" for source, values in editions.items())
+    return ", ".join(f"{PUBLISHERS.get(source, source)} {' and '.join(values)}" for source, values in editions.items())
 
 
-def _parameters_text(parameters: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in parameters.items()) or "defaults"
+def _href(*parts: str) -> str:
+    return "/".join(quote(part, safe="") for part in parts)  # inside reports/, whatever the name holds
+
+
+def catalogue_groups(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs for the catalogue: a sweep's runs together, groups and runs newest first."""
+    groups: dict[str, dict[str, Any]] = {}
+    for run in found:
+        sweep = run.get("sweep") or {}
+        key = f"sweep:{sweep.get('prefix')}" if sweep.get("prefix") else f"run:{run['run']}"
+        group = groups.setdefault(
+            key, {"name": sweep.get("prefix") or run["run"], "sweep": sweep.get("parameter"), "runs": []}
+        )
+        group["runs"].append(
+            {
+                "name": run["run"],
+                "pages": [
+                    {"title": run["titles"].get(nb, nb), "href": _href(run["run"], f"{nb}.html")}
+                    for nb in run["notebooks"]
+                ],
+                "parameters": parameters_words(run["parameters"]),
+                "editions": _editions_text(run["editions"]) or "none",
+                "finished": run["finished"].replace("T", " ").removesuffix("+00:00"),
+                "manifest": _href(run["run"], "manifest.json"),
+                "sort": run["finished"],
+            }
+        )
+    for group in groups.values():
+        group["runs"].sort(key=lambda r: r["sort"], reverse=True)
+        group["sort"] = group["runs"][0]["sort"]
+        group["search"] = f"{group['name']} {group['sweep'] or ''}".lower()
+        for run in group["runs"]:
+            run["search"] = " ".join(
+                [run["name"], run["parameters"], run["editions"], *(p["title"] for p in run["pages"])]
+            ).lower()
+    return sorted(groups.values(), key=lambda g: g["sort"], reverse=True)
 
 
 def write_index(folder: Path = REPORTS_DIR) -> Path:
-    rows = []
-    for run in runs(folder):
-        links = " ".join(
-            f'<a href="{html.escape(quote(run["run"], safe=""))}/{html.escape(quote(nb, safe=""))}.html">{html.escape(nb)}</a>'
-            for nb in run["notebooks"]
-        )
-        rows.append(
-            f"<tr><td><b>{html.escape(run['run'])}</b></td><td>{links}</td>"
-            f"<td><code>{html.escape(_parameters_text(run['parameters']))}</code></td>"
-            f"<td>{html.escape(_editions_text(run['editions']))}</td><td>{html.escape(run['finished'])}</td>"
-            f'<td><a href="{html.escape(quote(run["run"], safe=""))}/manifest.json">manifest</a></td></tr>'
-        )
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>natospend reports</title>
-<style>
-body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }}
-</style></head>
-<body>
-<h1>natospend reports</h1>
-<p>Each run: its notebooks (HTML, open offline), the parameters given (others are the notebooks' defaults),
-the data editions and when it finished. Figures, tables and the manifest of inputs and versions are in each
-run's folder.</p>
-<table><thead><tr><th>run</th><th>notebooks</th><th>parameters</th><th>data editions</th><th>finished (UTC)</th>
-<th>provenance</th></tr></thead>
-<tbody>
-{chr(10).join(rows) or '<tr><td colspan="6">No runs yet: natospend run all</td></tr>'}
-</tbody></table>
-</body></html>
-"""
+    """reports/index.html from its Jinja template (every value escaped by the template engine)."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    page = environment.get_template("index.html.j2").render(groups=catalogue_groups(runs(folder)))
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / "index.html"
     replace_file(index, page.encode("utf-8"))

@@ -57,6 +57,8 @@ def _parameters(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dic
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from natospend.errors import ParameterError
+    from natospend.reports.notebook_parameters import notebooks as every_notebook
     from natospend.reports.runner import (
         default_run_name,
         execute_plans,
@@ -67,8 +69,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
 
     values, per_notebook, from_file = _parameters(args)
-    notebooks = resolve_notebooks(args.notebook or from_file or ["all"])
-    name = args.name or default_run_name(notebooks, shown_parameters(values, per_notebook))
+    if not args.notebook and not from_file:
+        raise ParameterError(
+            "NOTEBOOK",
+            "no notebook named",
+            "all, or one or more of " + ", ".join(every_notebook()) + " (e.g. natospend run 02 -p target_year 2032)",
+        )
+    notebooks = resolve_notebooks(args.notebook or from_file)
+    name = args.name or _name_from_files(args) or default_run_name(notebooks, shown_parameters(values, per_notebook))
     plan = plan_run(notebooks, values, per_notebook, name=name, show_code=args.show_code, engine=args.engine)
     outcomes = execute_plans([plan], workers=args.workers)
     for outcome in outcomes:
@@ -76,6 +84,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
             pages = ", ".join(f"{n['notebook']}.html ({n['seconds_total']:.1f} s)" for n in outcome.notebooks)
             print(f"report {outcome.name}: {outcome.folder} [{pages}]")
     return report_failures(outcomes)
+
+
+def _name_from_files(args: argparse.Namespace) -> str | None:
+    """A run from parameter files alone is named after them (`-f hague_2032` -> hague_2032)."""
+    from natospend.reports.runner import RUN_NAME
+
+    if not args.file or args.parameter or args.yaml_parameter:
+        return None
+    name = "-".join(Path(f).stem for f in args.file)
+    return name if RUN_NAME.fullmatch(name) and ".." not in name else None
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -107,6 +125,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             name=name,
             show_code=args.show_code,
             engine=args.engine,
+            sweep={"prefix": prefix, "parameter": parameter},
         )
         for name, value in chosen.items()
     ]
@@ -182,7 +201,8 @@ def data_status() -> str:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from natospend.errors import printable
-    from natospend.reports.catalogue import runs
+    from natospend.formatting import parameters_words
+    from natospend.reports.catalogue import runs, write_index
     from natospend.reports.notebook_parameters import notebooks
 
     print(data_status())
@@ -190,13 +210,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
     for nb in notebooks().values():
         defaults = ", ".join(f"{k}={v!r}" for k, v in nb.defaults().items() if k != "output_dir")
         print(f"  {nb.stem:30s} {nb.title}\n  {'':30s} {defaults}")
-    found = runs()
-    print("runs in reports/:" if found else "no runs in reports/ yet")
+    found = sorted(runs(), key=lambda r: r["finished"], reverse=True)
+    print("runs in reports/ (newest first):" if found else "no runs in reports/ yet")
+    if found:
+        print(f"  {'run':32s} {'finished (UTC)':20s} {'data':26s} {'notebooks':40s} parameters")
     for run in found:
         editions = ", ".join(f"{s} {' '.join(v)}" for s, v in run["editions"].items())
-        given = ", ".join(f"{k}={v!r}" for k, v in run["parameters"].items()) or "defaults"
-        line = f"  {run['run']:32s} {' '.join(run['notebooks']):60s} {editions:22s} {run['finished']}  {given}"
+        finished = run["finished"].replace("T", " ")[:19]
+        line = (
+            f"  {run['run']:32s} {finished:20s} {editions:26s} {' '.join(run['notebooks']):40s} "
+            f"{parameters_words(run['parameters'])}"
+        )
         print(printable(line))  # manifests are files anyone could have edited: no raw control characters
+    write_index()  # the catalogue again: a run folder deleted by hand leaves it
     return 0
 
 

@@ -16,6 +16,7 @@ from natospend.formatting import date_text
 class PageDating:
     data: list[str] = field(default_factory=list)  # one line per edition in use
     notes: list[str] = field(default_factory=list)  # newer editions known
+    sources: list[dict[str, str]] = field(default_factory=list)  # source, attribution, note: for the cite block
 
 
 def edition_line(source: str, edition: str) -> str:
@@ -29,7 +30,17 @@ def edition_line(source: str, edition: str) -> str:
 
 def page_dating(used: Mapping[str, set[str]]) -> PageDating:
     loaded = {source: set(editions(source)) for source in sources()}
+    pairs = [(source, edition) for source in sorted(used) for edition in sorted(used[source])]
+    records = [source_record(source, edition) for source, edition in pairs]
     return PageDating(
-        data=[edition_line(source, edition) for source in sorted(used) for edition in sorted(used[source])],
+        data=[edition_line(source, edition) for source, edition in pairs],
         notes=staleness_notes(used, loaded),
+        sources=[
+            {
+                "source": r["source"],
+                "attribution": str(r.get("attribution") or r["source"]),
+                "note": r.get("note") or "",
+            }
+            for r in records
+        ],
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import copy
 import html
-import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -55,6 +56,20 @@ def dating_block(dating: PageDating, built: str) -> str:
     )
 
 
+def run_links(stem: str, siblings: list[tuple[str, str]]) -> str:
+    """Back to the catalogue, and to the other pages of the run (all in one folder: relative links)."""
+    others = "".join(
+        f'<li><a href="{html.escape(quote(other, safe=""))}.html">{html.escape(title)}</a></li>'
+        for other, title in siblings
+        if other != stem
+    )
+    return (
+        '<nav class="natospend-runlinks" aria-label="Reports"><a href="../index.html">All reports</a>'
+        + (f"<span> · Other pages of this run:</span><ul>{others}</ul>" if others else "")
+        + "</nav>"
+    )
+
+
 def parameter_header(run_name: str, parameters: dict[str, Any], dating: PageDating, built: str) -> str:
     rows = "".join(
         f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
@@ -69,7 +84,11 @@ def parameter_header(run_name: str, parameters: dict[str, Any], dating: PageDati
 
 
 def for_readers(
-    nb: nbformat.NotebookNode, header_html: str, title: str | None = None, tables: Path | None = None
+    nb: nbformat.NotebookNode,
+    header_html: str,
+    title: str | None = None,
+    tables: Path | None = None,
+    footer_html: str = "",
 ) -> nbformat.NotebookNode:
     """A copy for readers: without the injected-parameters cell; the notebook's title replaced by the
     run's own (its subject: "Country profile: United Kingdom"); the run and parameter table under it;
@@ -88,6 +107,10 @@ def for_readers(
     header = nbformat.v4.new_markdown_cell(header_html)
     header["id"] = "natospend-parameters"
     reader.cells.insert(position, header)
+    if footer_html:
+        footer = nbformat.v4.new_markdown_cell(footer_html)
+        footer["id"] = "natospend-cite"
+        reader.cells.append(footer)
     if tables is not None:
         for cell in reader.cells:
             outputs = []
@@ -116,26 +139,67 @@ def download_link(csv_path: Path) -> str:
     )
 
 
-_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
+class _Sections(HTMLParser):
+    """The page's h2 headings (id and text), and where the parameter table ends (line, column)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[str, str]] = []
+        self.table_end: tuple[int, int] | None = None
+        self._heading: str | None = None
+        self._text: list[str] = []
+        self._in_parameters = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "h2" and found.get("id"):
+            self._heading, self._text = found["id"], []
+        elif tag == "a" and self._heading is not None and "anchor-link" in (found.get("class") or ""):
+            self.sections.append((self._heading, "".join(self._text).strip()))
+            self._heading = None
+        elif tag == "table" and "natospend-parameters" in (found.get("class") or "") and self.table_end is None:
+            self._in_parameters = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._in_parameters:
+            self._in_parameters = False
+            line, column = self.getpos()
+            self.table_end = (line, column + len("</table>"))
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._text.append(data)
 
 
 def with_contents(page: str) -> str:
     """A table of contents of the page's sections (its h2 headings), after the run's parameter table."""
-    sections = _HEADING.findall(page)
-    if not sections:
+    parser = _Sections()
+    parser.feed(page)
+    parser.close()
+    if not parser.sections or parser.table_end is None:
         return page
-    items = "".join(f'<li><a href="#{anchor}">{text.strip()}</a></li>' for anchor, text in sections)
+    items = "".join(
+        f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>' for anchor, text in parser.sections
+    )
     nav = f'<nav class="natospend-contents" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
-    marker = "</table>"  # the end of the parameter table, the first table on the page
-    at = page.find(marker, page.find('class="natospend-parameters"'))
-    return page[: at + len(marker)] + nav + page[at + len(marker) :] if at >= 0 else page
+    line, column = parser.table_end
+    lines = page.split("\n")
+    at = sum(len(text) + 1 for text in lines[: line - 1]) + column
+    return page[:at] + nav + page[at:]
 
 
 def to_html(
-    nb: nbformat.NotebookNode, *, title: str, header_html: str, show_code: bool = False, tables: Path | None = None
+    nb: nbformat.NotebookNode,
+    *,
+    title: str,
+    header_html: str,
+    show_code: bool = False,
+    tables: Path | None = None,
+    footer_html: str = "",
 ) -> str:
-    """The page: <title> and <h1> the run's title, contents, tables with their CSV, figures embedded."""
-    reader = for_readers(nb, header_html, title, tables)
+    """The page: <title> and <h1> the run's title, contents, tables with their CSV, figures embedded, and
+    the footer (how to cite) last."""
+    reader = for_readers(nb, header_html, title, tables, footer_html)
     reader.metadata["title"] = title
     body, _ = _exporter(show_code).from_notebook_node(reader)
     return with_contents(body)

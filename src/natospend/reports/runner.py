@@ -171,6 +171,7 @@ class RunPlan:
     show_code: bool = False
     engine: str = "inprocess"
     parameters: dict[str, Any] = field(default_factory=dict)
+    sweep: dict[str, str] | None = None  # {"prefix": ..., "parameter": ...} for one run of a sweep
 
 
 def plan_run(
@@ -181,6 +182,7 @@ def plan_run(
     name: str,
     show_code: bool = False,
     engine: str = "inprocess",
+    sweep: dict[str, str] | None = None,
 ) -> RunPlan:
     """Check every parameter against each notebook's spec and the data, before any kernel."""
     if engine not in ENGINES:
@@ -205,7 +207,7 @@ def plan_run(
                 "output_dir", "is set by `natospend run` (the report folder)", "use --name to choose the folder"
             )
         plans.append(NotebookPlan(nb, given, nb.check(given)))
-    return RunPlan(name, plans, show_code, engine, shown_parameters(parameters, per_notebook))
+    return RunPlan(name, plans, show_code, engine, shown_parameters(parameters, per_notebook), sweep)
 
 
 def shown_parameters(parameters: dict[str, Any], per_notebook: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
@@ -331,6 +333,8 @@ def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], start
     for p in plan.notebooks:
         for source, values in p.params.sources().items():
             editions.setdefault(source, set()).update(values)
+    for result in results:  # each page's own title ("Country profile: Poland"), for the catalogue
+        result["title"] = summaries.get(result["notebook"], {}).get("title") or result["notebook"]
     document = manifest.build(
         run=plan.name,
         notebooks=results,
@@ -341,6 +345,8 @@ def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], start
         folder=staging,
         engine=plan.engine,
     )
+    if plan.sweep:
+        document["sweep"] = plan.sweep
     (staging / "manifest.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     with reports_lock():
         refuse_link(target)
@@ -448,6 +454,7 @@ def execute_plans(
     # papermill and nbconvert, which the worker module needs
     from natospend.reports.worker import execute_one, worker_start  # noqa: PLC0415
 
+    code = manifest.code_version()  # once: the pages' citation carries the version and commit
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start)
     try:
         for plan in plans:
@@ -463,6 +470,8 @@ def execute_plans(
                     plan.show_code,
                     page_dating(nb.params.sources()),
                     nb.resolved,
+                    [(other.path.stem, other.notebook.title) for other in plan.notebooks],
+                    code,
                 )
                 for nb in plan.notebooks
             ]

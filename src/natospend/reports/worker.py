@@ -18,14 +18,16 @@ import papermill
 
 import natospend.figures
 import natospend.text
+from natospend import __version__
 from natospend.data.dataset import load_spending
 from natospend.errors import NatospendError, describe_error
 from natospend.figures.captions import PUBLISHERS
 from natospend.processes import become_worker
 from natospend.reports import inprocess
+from natospend.reports.citation import cite_block
 from natospend.reports.dating import PageDating
 from natospend.reports.execution import execute
-from natospend.reports.html import parameter_header, to_html
+from natospend.reports.html import parameter_header, run_links, to_html
 from natospend.reports.manifest import now_utc
 
 _WARM = False
@@ -64,6 +66,8 @@ def execute_one(
     show_code: bool,
     dating: PageDating,
     resolved: dict[str, Any],
+    siblings: list[tuple[str, str]] | None = None,
+    code: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run one notebook into `staging` and export its HTML; returns timings or the failure."""
     warm_up()
@@ -110,12 +114,23 @@ def execute_one(
     try:
         summary_path = folder / out_dir / "summary.json"
         summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+        title = summary.get("title") or source.stem
+        code = code or {}
         page = to_html(
             nb,
-            title=summary.get("title") or source.stem,
-            header_html=parameter_header(run_name, resolved, dating, begin),
+            title=title,
+            header_html=run_links(source.stem, siblings or []) + parameter_header(run_name, resolved, dating, begin),
             show_code=show_code,
             tables=folder / out_dir / "tables",
+            footer_html=cite_block(
+                title,
+                run=run_name,
+                stem=source.stem,
+                built=begin,
+                version=str(code.get("natospend", __version__)),
+                commit=code.get("commit"),
+                sources=dating.sources,
+            ),
         )
         (folder / f"{source.stem}.html").write_text(page, encoding="utf-8")
     except OSError as error:
