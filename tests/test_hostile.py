@@ -43,6 +43,12 @@ def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> 
         (["02", "-p", "related_target_pct", "inf"], "parameter 'related_target_pct': inf is not a finite number"),
         (["01", "--name", "ok\n"], "parameter '--name': 'ok\\n' is not a plain run name"),
         (["02", "-y", "target_year", "[2032"], "parameter 'target_year': -y value '[2032': line 1: not valid YAML"),
+        # valid but implausible: refused with the reason and a hint
+        (
+            ["02", "-p", "core_target_pct", "35"],
+            "35% of GDP is implausible for a spending target (above 15%); did you mean 3.5?",
+        ),
+        (["03", "-p", "country", "Iceland"], "parameter 'country': Iceland has no armed forces"),
     ],
 )
 def test_hostile_values_are_refused_before_anything_runs(project: Path, args: list[str], message: str) -> None:

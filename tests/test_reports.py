@@ -120,7 +120,13 @@ def test_a_run_is_complete_and_reproducible_under_a_kernel(default_run: Path) ->
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no outside address"
     assert "cdnjs" not in page and "require.js" not in page and "mathjax" not in page.lower()
     assert '<span class="n">check_alliance_overview</span>' not in page  # code hidden by default
-    assert "natospend-parameters" in page and "<code>2024</code>" in page  # parameter table at the top
+    assert "natospend-parameters" in page and "<td>2024 <span" in page  # parameters in words at the top
+    assert "<td>2% of GDP on defence, 20% of defence expenditure on major equipment, 3.5% of GDP" in page
+    assert "&#x27;gdp_2pct&#x27;" not in page and "[&#x27;" not in page  # not Python's repr of the list
+    rerun = page[page.index('<details class="natospend-rerun">') :]
+    assert "natospend run 01_alliance_overview --name default" in rerun  # closed, at the end: how to re-run it
+    assert "The parameters are checked against the data first" in rerun
+    assert page.index('<details class="natospend-rerun">') > page.rindex("The shortfall since Wales")  # at the end
     assert "injected-parameters" not in page
     assert page.count("data:image/png;base64,") >= 6
     for path in sorted(default_run.glob("*.html")):  # every page dated, the newer releases named
@@ -142,7 +148,7 @@ def test_failure_keeps_previous_report_and_the_failed_notebook(project: Path) ->
     done = natospend(project, "run", notebook, "--name", "keep")
     assert done.returncode == 1
     assert (
-        f"notebook {notebook} failed at cell 6 (In [5]: raise RuntimeError('deliberate failure')): "
+        f"notebook {notebook} failed at cell 6 (In [4]: raise RuntimeError('deliberate failure')): "
         "RuntimeError: deliberate failure"
     ) in done.stderr
     kept = project / "reports/.failed/keep" / f"{notebook}.ipynb"
@@ -209,7 +215,7 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
     assert done.returncode == 1
     assert "2 of 3 reports written" in done.stdout
     assert (
-        "run 'ind-defence_expenditure_usd_m': notebook 05_revisions failed at cell 6 (In [5]: assert indicator != "
+        "run 'ind-defence_expenditure_usd_m': notebook 05_revisions failed at cell 6 (In [4]: assert indicator != "
         "'defence_expenditure_usd_m'" in done.stderr
     )
     assert "AssertionError: no reports in dollars" in done.stderr
@@ -251,3 +257,40 @@ def test_param_files(project: Path) -> None:
     assert (
         missing.returncode == 2 and "no parameter file 'nope'" in missing.stderr and "hague_2032.yaml" in missing.stderr
     )
+
+
+def _on_a_terminal(home: Path, *args: str) -> str:
+    """Run natospend with a pseudo-terminal (100 columns) as stdout and stderr; returns what it showed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    main, replica = pty.openpty()
+    fcntl.ioctl(replica, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {**os.environ, "NATOSPEND_HOME": str(home)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "natospend.cli", *args], stdout=replica, stderr=replica, env=env, cwd=home
+    )
+    os.close(replica)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait()
+    os.close(main)
+    return shown.decode(errors="replace")
+
+
+def test_run_shows_progress_on_a_terminal_only(project: Path) -> None:
+    shown = _on_a_terminal(project, "run", "05", "--name", "tty")
+    assert "run tty: 100%" in shown and "1/1" in shown and "05_revisions" in shown
+    quiet = _on_a_terminal(project, "run", "05", "--name", "tty", "--quiet")
+    assert "%|" not in quiet and "report tty:" in quiet
+    piped = natospend(project, "run", "05", "--name", "tty")  # not a terminal: the result line only
+    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("report tty:")

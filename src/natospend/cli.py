@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -144,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     updating = commands.add_parser(
         "update",
         help="fetch the publishers' releases that are newer than the data loaded",
-        description=(
+        description=textwrap.fill(
             "Bring in the releases listed in data/reference/releases.yaml that data/processed/ does not hold yet: "
             "each file is downloaded (or taken from --from FOLDER), checked (its checksum when known, otherwise "
             "its layout and edition), ingested as a new edition beside the old ones, and compared with the "

@@ -120,11 +120,28 @@ def number(name: str, value: Any, minimum: float | None = None, maximum: float |
     return value
 
 
+PLAUSIBLE_TARGET_PCT = 15.0  # a spending target above this share of GDP is taken for a slip of the decimal point
+
+
 def positive_share(name: str, value: Any) -> float:
     """A share of GDP above 0 and at most 100."""
     share = number(name, value, maximum=100)
     if share <= 0:
         raise ParameterError(name, f"{share:g} is not a positive share of GDP", "a number above 0")
+    return share
+
+
+def target_share(name: str, value: Any, *, zero: bool = False) -> float:
+    """A target in percent of GDP: valid, and plausible (at most 15%); 35 for 3.5 is refused with a hint."""
+    share = number(name, value, minimum=0, maximum=100) if zero else positive_share(name, value)
+    if share > PLAUSIBLE_TARGET_PCT:
+        meant = share / 10 if share / 10 <= PLAUSIBLE_TARGET_PCT else None
+        hint = f"did you mean {meant:g}?" if meant is not None else "a share of GDP in percent, such as 3.5"
+        raise ParameterError(
+            name,
+            f"{share:g}% of GDP is implausible for a spending target (above {PLAUSIBLE_TARGET_PCT:g}%); {hint}",
+            f"0 to {PLAUSIBLE_TARGET_PCT:g} (percent of GDP: 3.5 means 3.5%)",
+        )
     return share
 
 
@@ -188,6 +205,20 @@ def ally(name: str, value: Any) -> str:
         return resolve_ally(text(name, value))
     except ValueError:
         raise ParameterError(name, f"{value!r} is not an ally", ", ".join(a.iso3 for a in allies())) from None
+
+
+def ally_with_armed_forces(name: str, value: Any) -> str:
+    """An ally with armed forces: Iceland has none, and NATO publishes no defence expenditure for it (`run`
+    refuses it as `sweep --over country=all` leaves it out)."""
+    code = ally(name, value)
+    found = next(a for a in allies() if a.iso3 == code)
+    if not found.has_armed_forces:
+        raise ParameterError(
+            name,
+            f"{found.name} has no armed forces: NATO publishes no defence expenditure for it, so there is no profile",
+            "another ally, e.g. Norway (natospend sweep 03 --over country=all covers every ally with armed forces)",
+        )
+    return code
 
 
 def check_gdp_path(name: str, value: Any) -> str | float:
@@ -260,7 +291,7 @@ def check_pathways(
     values = {
         "edition": pathway["edition"],
         "core_target_pct": pathway["core_target_pct"],
-        "related_target_pct": number("related_target_pct", related_target_pct, minimum=0, maximum=100),
+        "related_target_pct": target_share("related_target_pct", related_target_pct, zero=True),
         "target_year": pathway["target_year"],
         "gdp_path": pathway["gdp_path"],
         "imf_edition": pathway["imf_edition"],
@@ -283,7 +314,7 @@ def pathway_values(
         )
     return {
         "edition": nato_edition,
-        "core_target_pct": positive_share("core_target_pct", core_target_pct),
+        "core_target_pct": target_share("core_target_pct", core_target_pct),
         "target_year": year_after_base("target_year", target_year, years),
         "gdp_path": check_gdp_path("gdp_path", gdp_path),
         "imf_edition": resolve_edition("imf", "imf_edition", imf_edition),
@@ -306,7 +337,7 @@ def check_country_profile(
     """03: an ally (any spelling), NATO and SIPRI editions, and the pathway's parameters as 02 checks them."""
     pathway = pathway_values(edition, core_target_pct, target_year, gdp_path, imf_edition, trend_start_year)
     values = {
-        "country": ally("country", country),
+        "country": ally_with_armed_forces("country", country),
         "edition": pathway["edition"],
         "sipri_edition": resolve_edition("sipri", "sipri_edition", sipri_edition),
         "core_target_pct": pathway["core_target_pct"],

@@ -78,7 +78,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
     notebooks = resolve_notebooks(args.notebook or from_file)
     name = args.name or _name_from_files(args) or default_run_name(notebooks, shown_parameters(values, per_notebook))
     plan = plan_run(notebooks, values, per_notebook, name=name, show_code=args.show_code, engine=args.engine)
-    outcomes = execute_plans([plan], workers=args.workers)
+    from tqdm import tqdm
+
+    # on a terminal: notebook i of n, as each finishes (a pipe or a file gets only the result lines)
+    bar = tqdm(
+        total=len(plan.notebooks),
+        desc=f"run {name}",
+        unit="notebook",
+        file=sys.stderr,
+        disable=args.quiet or not sys.stderr.isatty(),
+        leave=False,
+    )
+
+    def finished(stem: str) -> None:
+        bar.set_postfix_str(stem, refresh=False)
+        bar.update(1)
+
+    try:
+        outcomes = execute_plans([plan], workers=args.workers, on_notebook=finished)
+    finally:
+        bar.close()
     for outcome in outcomes:
         if outcome.ok:
             pages = ", ".join(f"{n['notebook']}.html ({n['seconds_total']:.1f} s)" for n in outcome.notebooks)
@@ -129,7 +148,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         )
         for name, value in chosen.items()
     ]
-    bar = tqdm(total=len(plans), desc=f"sweep {parameter}", unit="report", file=sys.stderr, disable=args.quiet)
+    bar = tqdm(
+        total=len(plans),
+        desc=f"sweep {parameter}",
+        unit="report",
+        file=sys.stderr,
+        disable=args.quiet or not sys.stderr.isatty(),
+        leave=False,  # the summary line below says how it ended: the bar's last state is not printed twice
+    )
     outcomes = execute_plans(plans, workers=args.workers, progress=lambda _: bar.update(1))
     bar.close()
     done = [o for o in outcomes if o.ok]
@@ -261,13 +287,49 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
 
 
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, 88)
+
+
 def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = commands.add_parser("run", help="run notebooks into a report folder under reports/")
+    described = {"formatter_class": argparse.RawDescriptionHelpFormatter}
+    run = commands.add_parser(
+        "run",
+        help="run notebooks into a report folder under reports/",
+        description=_wrapped(
+            "Run one or more notebooks with your parameters into reports/NAME/: each notebook's HTML page, its "
+            "tables (CSV) and figures (PNG, SVG), the executed notebook, and a manifest of inputs, parameters and "
+            "versions. Every parameter is checked against the notebooks and the data before anything runs; a "
+            "failed run leaves the previous report of that name as it was. A run from parameter files alone is "
+            "named after them."
+        ),
+        epilog=(
+            "examples:\n  natospend run 02 -p target_year 2032 -p core_target_pct 3.5\n"
+            "  natospend run all -f default --name default\n  natospend run -f hague_2032"
+        ),
+        **described,
+    )
     run.add_argument("notebook", nargs="*", help="notebook file name or stem (01_alliance_overview, 01), or all")
+    run.add_argument("--quiet", action="store_true", help="no progress (it shows only on a terminal anyway)")
     _common(run)
     run.set_defaults(handler=_cmd_run)
 
-    sweep = commands.add_parser("sweep", help="one report per value of a parameter, in parallel")
+    sweep = commands.add_parser(
+        "sweep",
+        help="one report per value of a parameter, in parallel",
+        description=_wrapped(
+            "Run one notebook once per value of one parameter, each into reports/NAME-VALUE/, on every core. "
+            "country=all means every ally with armed forces, year=all every year of the edition. A failed value "
+            "is reported and the others are kept; the catalogue groups the sweep's reports."
+        ),
+        epilog=(
+            "examples:\n  natospend sweep 03 --over country=all\n"
+            "  natospend sweep 02 --over target_year=2030,2032,2035 -p core_target_pct 3.5"
+        ),
+        **described,
+    )
     sweep.add_argument("notebook", help="notebook file name or stem")
     sweep.add_argument("--over", required=True, metavar="NAME=VALUES", help="country=all, year=all, or NAME=v1,v2")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -277,5 +339,12 @@ def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     listing = commands.add_parser(
         "list",
         help="the notebooks with their defaults, and the runs in reports/ with their parameters and data editions",
+        description=_wrapped(
+            "Show the data loaded (per source, the editions in data/processed/ and the newest release known), the "
+            "notebooks with their default parameters, and the runs in reports/, newest first; the catalogue "
+            "reports/index.html is written again, so runs deleted by hand leave it."
+        ),
+        epilog="examples:\n  natospend list\n  natospend list | grep hague",
+        **described,
     )
     listing.set_defaults(handler=_cmd_list)

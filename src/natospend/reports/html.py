@@ -11,18 +11,21 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import shlex
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import nbformat
+import yaml
 from nbconvert import HTMLExporter
 
 from natospend import __version__
 from natospend.formatting import date_text
 from natospend.reports.dating import PageDating
 from natospend.reports.page import TABLE_METADATA
+from natospend.reports.parameter_words import value_in_words
 
 TEMPLATES = Path(__file__).parent / "templates"
 _EXPORTERS: dict[bool, Any] = {}
@@ -70,9 +73,15 @@ def run_links(stem: str, siblings: list[tuple[str, str]]) -> str:
     )
 
 
-def parameter_header(run_name: str, parameters: dict[str, Any], dating: PageDating, built: str) -> str:
+def parameter_header(
+    run_name: str, parameters: dict[str, Any], dating: PageDating, built: str, given: dict[str, Any] | None = None
+) -> str:
+    """The data's dates, then the run's parameters in words (a value not given is marked as the default)."""
+    given = given or {}
     rows = "".join(
-        f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
+        f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(value_in_words(k, v))}"
+        + ("" if k in given else ' <span class="natospend-default">(default)</span>')
+        + "</td></tr>"
         for k, v in parameters.items()
     )
     return (
@@ -83,18 +92,59 @@ def parameter_header(run_name: str, parameters: dict[str, Any], dating: PageDati
     )
 
 
+RERUN_TAG = "natospend-rerun"  # notebook cells about running it, not about the data: moved to the page's end
+
+
+def _command_arguments(given: dict[str, Any]) -> list[str]:
+    """-p NAME VALUE as papermill types it; lists and mappings as -y NAME YAML."""
+    arguments: list[str] = []
+    for name, value in given.items():
+        if isinstance(value, (list, tuple, dict)):
+            arguments += ["-y", name, yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()]
+        else:
+            arguments += ["-p", name, "None" if value is None else str(value)]
+    return arguments
+
+
+def rerun_commands(stem: str, given: dict[str, Any], run_name: str) -> tuple[str, str]:
+    """The commands that make this page again: natospend's, and plain papermill's."""
+    arguments = _command_arguments(given)
+    natospend = shlex.join(["natospend", "run", stem, *arguments, "--name", run_name])
+    papermill = shlex.join(
+        ["papermill", f"notebooks/{stem}.ipynb", f"{stem}-out.ipynb", *arguments, "-p", "output_dir", f"{stem}-out"]
+    )
+    return natospend, papermill
+
+
+def rerun_section(commands: tuple[str, str], moved: list[str]) -> str:
+    """A closed section at the page's end: how this page was made, and the notebook's notes on running it."""
+    natospend, papermill = commands
+    return (
+        '<details class="natospend-rerun"><summary>Re-run this report</summary>\n\n'
+        f"This page was made, in the project folder (after `source .venv/bin/activate`), by\n\n"
+        f"```\n{natospend}\n```\n\nor, with papermill alone:\n\n```\n{papermill}\n```\n\n"
+        + "\n\n".join(moved)
+        + "\n\n</details>"
+    )
+
+
 def for_readers(
     nb: nbformat.NotebookNode,
     header_html: str,
     title: str | None = None,
     tables: Path | None = None,
     footer_html: str = "",
+    rerun: tuple[str, str] | None = None,
 ) -> nbformat.NotebookNode:
     """A copy for readers: without the injected-parameters cell; the notebook's title replaced by the
     run's own (its subject: "Country profile: United Kingdom"); the run and parameter table under it;
     and a "download CSV" link, as a data: URL, under each table that came from a CSV in `tables`."""
     reader = copy.deepcopy(nb)
     reader.cells = [c for c in reader.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    moved = [c.source for c in reader.cells if RERUN_TAG in c.metadata.get("tags", []) and c.cell_type == "markdown"]
+    reader.cells = [
+        c for c in reader.cells if not (RERUN_TAG in c.metadata.get("tags", []) and c.cell_type == "markdown")
+    ]
     position = 1 if reader.cells and reader.cells[0].cell_type == "markdown" else 0
     if position:  # the title alone, then the run and its parameters, then the notebook's introduction
         first = reader.cells[0]
@@ -107,6 +157,10 @@ def for_readers(
     header = nbformat.v4.new_markdown_cell(header_html)
     header["id"] = "natospend-parameters"
     reader.cells.insert(position, header)
+    if rerun is not None:
+        section = nbformat.v4.new_markdown_cell(rerun_section(rerun, moved))
+        section["id"] = "natospend-rerun"
+        reader.cells.append(section)
     if footer_html:
         footer = nbformat.v4.new_markdown_cell(footer_html)
         footer["id"] = "natospend-cite"
@@ -196,10 +250,11 @@ def to_html(
     show_code: bool = False,
     tables: Path | None = None,
     footer_html: str = "",
+    rerun: tuple[str, str] | None = None,
 ) -> str:
-    """The page: <title> and <h1> the run's title, contents, tables with their CSV, figures embedded, and
-    the footer (how to cite) last."""
-    reader = for_readers(nb, header_html, title, tables, footer_html)
+    """The page: <title> and <h1> the run's title, contents, tables with their CSV, figures embedded, then
+    the closed re-run section and the footer (how to cite) last."""
+    reader = for_readers(nb, header_html, title, tables, footer_html, rerun)
     reader.metadata["title"] = title
     body, _ = _exporter(show_code).from_notebook_node(reader)
     return with_contents(body)

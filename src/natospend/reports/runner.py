@@ -432,7 +432,10 @@ def _alive(pid: int) -> bool:
 
 
 def execute_plans(
-    plans: list[RunPlan], workers: int | None = None, progress: Callable[[RunResult], None] | None = None
+    plans: list[RunPlan],
+    workers: int | None = None,
+    progress: Callable[[RunResult], None] | None = None,
+    on_notebook: Callable[[str], None] | None = None,
 ) -> list[RunResult]:
     """Run several plans' notebooks in a pool of worker processes; each run lands on its own.
 
@@ -475,6 +478,9 @@ def execute_plans(
                 )
                 for nb in plan.notebooks
             ]
+            if on_notebook is not None:  # called in the parent, from the pool's thread, as each one ends
+                for future, nb in zip(futures, plan.notebooks, strict=True):
+                    future.add_done_callback(lambda _, stem=nb.path.stem: on_notebook(stem))
             tasks.append((plan, staging, started, futures))
         for plan, staging, started, futures in tasks:
             results = [_result(f, nb.path.stem) for f, nb in zip(futures, plan.notebooks)]

@@ -27,7 +27,7 @@ from natospend.reports import inprocess
 from natospend.reports.citation import cite_block
 from natospend.reports.dating import PageDating
 from natospend.reports.execution import execute
-from natospend.reports.html import parameter_header, run_links, to_html
+from natospend.reports.html import parameter_header, rerun_commands, run_links, to_html
 from natospend.reports.manifest import now_utc
 
 _WARM = False
@@ -119,9 +119,11 @@ def execute_one(
         page = to_html(
             nb,
             title=title,
-            header_html=run_links(source.stem, siblings or []) + parameter_header(run_name, resolved, dating, begin),
+            header_html=run_links(source.stem, siblings or [])
+            + parameter_header(run_name, resolved, dating, begin, given),
             show_code=show_code,
             tables=folder / out_dir / "tables",
+            rerun=rerun_commands(source.stem, given, run_name),
             footer_html=cite_block(
                 title,
                 run=run_name,
