@@ -77,3 +77,18 @@ def test_no_source_sentence_doubles_its_publishers_name() -> None:
         who = PUBLISHERS.get(record["source"], record["source"])
         sentence = source_sentence(record["source"], record["edition"])
         assert sentence.startswith(f"Source: {who}") and f"{who}, {who}" not in sentence, sentence
+
+
+def test_one_version_everywhere() -> None:
+    """The version the pages and manifests carry is the package's, CITATION.cff's and pyproject.toml's."""
+    import tomllib
+
+    import yaml
+
+    from natospend import __version__
+    from natospend.paths import PROJECT_ROOT
+
+    citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert citation["version"] == project["version"] == __version__
+    assert citation["license"] == project["license"] == "MIT" and (PROJECT_ROOT / "LICENSE").is_file()
