@@ -45,9 +45,24 @@ def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no
                     .filter(h => !h.startsWith('#') && !h.startsWith('data:')),
     })""")
     page.screenshot(path=screenshot, full_page=True)
+    if page.query_selector("#filter"):  # the catalogue's search box filters as you type
+        seen["filter"] = {}
+        for query in ("default", "no-run-is-called-this"):
+            page.fill("#filter", query)
+            seen["filter"][query] = page.evaluate(
+                "[document.querySelectorAll('article.run:not([hidden])').length,"
+                " !document.getElementById('nomatch').hidden]"
+            )
+        page.fill("#filter", "")
     page.emulate_media(media="print")
     seen["print_break_inside"] = page.evaluate(
         "Array.from(document.querySelectorAll('.jp-RenderedImage')).map(e => getComputedStyle(e).breakInside)"
+    )
+    # a figure's introduction (the Markdown cell before it) is kept on the figure's page
+    seen["print_intro_kept"] = page.evaluate(
+        "Array.from(document.querySelectorAll('.jp-MarkdownCell'))"
+        ".filter(c => c.nextElementSibling && c.nextElementSibling.querySelector('.jp-RenderedImage'))"
+        ".map(c => getComputedStyle(c).breakAfter)"
     )
     seen["print_hidden"] = page.evaluate(
         "Array.from(document.querySelectorAll('a.anchor-link, .natospend-download, nav.natospend-contents'))"

@@ -81,6 +81,7 @@ def test_default_reports_render_offline_and_print(default_run: Path) -> None:
         assert seen["dark"]["body"] in ("rgb(24, 26, 27)",), (stem, seen["dark"])  # a dark page ...
         assert _light(seen["dark"]["text"]), (stem, seen["dark"])  # ... with light text
         if stem == "index":
+            assert seen["filter"] == {"default": [1, False], "no-run-is-called-this": [0, True]}
             continue
         assert seen["dark"]["figure"] == "rgb(255, 255, 255)", stem  # figures on a light card
         assert seen["back_link"], stem  # every page links back to the catalogue
@@ -99,4 +100,5 @@ def test_default_reports_render_offline_and_print(default_run: Path) -> None:
         # print: a figure (its caption is drawn inside it) never splits; no on-screen leftovers
         assert seen["print_break_inside"] and set(seen["print_break_inside"]) == {"avoid"}, stem
         assert set(seen["print_hidden"]) == {"none"}, stem
+        assert seen["print_intro_kept"] and set(seen["print_intro_kept"]) == {"avoid"}, stem
         assert screenshot.stat().st_size > 50_000  # kept as a test artifact

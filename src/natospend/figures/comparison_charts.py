@@ -9,7 +9,7 @@ import seaborn as sns
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from natospend.analysis.ppp import EUROPE
-from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers
+from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, money_axis
 from natospend.formatting import format_number
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _series(
 
 def ppp_against_market(ppp: pd.DataFrame, ratios: pd.DataFrame, caption: str) -> Figure:
     """Russia and the European allies at market exchange rates and at PPP, and the ratio under each."""
-    fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))  # at most 12 inches: no text under 8 px on the page
     for country, label, colour, marker in (("RUS", "Russia", BELOW, "^"), (EUROPE, "European allies", MEETS, "s")):
         rows = ppp[(ppp["country"] == country) & (ppp["year"] >= 2000)]
         axes[0].plot(
@@ -137,12 +137,11 @@ def ppp_against_market(ppp: pd.DataFrame, ratios: pd.DataFrame, caption: str) ->
             color=colour,
             marker=marker,
             markersize=4,
-            linestyle="--",
-            markerfacecolor="white",
+            linestyle="--",  # dashed: PPP (hollow markers mean an estimate in every figure)
             label=f"{label}, PPP (international $)",
         )
     axes[0].set_ylabel("billion, current prices")
-    axes[0].set_ylim(bottom=0)
+    money_axis(axes[0])
     axes[0].set_title("Military expenditure: market rates and PPP")
     axes[0].legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=7.5, frameon=False)
     data = ratios[ratios["year"] >= 2000]
@@ -195,11 +194,11 @@ def russia_spending(russia: pd.DataFrame, price_basis: str, caption: str) -> Fig
 def russia_shares_and_ratio(russia: pd.DataFrame, caption: str) -> Figure:
     """Russia's and Ukraine's shares of GDP in panels of their own (Ukraine's 35% would flatten Russia's 7%),
     and the European allies' spending against Russia's."""
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(11.5, 4.5))  # at most 12 inches as saved: no text under 8 px
     _series(axes[0], russia, "russia_share_gdp_pct", "Russia", "--", "^", BELOW, "russia_estimate")
     axes[0].set_title("Russia: share of GDP")
     _series(axes[1], russia, "ukraine_share_gdp_pct", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate")
-    axes[1].set_title("Ukraine: share of GDP (own spending)")
+    axes[1].set_title("Ukraine: share of GDP\n(its own spending)")
     for ax in axes[:2]:
         ax.set_ylabel("% of GDP")
         ax.set_ylim(bottom=0)
@@ -207,7 +206,7 @@ def russia_shares_and_ratio(russia: pd.DataFrame, caption: str) -> Figure:
     axes[2].axhline(1, color="black", linewidth=0.8)
     axes[2].set_ylim(bottom=0)
     axes[2].set_ylabel("European allies' spending / Russia's")
-    axes[2].set_title("European allies against Russia (market rates)")
+    axes[2].set_title("European allies against Russia\n(market exchange rates)")
     for ax in axes:
         ax.set_xlabel("Year")
     return finish(fig, caption)

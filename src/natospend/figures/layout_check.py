@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -86,9 +87,74 @@ def legends_on_data(fig: Figure, saved: bool = False) -> list[str]:
     return found
 
 
+PAGE_COLUMN_PX = 1000  # the width a page shows a figure at, at most (CSS px)
+SAVED_DPI = 200  # figures are saved at 200 dpi: a narrower one is shown at its own width
+MINIMUM_TEXT_PX = 8.0
+
+
+def smallest_text(fig: Figure) -> list[tuple[str, float]]:
+    """Texts smaller than MINIMUM_TEXT_PX CSS px where the page shows the figure (its width, scaled down to
+    a 1,000 px column): (text, size in px)."""
+    width_in = max(fig.get_figwidth(), getattr(fig, "natospend_saved_width_in", 0.0))  # a wide title widens it
+    shown_px = min(PAGE_COLUMN_PX, width_in * SAVED_DPI)
+    px_per_point = shown_px / width_in / 72
+    small = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.get_figure() is not None:
+            size = text.get_fontsize() * px_per_point
+            if size < MINIMUM_TEXT_PX - 0.05:
+                small.append((text.get_text().strip().splitlines()[0][:40], round(size, 1)))
+    return small
+
+
+def overlapping_ticks(fig: Figure, saved: bool = False) -> list[tuple[str, str]]:
+    """Neighbouring tick labels of one axis whose boxes overlap."""
+    _drawn(fig, saved)
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
+            shown = [t for t in labels if t.get_visible() and t.get_text().strip()]
+            boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in shown]
+            found += [
+                (a, b) for (a, box_a), (b, box_b) in zip(boxes, boxes[1:], strict=False) if _overlap(box_a, box_b)
+            ]
+    return found
+
+
+def labels_on_markers(fig: Figure, saved: bool = False) -> list[str]:
+    """Annotations whose box covers a scatter marker's centre in their axes (a label hiding a point)."""
+    _drawn(fig, saved)
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        points = [
+            tuple(p)
+            for c in ax.collections
+            if isinstance(c, PathCollection) and c.get_visible()
+            for p in c.get_offset_transform().transform(c.get_offsets())
+        ]
+        for text in ax.texts:
+            if not (text.get_visible() and text.get_text().strip()):
+                continue
+            box = text.get_window_extent(renderer)
+            if any(
+                box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
+                for x, y in points
+            ):
+                found.append(text.get_text().strip()[:40])
+    return found
+
+
 def problems(fig: Figure, saved: bool = False) -> list[str]:
     """Every layout problem of a figure, in words (empty when there is none); `saved`: the figure was just
     saved, so its layout is known without drawing it again."""
     found = [f"labels overlap: {a!r} and {b!r}" for a, b in overlapping_labels(fig, saved)]
     found += [f"the legend covers data in {title!r}" for title in legends_on_data(fig, saved)]
+    found += [f"tick labels overlap: {a!r} and {b!r}" for a, b in overlapping_ticks(fig, saved)]
+    found += [f"a label covers a marker: {label!r}" for label in labels_on_markers(fig, saved)]
+    found += [
+        f"text too small at the page's width: {label!r} is {size} px (at least {MINIMUM_TEXT_PX:g})"
+        for label, size in smallest_text(fig)
+    ]
     return found

@@ -10,7 +10,16 @@ import pandas as pd
 import seaborn as sns
 
 from natospend.analysis.required_growth import share_path
-from natospend.figures.style import BELOW, MEETS, NEUTRAL, GridMargins, finish, hollow_markers, mark_breaks
+from natospend.figures.style import (
+    BELOW,
+    MEETS,
+    NEUTRAL,
+    GridMargins,
+    finish,
+    hollow_markers,
+    mark_breaks,
+    money_axis,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,7 +96,9 @@ def _growth_order(below: pd.DataFrame, at: pd.DataFrame) -> pd.DataFrame:
 def year_reached(paths: pd.DataFrame, caption: str, horizon: int) -> Figure:
     """The year each ally reaches the target at trend; 'never' where trend growth <= GDP growth."""
     data = paths.copy()
-    data["plot_year"] = data["year_target_reached_at_trend"].astype("Float64").fillna(horizon).astype(float)
+    reached = data["year_target_reached_at_trend"].astype("Float64")
+    data["after_horizon"] = reached.gt(horizon).fillna(False).astype(bool)  # reached, but after the axis ends
+    data["plot_year"] = reached.fillna(horizon).clip(upper=horizon).astype(float)
     data = data.sort_values(["plot_year", "country"], ascending=[False, True])
     target_year = int(data["target_year"].iloc[0])
     fig, ax = plt.subplots(figsize=(8, 9))
@@ -95,8 +106,8 @@ def year_reached(paths: pd.DataFrame, caption: str, horizon: int) -> Figure:
     colours = [BELOW if (n or v > target_year) else MEETS for n, v in zip(never, data["plot_year"])]
     base = int(data["base_year"].iloc[0])
     bars = ax.barh(data["country_name"], data["plot_year"] - base, left=base, color=colours, edgecolor="white")
-    for bar, is_never in zip(bars, never):
-        bar.set_hatch("xx" if is_never else "")
+    for bar, is_never, is_later in zip(bars, never, data["after_horizon"]):
+        bar.set_hatch("xx" if is_never else "//" if is_later else "")
     ax.axvline(target_year, color="black", linestyle="--", linewidth=1)
     # inside the axes at the bottom: above them it ran into the title
     ax.text(
@@ -112,8 +123,8 @@ def year_reached(paths: pd.DataFrame, caption: str, horizon: int) -> Figure:
     ax.set_xlim(base, horizon)
     estimate = ", a NATO estimate" if bool(data["estimate"].any()) else ""
     ax.set_xlabel(
-        f"Year the target is reached at trend growth from {base}{estimate} (cross-hatched: not before "
-        f"{horizon}, or never)"
+        f"Year the target is reached at trend growth from {base}{estimate}\n(hatched ///: after {horizon}, the "
+        "bar cut at the axis; cross-hatched xx: never)"
     )
     ax.set_title(f"When each ally reaches {data['target_pct'].iloc[0]:g}% of GDP at its own trend")
     return finish(fig, caption)
@@ -144,6 +155,7 @@ def extra_spending_bars(paths: pd.DataFrame, base_year: int, price_base: int, ca
     estimate = " (NATO estimates)" if bool(data["estimate"].any()) else ""
     ax.set_xlabel(f"Extra spending needed in {base_year}{estimate}, billion US dollars")
     ax.set_title(f"The gap to {paths['target_pct'].iloc[0]:g}% of GDP in dollars, {base_year}")
+    money_axis(ax, "x")
     ax.legend(loc="lower right")
     return finish(fig, caption)
 
@@ -159,11 +171,11 @@ def ally_paths(
     ally already there), the trend path, listed series breaks, and pledges."""
     break_years = break_years or {}
     allies = paths.sort_values("country_name")
-    columns = 6
+    columns = 5  # 12 inches wide: every label at least 8 px where a page shows it (a 1,000 px column)
     rows = math.ceil(len(allies) / columns)
     # The same limits on every panel, set once each: matplotlib's shared axes cost time quadratic in the
     # number of panels at every draw (about half of this figure's drawing and saving time).
-    fig, axes = plt.subplots(rows, columns, figsize=(15, 2.3 * rows + 0.8))
+    fig, axes = plt.subplots(rows, columns, figsize=(12, 2.3 * rows + 0.8))
     flat = list(axes.flat)
     for ax, path in zip(flat, allies.itertuples()):
         past = history[history["country"] == path.country].sort_values("year")
@@ -238,12 +250,14 @@ def ally_paths(
                 color="#555555",
             )
     fig.supylabel("Defence expenditure, % of GDP")
-    fig.suptitle(
-        "Each ally's path to the target: history (solid; hollow: estimates), required (dashed; none "
-        "where already there), trend (dotted), pledges (stars)",
-        fontweight="bold",
+    fig.suptitle("Each ally's path to the target", fontweight="bold")
+    key = (
+        "History: solid line (hollow markers: estimates). Required: dashed (none where already there). "
+        "Trend: dotted. National pledges: stars."
     )
-    return finish(fig, caption, top=0.97, grid=GridMargins(0.75, 0.3, 0.5, 0.35, wspace=0.12, hspace=0.45))
+    top = 1 - 0.62 / fig.get_figheight()  # the key sits under the title, inside the figure's width
+    fig.text(0.5, top, key, ha="center", va="top", fontsize=9)
+    return finish(fig, caption, top=0.97, grid=GridMargins(0.75, 0.3, 0.95, 0.35, wspace=0.12, hspace=0.45))
 
 
 def sensitivity_heatmap(

@@ -17,6 +17,7 @@ from natospend.figures.style import (
     finish,
     hollow_markers,
     mark_breaks,
+    money_axis,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def rank_over_time(profile: pd.DataFrame, name: str, caption: str) -> Figure:
     _line_with_estimates(ax, profile, "rank_share_gdp", "rank by share of GDP")
     ranked = int(profile["allies_ranked"].max())
     ax.set_ylim(ranked + 0.8, 0.2)  # rank 1 at the top, with room for its marker
-    ax.set_yticks(sorted({1, *range(5, ranked + 1, 5), ranked}))
+    ax.set_yticks(sorted({1, *(r for r in range(5, ranked + 1, 5) if ranked - r >= 2), ranked}))  # 30, 31 collide
     ax.set_xlabel("Year")
     ax.set_ylabel("Rank among allies (1 = highest share)")
     ax.set_title(f"{name}: rank among the allies by share of GDP")
@@ -91,7 +92,7 @@ def rank_over_time(profile: pd.DataFrame, name: str, caption: str) -> Figure:
 
 
 def spending(profile: pd.DataFrame, name: str, currency: str, price_base: int, caption: str) -> Figure:
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.5))  # at most 12 inches: no text under 8 px on the page
     for ax, (current, constant, unit) in zip(
         axes[:2],
         (
@@ -104,7 +105,9 @@ def spending(profile: pd.DataFrame, name: str, currency: str, price_base: int, c
         _line_with_estimates(ax, profile, constant, f"constant {price_base} prices", "--", "s", BELOW)
         ax.set_ylabel(unit)
         ax.set_xlabel("Year")
-        ax.legend(loc="upper left", fontsize=7)
+        money_axis(ax)
+    # one legend for both panels, under them: never on the data, whatever an ally's path
+    axes[0].legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, fontsize=7, frameon=False)
     axes[0].set_title("In national currency")
     axes[1].set_title("In US dollars")
     change = profile.dropna(subset=["real_change_pct"])
