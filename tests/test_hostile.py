@@ -25,11 +25,23 @@ pytestmark = pytest.mark.slow
 # ---- 1. reserved names ----------------------------------------------------------------------------
 
 
+def refused(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
+    """`natospend ARGUMENTS` in this process, for refusals that come before anything is written (a
+    subprocess would spend a second importing); returns the exit status and what went to stderr."""
+    from natospend.cli import main
+    from natospend.paths import REPORTS_DIR
+
+    before = sorted(p.name for p in REPORTS_DIR.iterdir()) if REPORTS_DIR.is_dir() else []
+    status = main(list(arguments))
+    after = sorted(p.name for p in REPORTS_DIR.iterdir()) if REPORTS_DIR.is_dir() else []
+    assert after == before, "a refused command wrote into reports/"
+    return status, capsys.readouterr().err
+
+
 @pytest.mark.parametrize("name", ["index.html", "INDEX.HTML", "scratch"])
-def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> None:
-    done = natospend(project, "run", NOTEBOOK_01, "--name", name)
-    assert done.returncode == 2 and "is reserved by the reports folder" in done.stderr
-    assert not (project / "reports" / name).exists()
+def test_the_catalogue_cannot_be_replaced_by_a_run(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    status, error = refused(capsys, "run", NOTEBOOK_01, "--name", name)
+    assert status == 2 and "is reserved by the reports folder" in error
 
 
 # ---- 5 and 6: NaN, infinities and names ending in a newline ----------------------------------------
@@ -51,10 +63,11 @@ def test_the_catalogue_cannot_be_replaced_by_a_run(project: Path, name: str) -> 
         (["03", "-p", "country", "Iceland"], "parameter 'country': Iceland has no armed forces"),
     ],
 )
-def test_hostile_values_are_refused_before_anything_runs(project: Path, args: list[str], message: str) -> None:
-    done = natospend(project, "run", *args)
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
-    assert [p.name for p in (project / "reports").iterdir()] == []
+def test_hostile_values_are_refused_before_anything_runs(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    status, error = refused(capsys, "run", *args)  # nothing written: checked by `refused`
+    assert status == 2 and message in error and "Traceback" not in error
 
 
 # ---- 7. messages, not tracebacks --------------------------------------------------------------------
@@ -68,10 +81,12 @@ def test_hostile_values_are_refused_before_anything_runs(project: Path, args: li
         ("per_notebook: {01_alliance_overview: 3}\n", "per_notebook: 01_alliance_overview: is a int"),
     ],
 )
-def test_a_bad_parameter_file_is_a_message(project: Path, content: str, message: str) -> None:
-    (project / "bad.yaml").write_text(content)
-    done = natospend(project, "run", "-f", str(project / "bad.yaml"))
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+def test_a_bad_parameter_file_is_a_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "bad.yaml").write_text(content)
+    status, error = refused(capsys, "run", "-f", str(tmp_path / "bad.yaml"))
+    assert status == 2 and message in error and "Traceback" not in error
 
 
 def test_bad_csv_files_are_messages(project: Path, tmp_path: Path) -> None:
@@ -311,10 +326,10 @@ def test_user_yaml_is_bounded_before_it_is_expanded(tmp_path: Path, text: str, m
     assert user_yaml.parse("targets: [gdp_2pct, core_3_5pct]") == {"targets": ["gdp_2pct", "core_3_5pct"]}
 
 
-def test_a_hostile_parameter_file_or_value_is_one_line(project: Path) -> None:
-    (project / "laughs.yaml").write_text(BILLION_LAUGHS)
+def test_a_hostile_parameter_file_or_value_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "laughs.yaml").write_text(BILLION_LAUGHS)
     cases = [
-        (["run", "-f", str(project / "laughs.yaml")], "laughs.yaml: line 2: aliases (*a) are not read"),
+        (["run", "-f", str(tmp_path / "laughs.yaml")], "laughs.yaml: line 2: aliases (*a) are not read"),
         (["run", "02", "-y", "targets", "[&a x, *a, *a]"], "aliases (*a) are not read in parameters"),
         (["run", "02", "-y", "targets", "x" * 5000], "5,000 characters; at most 4,096 are read"),
         (["run", "01", "--workers", "0"], "parameter '--workers': 0 worker processes; allowed: 1 or more"),
@@ -322,10 +337,9 @@ def test_a_hostile_parameter_file_or_value_is_one_line(project: Path) -> None:
         (["sweep", "01", "--over", "year="], "parameter '--over': no values for 'year' after '='"),
     ]
     for args, message in cases:
-        done = natospend(project, *args)
-        assert done.returncode == 2 and message in done.stderr, (args, done.stderr[-500:])
-        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
-    assert list((project / "reports").iterdir()) == []
+        status, error = refused(capsys, *args)  # in this process; nothing written (checked by `refused`)
+        assert status == 2 and message in error, (args, error[-500:])
+        assert len(error.strip().splitlines()) == 1 and "Traceback" not in error
 
 
 @pytest.mark.parametrize(
