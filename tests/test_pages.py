@@ -92,3 +92,18 @@ def test_one_version_everywhere() -> None:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert citation["version"] == project["version"] == __version__
     assert citation["license"] == project["license"] == "MIT" and (PROJECT_ROOT / "LICENSE").is_file()
+
+
+def test_every_subcommand_explains_itself() -> None:
+    """`natospend COMMAND --help`: a paragraph of description and at least two examples."""
+    import argparse
+
+    from natospend.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) >= {"ingest", "update", "run", "sweep", "list"}
+    for name, parser in commands.choices.items():
+        text = parser.format_help()
+        assert parser.description and len(parser.description) > 120, name
+        examples = text.split("examples:", 1)[1].splitlines() if "examples:" in text else []
+        assert sum(line.strip().startswith("natospend ") for line in examples) >= 2, name

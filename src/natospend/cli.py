@@ -111,7 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="read the NATO / SIPRI workbooks or a CSV into data/processed/")
+    ingest = commands.add_parser(
+        "ingest",
+        help="read the NATO / SIPRI workbooks or a CSV into data/processed/",
+        description=textwrap.fill(
+            "Parse the publishers' files (NATO's tables workbook, SIPRI's Military Expenditure Database, the "
+            "IMF's World Economic Outlook CSV) or your own CSV into data/processed/spending/<source>/<edition>.csv, "
+            "with their provenance in sources.json. Every check runs before anything is written; a failure names "
+            "the file, sheet, row and column and leaves the dataset as it was. Each source and edition replaces "
+            "its own file only. `natospend update` fetches newer releases and ingests them.",
+            88,
+        ),
+        epilog=(
+            "examples:\n  natospend ingest --raw-dir ../shared/data/raw\n"
+            "  natospend ingest --csv my_budget.csv --label budget2026 --edition 2026-03"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ingest.add_argument(
         "--nato",
         type=Path,
