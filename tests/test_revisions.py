@@ -127,3 +127,76 @@ def test_a_second_nato_edition_runs_the_notebook(project_copy: Path, tmp_path: P
     assert set(table["year"]) == set(range(2014, 2025)) and len(table) == 31 * 11
     manifest = json.loads((project_copy / "reports/nato-revisions/manifest.json").read_text())
     assert manifest["editions"] == {"nato": ["2024", "2025"]}
+
+
+def _share_rows(edition: str, rows: list[tuple[str, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": [c for c, _, _ in rows],
+            "year": [y for _, y, _ in rows],
+            "value": [v for _, _, v in rows],
+            "estimate": False,
+            "edition": edition,
+            "indicator": "defence_expenditure_share_gdp_pct",
+            "price_basis": "current",
+        }
+    )
+
+
+def test_a_share_revision_splits_into_spending_and_gdp_that_add_up() -> None:
+    """s = D / Y: Poland's spending revised at the same GDP, France's GDP revised at the same spending,
+    Italy both, and a spending figure a thousand times larger (a unit, not a revision)."""
+    from natospend.analysis.revisions import causes, revisions, split_share_revisions
+
+    spending_old = {"POL": 100.0, "FRA": 50.0, "ITA": 30.0, "ESP": 10.0}
+    gdp_old = {"POL": 2500.0, "FRA": 2000.0, "ITA": 2000.0, "ESP": 1000.0}
+    spending_new = {"POL": 90.0, "FRA": 50.0, "ITA": 33.0, "ESP": 10_000.0}
+    gdp_new = {"POL": 2500.0, "FRA": 2500.0, "ITA": 1900.0, "ESP": 1_000_000.0}
+    old = _share_rows("1", [(c, 2024, spending_old[c] / gdp_old[c] * 100) for c in spending_old])
+    new = _share_rows("2", [(c, 2024, spending_new[c] / gdp_new[c] * 100) for c in spending_new])
+
+    def money(values: dict[str, float]) -> pd.DataFrame:
+        return pd.DataFrame({"country": list(values), "year": 2024, "value": list(values.values())})
+
+    split = split_share_revisions(
+        revisions(old, new, "defence_expenditure_share_gdp_pct"), money(spending_old), money(spending_new)
+    )
+    split = split.set_index("country")
+    total = split["revision_from_spending"] + split["revision_from_gdp"]
+    assert (total - split["revision"]).abs().max() < 1e-12  # the two parts add up to the revision
+    assert (
+        split.loc["POL", "revision_from_spending"] == pytest.approx(-0.4) and split.loc["POL", "revision_from_gdp"] == 0
+    )
+    assert split.loc["FRA", "revision_from_spending"] == 0 and split.loc["FRA", "revision_from_gdp"] == pytest.approx(
+        -0.5
+    )
+    assert split.loc["POL", "new_gdp_nc_m"] == pytest.approx(2500) and split.loc[
+        "FRA", "new_gdp_nc_m"
+    ] == pytest.approx(2500)
+    assert split["cause"].to_dict() == {"POL": "spending", "FRA": "GDP", "ITA": "both", "ESP": "unit change"}
+    assert causes(split.reset_index()).set_index("cause")["figures"].to_dict() == {
+        "GDP": 1,
+        "both": 1,
+        "spending": 1,
+        "unit change": 1,
+    }
+
+
+@pytest.mark.realdata
+def test_sipris_revisions_split_as_the_referee_found(raw_dir: Path) -> None:
+    """SIPRI April 2025 against April 2026: Türkiye 1995-97 moved by GDP alone, Poland 2024 by spending."""
+    from natospend.analysis import revisions as r
+
+    old_all = load_spending("sipri", "2025", indicator=[r.SHARE_OF_GDP, r.SPENDING_NC])
+    new_all = load_spending("sipri", "2026", indicator=[r.SHARE_OF_GDP, r.SPENDING_NC])
+    old, new = old_all[old_all["indicator"] == r.SHARE_OF_GDP], new_all[new_all["indicator"] == r.SHARE_OF_GDP]
+    split = r.split_share_revisions(
+        r.revisions(old, new, r.SHARE_OF_GDP),
+        r.spending_behind_share(old_all, old),
+        r.spending_behind_share(new_all, new),
+    ).set_index(["country", "year"])
+    assert (split["revision_from_spending"] + split["revision_from_gdp"] - split["revision"]).abs().max() < 1e-12
+    for year in (1995, 1996, 1997):
+        assert split.loc[("TUR", year), "cause"] == "GDP" and split.loc[("TUR", year), "revision_from_spending"] == 0
+    assert split.loc[("POL", 2024), "cause"] == "spending"
+    assert split.loc[("POL", 2024), "revision_from_spending"] == pytest.approx(-0.386, abs=0.001)

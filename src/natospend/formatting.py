@@ -15,8 +15,8 @@ import pandas as pd
 
 
 def count(n: int, singular: str, plural: str) -> str:
-    """'1 ally', '3 allies'."""
-    return f"{n} {singular if n == 1 else plural}"
+    """'1 ally', '3 allies', '1,732 figures'."""
+    return f"{n:,} {singular if n == 1 else plural}"
 
 
 def verb(n: int, singular: str, plural: str) -> str:

@@ -124,3 +124,55 @@ def threshold_crossings(revised: pd.DataFrame, threshold: float) -> pd.DataFrame
     before, after = revised["old_value"] >= threshold, revised["new_value"] >= threshold
     crossed = revised[before != after].assign(now_at_or_above=after[before != after])
     return crossed.sort_values(["year", "country"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+SHARE_OF_GDP = "defence_expenditure_share_gdp_pct"
+SPENDING_NC = "defence_expenditure_nc_m"  # the numerator of the share, in national currency
+ONE_CAUSE = 0.8  # a part this large of the revision (same sign) names it the cause
+UNIT_CHANGE = 3.0  # spending revised by this factor or more: a currency or unit change, not a revision
+
+
+def spending_behind_share(spending: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
+    """The edition's spending in national currency on the price basis of its share of GDP (current for SIPRI,
+    NATO's constant prices for NATO's Table 3): the numerator the share was computed from."""
+    basis = set(share.loc[share["indicator"] == SHARE_OF_GDP, "price_basis"])
+    rows = spending[(spending["indicator"] == SPENDING_NC) & spending["price_basis"].isin(basis)]
+    return rows[["country", "year", "value"]].dropna()
+
+
+def split_share_revisions(
+    revised: pd.DataFrame, old_spending: pd.DataFrame, new_spending: pd.DataFrame
+) -> pd.DataFrame:
+    """Each revision of a share of GDP split into its two causes. With spending D and GDP Y (implied by the
+    edition's own D and share s: Y = D / s), s_new - s_old = (D_new - D_old) / Y_old (revised spending, at the
+    old GDP) + D_new x (1 / Y_new - 1 / Y_old) (revised GDP, at the new spending): the two parts add up to the
+    revision. `cause` names the part that makes 80% or more of it: spending, GDP, both, none (no revision),
+    unit change (spending moved threefold or more: a currency or unit, not a revision), or unknown (no
+    spending figure in an edition)."""
+    keys = ["country", "year"]
+    out = revised.merge(old_spending.rename(columns={"value": "old_spending_nc_m"}), on=keys, how="left").merge(
+        new_spending.rename(columns={"value": "new_spending_nc_m"}), on=keys, how="left"
+    )
+    old_gdp = out["old_spending_nc_m"] / (out["old_value"].where(out["old_value"] > 0) / 100)
+    new_gdp = out["new_spending_nc_m"] / (out["new_value"].where(out["new_value"] > 0) / 100)
+    out["old_gdp_nc_m"], out["new_gdp_nc_m"] = old_gdp, new_gdp
+    out["revision_from_spending"] = (out["new_spending_nc_m"] - out["old_spending_nc_m"]) / old_gdp * 100
+    out["revision_from_gdp"] = out["new_spending_nc_m"] * (1 / new_gdp - 1 / old_gdp) * 100
+    ratio = out["new_spending_nc_m"] / out["old_spending_nc_m"]
+    share = lambda part: part / out["revision"].where(out["revision"].abs() > 1e-9)  # noqa: E731
+    out["cause"] = "both"
+    out.loc[share(out["revision_from_spending"]) >= ONE_CAUSE, "cause"] = "spending"
+    out.loc[share(out["revision_from_gdp"]) >= ONE_CAUSE, "cause"] = "GDP"
+    out.loc[out["revision"].abs() <= 1e-9, "cause"] = "none"
+    out.loc[(ratio >= UNIT_CHANGE) | (ratio <= 1 / UNIT_CHANGE), "cause"] = "unit change"
+    out.loc[out["revision_from_spending"].isna() & (out["revision"].abs() > 1e-9), "cause"] = "unknown"
+    return out
+
+
+def causes(revised: pd.DataFrame) -> pd.DataFrame:
+    """How many revisions each cause accounts for, and their mean absolute size."""
+    changed = revised[revised["cause"] != "none"]
+    out = changed.groupby("cause").agg(
+        figures=("revision", "size"), mean_abs_revision=("revision", lambda s: s.abs().mean())
+    )
+    return out.reset_index().sort_values(["figures", "cause"], ascending=[False, True]).reset_index(drop=True)

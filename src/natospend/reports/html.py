@@ -186,10 +186,12 @@ def download_link(csv_path: Path) -> str:
     """A link that downloads the CSV from the page itself (a data: URL: it works offline, file alone)."""
     encoded = base64.b64encode(csv_path.read_bytes()).decode("ascii")
     name = html.escape(csv_path.name)
-    size = csv_path.stat().st_size / 1000
+    size_bytes = csv_path.stat().st_size
     return (
         f'<p class="natospend-download"><a download="{name}" href="data:text/csv;base64,{encoded}">'
-        f"Download {name}</a> (CSV, full precision, {size:,.0f} kB)</p>"
+        f"Download {name}</a> (CSV, full precision, "
+        + (f"{size_bytes / 1000:,.0f} kB" if size_bytes >= 1000 else f"{size_bytes:,} bytes")
+        + ")</p>"
     )
 
 

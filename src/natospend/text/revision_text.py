@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from natospend.data.indicators import INDICATORS
+from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import PUBLISHERS
 from natospend.formatting import count, names, readable, year_ranges
 
@@ -15,6 +16,12 @@ from natospend.formatting import count, names, readable, year_ranges
 def revision_unit(indicator: str) -> str:
     """A revision of a percentage is in percentage points; of anything else, in the indicator's unit."""
     return "percentage points" if indicator.endswith("_pct") else INDICATORS[indicator].unit
+
+
+def member_years(revised: pd.DataFrame) -> int:
+    """The figures of a comparison that fall in years the ally was a member (at the end of the year)."""
+    joined = {code: ally.accession_date.year for code, ally in ally_by_iso3().items()}
+    return int((revised["year"] >= revised["country"].map(joined)).sum())
 
 
 def headline(
@@ -41,7 +48,8 @@ def headline(
     estimates = by_estimate.set_index("old_estimate")
     lines = [
         f"**{PUBLISHERS.get(source, source)}'s edition {new_edition} against edition {old_edition}** "
-        f"({INDICATORS[indicator].description}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for allies in {first}-{last} are in both; "
+        f"({INDICATORS[indicator].description}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for "
+        f"today's allies in {first}-{last} are in both ({member_years(r):,} of them in years the ally was a member); "
         f"{len(changed)} changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit}.",
         "",
         "- Largest: "
@@ -81,10 +89,17 @@ def headline(
 def readable_largest(largest: pd.DataFrame, *, old_edition: str, new_edition: str, indicator: str) -> pd.DataFrame:
     """The largest revisions for reading."""
     unit = revision_unit(indicator)
-    shown = largest[
-        ["country_name", "year", "old_value", "new_value", "revision", "revision_pct", "old_estimate", "new_estimate"]
-    ].copy()
-    shown.columns = [
+    columns = [
+        "country_name",
+        "year",
+        "old_value",
+        "new_value",
+        "revision",
+        "revision_pct",
+        "old_estimate",
+        "new_estimate",
+    ]
+    names_shown = [
         "Ally",
         "Year",
         f"Edition {old_edition}",
@@ -94,7 +109,15 @@ def readable_largest(largest: pd.DataFrame, *, old_edition: str, new_edition: st
         f"Estimate in {old_edition}",
         f"Estimate in {new_edition}",
     ]
-    return readable(shown.set_index("Ally"), {f"Revision ({unit})": 3, "Revision, %": 1})
+    if "cause" in largest:  # a share of GDP: the revision's two parts and its cause
+        columns += ["revision_from_spending", "revision_from_gdp", "cause"]
+        names_shown += ["From spending", "From GDP", "Mostly from"]  # in the revision's unit
+    shown = largest[columns].copy()
+    shown.columns = names_shown
+    if "Mostly from" in shown:
+        shown["Mostly from"] = shown["Mostly from"].map(lambda c: SHORT_CAUSES.get(c, c))
+    decimals = {f"Revision ({unit})": 3, "Revision, %": 1, "From spending": 3, "From GDP": 3}
+    return readable(shown.set_index("Ally"), decimals)
 
 
 def readable_by_estimate(by_estimate: pd.DataFrame, *, old_edition: str, indicator: str) -> pd.DataFrame:
@@ -163,3 +186,47 @@ def update_summary(
         + "."
     )
     return lines
+
+
+CAUSE_WORDS = {  # "mostly": the part is 80% or more of the revision
+    "GDP": "mostly revised GDP",
+    "spending": "mostly revised spending",
+    "both": "both spending and GDP",
+    "unit change": "a change of currency or unit",
+    "unknown": "an edition without the spending figure",
+}
+
+
+SHORT_CAUSES = {"GDP": "GDP", "spending": "spending", "both": "both", "unit change": "unit", "unknown": "unknown"}
+CAUSE_REASONS = {
+    "GDP": "moved mostly because GDP was revised",
+    "spending": "moved mostly because spending was revised",
+    "both": "moved because both were",
+    "unit change": "changed currency or unit",
+    "unknown": "lack a spending figure in one edition",
+}
+
+
+def causes_sentence(largest: pd.DataFrame, by_cause: pd.DataFrame) -> str:
+    """Which cause moved the figures: the count of each, and the largest revisions by cause."""
+    counts = {row.cause: int(row.figures) for row in by_cause.itertuples()}
+    total = sum(counts.values())
+    if not total:
+        return "No figure was revised."
+    parts = [f"{n} {CAUSE_REASONS.get(cause, cause)}" for cause, n in counts.items()]
+    top = largest[largest["revision"].abs() > 1e-9].head(5)
+    examples = [
+        f"{row.country_name} {row.year} ({row.old_value:.2f}% to {row.new_value:.2f}%, "
+        f"{CAUSE_WORDS.get(row.cause, row.cause)})"
+        for row in top.itertuples()
+    ]
+    return (
+        f"Of the {count(total, 'revised figure', 'revised figures')}, {names(parts)}. The largest: {names(examples)}."
+    )
+
+
+def readable_causes(by_cause: pd.DataFrame) -> pd.DataFrame:
+    shown = by_cause.copy()
+    shown["cause"] = shown["cause"].map(lambda c: CAUSE_WORDS.get(c, c))
+    shown.columns = ["Cause", "Figures revised", "Mean absolute revision (percentage points)"]
+    return readable(shown.set_index("Cause"), 3)
