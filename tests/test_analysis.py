@@ -192,3 +192,18 @@ def test_bad_pledges_are_rejected(tmp_path) -> None:  # type: ignore[no-untyped-
     bad.write_text("country,target_year,share_gdp_pct,stated_by,stated_on,note\nGBR,2030,3.0,x,2025,\n")
     with pytest.raises(InputError, match="row 1"):
         load_pledges(bad)
+
+
+def test_allies_near_a_threshold_are_named() -> None:
+    """Within 0.05 points either side of a threshold, inclusive; a missing value is never near."""
+    import pandas as pd
+
+    from natospend.analysis.status import near
+    from natospend.text.status_text import near_words
+
+    values = pd.Series([2.05, 2.051, 1.95, 1.949, 2.0, None], dtype="Float64")
+    assert near(values, 2.0).tolist() == [True, False, True, False, True, False]
+    assert near_words([], 2.0) == ""
+    assert near_words([("Albania", 2.031), ("Spain", 1.98)], 2.0) == (
+        " Within 0.05 points of 2%, so a small revision would move the count: Albania (2.03%) and Spain (1.98%)."
+    )

@@ -107,3 +107,33 @@ def test_every_subcommand_explains_itself() -> None:
         assert parser.description and len(parser.description) > 120, name
         examples = text.split("examples:", 1)[1].splitlines() if "examples:" in text else []
         assert sum(line.strip().startswith("natospend ") for line in examples) >= 2, name
+
+
+def test_years_far_out_read_after_2050() -> None:
+    """A year reached at trend decades away extrapolates one growth rate: the table says 'after 2050'."""
+    import pandas as pd
+
+    from natospend.text.pathway_text import readable_pathways
+
+    rows = [("Near", 2033.0, False), ("Far", 2091.0, False), ("Never", None, False), ("There", None, True)]
+    paths = pd.DataFrame(
+        {
+            "country_name": [r[0] for r in rows],
+            "base_year": 2024,
+            "base_share_pct": 2.0,
+            "gdp_growth_pct": 1.5,
+            "trend_real_growth_pct": 3.0,
+            "required_real_growth_pct": 5.0,
+            "year_target_reached_at_trend": pd.array([r[1] for r in rows], dtype="Float64"),
+            "gap_pp": 1.5,
+            "step_pp_per_year": 0.1,
+            "extra_spending_usd_m_current": 1000.0,
+            "extra_spending_usd_m_constant": 900.0,
+            "already_at_target": [r[2] for r in rows],
+            "trend_note": "",
+            "trend_start_year": 2014,
+        }
+    )
+    shown = readable_pathways(paths, price_base=2015)
+    column = next(c for c in shown.columns if "year" in c.lower() or "reaches" in c.lower())
+    assert list(shown[column]) == ["2033", "after 2050", "never", "already there"]

@@ -315,3 +315,36 @@ def test_the_progress_bar_only_on_a_terminal_and_not_quiet(
     captured = capsys.readouterr()
     assert ("run bar:" in captured.err and "0/1" in captured.err) is bar, captured.err
     assert captured.out.startswith("report bar:")
+
+
+def test_a_quantity_on_two_pages_has_one_value(default_run: Path) -> None:
+    """The default pages share numbers: the same value wherever it appears (computed once, by one function).
+    The United Kingdom's pathway on its profile (03) and in the pathways table (02); its share of GDP on the
+    overview (01) and the profile; the allies at 2% in 2024 on the overview (01), on NATO against SIPRI (04)
+    and, for SIPRI's figures, on 04 and in the revisions page's count for the new edition (05)."""
+    import csv
+
+    summary = json.loads((default_run / "summary.json").read_text())["notebooks"]
+
+    def rows(table: str, key: str) -> dict[str, dict[str, str]]:
+        with (default_run / "tables" / f"{table}.csv").open(encoding="utf-8") as handle:
+            return {row[key]: row for row in csv.DictReader(handle)}
+
+    profile, pathways = summary["03_country_profile"], rows("pathways", "country")["GBR"]
+    for name in ("required_real_growth_pct", "trend_real_growth_pct", "gap_pp", "extra_spending_usd_m_current"):
+        assert float(pathways[name]) == profile[name], name  # full precision, both ways
+    assert int(pathways["year_target_reached_at_trend"]) == profile["year_target_reached_at_trend"]
+    assert float(rows("target_status", "country")["GBR"]["share_gdp_pct"]) == profile["share_gdp_pct"]
+
+    overview, comparison = summary["01_alliance_overview"], summary["04_nato_vs_sipri_and_russia"]
+    assert overview["year"] == comparison["year"] == 2024
+    assert overview["allies_meeting"]["gdp_2pct"] == comparison["allies_at_2pct_nato"] == 23
+    by_definition = rows("allies_at_2pct_by_definition", "year")["2024"]
+    assert int(by_definition["allies_at_2pct_nato"]) == 23
+    by_edition = rows("allies_at_2pct_by_edition", "year")["2024"]
+    assert by_edition["new_edition"] == comparison["sipri_edition"] == "2026"
+    assert (
+        int(by_edition["at_threshold_new"])
+        == int(by_definition["allies_at_2pct_sipri"])
+        == comparison["allies_at_2pct_sipri"]
+    )

@@ -20,6 +20,10 @@ from natospend.formatting import count
 # The groups of extra_spending_totals (its `group` column), for whoever reads that table
 EUROPE_AND_CANADA, UNITED_STATES, ALL_ALLIES = "Europe and Canada", "United States", "All allies"
 
+# A year reached at trend later than this extrapolates one ten-year growth rate for decades: pages say
+# "after 2050" (tables/*.csv keep the computed year).
+EXTRAPOLATION_HORIZON = 2050
+
 
 def compound_growth(start: float, end: float, years: int) -> float:
     """Compound annual growth rate (a fraction) from `start` to `end` over `years` years."""

@@ -66,6 +66,24 @@ def allies_meeting_by_year(table: pd.DataFrame, targets: Iterable[Target]) -> pd
     return pd.DataFrame(records)
 
 
+NEAR_BAND_PP = 0.05  # within this many points of a threshold, an ally is named as near it in every count
+
+
+def near(values: pd.Series, threshold: float, band: float = NEAR_BAND_PP) -> pd.Series:
+    """Values within `band` points of the threshold, on either side: a count at the threshold hinges on them
+    (rounding, a revision, an estimate)."""
+    return (values - threshold).abs().le(band + 1e-12) & values.notna()
+
+
+def near_list(status: pd.DataFrame, target: Target) -> list[tuple[str, float]]:
+    """(name, value) of the allies within NEAR_BAND_PP of a target, highest first."""
+    column = _MEASURE_COLUMN[target.measure] if target.measure else None
+    if column is None:
+        return []
+    rows = status[near(status[column], target.threshold_pct)]
+    return [(r.country_name, float(getattr(r, column))) for r in rows.itertuples()]
+
+
 def meeting_lists(status: pd.DataFrame, target: Target) -> tuple[list[str], list[str]]:
     """Names at or above, and below, a target in a status table (highest share first)."""
     meets = status[f"meets_{target.id}"]

@@ -77,13 +77,17 @@ def headline(
             f"(of {int(at['allies_with_both'])} with both). NATO's share is higher than SIPRI's for "
             f"{count(int((rows['difference_pp'] > 0).sum()), 'ally', 'allies')} and lower for "
             f"{int((rows['difference_pp'] < 0).sum())}; the median difference is {rows['difference_pp'].median():+.2f} "
-            f"points. Largest: {listed(higher)}; smallest: {listed(lower)}.",
+            f"points. Most positive difference (NATO above SIPRI): {listed(higher)}; most negative (NATO below "
+            f"SIPRI): {listed(lower)}.",
             "",
             f"**The allies against Russia (SIPRI, {latest}{estimate}):** Russia spent {row['russia_share_gdp_pct']:.1f}% "
             f"of GDP, Ukraine {row['ukraine_share_gdp_pct']:.1f}% (its own spending: SIPRI's figures for Ukraine do not "
             f"include the military aid it receives from other countries). Today's European allies together spent "
             f"{row['european_allies_to_russia_ratio']:.1f} times Russia's military expenditure, and the United States "
-            f"{row['united_states_usd_m_constant'] / row['russia_usd_m_constant']:.1f} times, at market exchange rates; "
+            f"{row['united_states_usd_m_constant'] / row['russia_usd_m_constant']:.1f} times, in "
+            f"{price_basis(russia.reset_index()).replace('-', ' ')} US dollars (SIPRI's constant prices: each "
+            "country's spending deflated by its own consumer price index and converted at the base year's market "
+            "exchange rate); "
             "purchasing-power comparisons narrow these ratios (below).",
         ]
     )
@@ -116,10 +120,14 @@ def ppp_words(ppp: pd.DataFrame, ppp_ratios: pd.DataFrame, *, sipri_edition: str
         f"are {russia['spending_usd_m_current'] / 1000:,.0f} bn US dollars at market exchange rates but "
         f"{russia['spending_ppp_intl_usd_m'] / 1000:,.0f} bn international dollars at the IMF's PPP rate. The "
         f"European allies with both figures ({int(latest['allies'])}) spent "
-        f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates and "
-        f"{latest['europe_to_russia_ppp']:.1f} times at PPP.\n\n"
-        "GDP-based PPP rates are a contested proxy for military purchasing power: they overstate what roubles buy "
-        "of imported or high-tech equipment and understate it for personnel. Russia's figures are SIPRI "
+        f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates (current {year} US dollars, "
+        f"{year}'s exchange rates) and {latest['europe_to_russia_ppp']:.1f} times at PPP. The ratio at market rates "
+        "differs from the one in the answer above, which is in constant US dollars: there, every year is converted "
+        "at the base year's exchange rates, here at the year's own, so exchange-rate movements since the base year "
+        "(and the allies counted: here those with a PPP rate) make the gap.\n\n"
+        "GDP-based PPP rates are a contested proxy for military purchasing power: a hypothesis, not measured here, is "
+        "that they overstate what roubles buy of imported or high-tech equipment and understate it for personnel. "
+        "Russia's figures are SIPRI "
         f"estimates. Editions: SIPRI {sipri_edition} (local currency, calendar years, current prices; "
         f"currencies as SIPRI converts them to the latest), IMF World Economic Outlook {imf_edition} "
         "(implied PPP conversion rates)."

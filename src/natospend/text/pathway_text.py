@@ -7,7 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from natospend.analysis.required_growth import ALL_ALLIES, EUROPE_AND_CANADA, MIN_TREND_YEARS, UNITED_STATES
+from natospend.analysis.required_growth import (
+    ALL_ALLIES,
+    EUROPE_AND_CANADA,
+    EXTRAPOLATION_HORIZON,
+    MIN_TREND_YEARS,
+    UNITED_STATES,
+)
 from natospend.data.series import estimate_years
 from natospend.data.targets import Target, definitions_markdown
 from natospend.figures.captions import source_sentence
@@ -209,6 +215,8 @@ def readable_pathways(paths: pd.DataFrame, *, price_base: int) -> pd.DataFrame:
     never = paths["year_target_reached_at_trend"].isna().to_numpy() & ~at
     shown.loc[never & ~no_trend, "year_target_reached_at_trend"] = "never"
     shown.loc[never & no_trend, "year_target_reached_at_trend"] = "no trend"
+    far = paths["year_target_reached_at_trend"].astype("Float64").gt(EXTRAPOLATION_HORIZON).fillna(False).to_numpy(bool)
+    shown.loc[far, "year_target_reached_at_trend"] = f"after {EXTRAPOLATION_HORIZON}"
     later = (paths["trend_note"] != "").to_numpy()
     shown.loc[later, "country_name"] = [
         f"{r.country_name} (series break {r.trend_start_year})" for r in paths[later].itertuples()

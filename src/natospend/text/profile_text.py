@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from natospend.analysis.profile import first_year_of_unbroken_run
+from natospend.analysis.required_growth import EXTRAPOLATION_HORIZON
 from natospend.data.breaks import SeriesBreak, break_note
 from natospend.data.reference import Ally
 from natospend.formatting import readable
@@ -74,6 +75,11 @@ def core_target_sentence(path: pd.Series, price_base: int, gdp_words: str) -> st
         return (
             text
             + f", while its trend real growth of {trend}{since} does not outpace its GDP, so at trend it never gets there"
+        )
+    if int(reach) > EXTRAPOLATION_HORIZON:  # decades of one growth rate: no year is worth stating
+        return (
+            text
+            + f", and at its trend real growth of {trend}{since} it would get there only after {EXTRAPOLATION_HORIZON}"
         )
     return text + f", and at its trend real growth of {trend}{since} it would get there in {int(reach)}"
 

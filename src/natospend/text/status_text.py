@@ -49,6 +49,7 @@ def headline(
             f"- **{len(meets)} of {n} {verb(len(meets), 'meets', 'meet')} {target.name}**"
             + (f": {', '.join(meets)}." if meets else ".")
             + (f" Below: {', '.join(below)}." if below else "")
+            + near_words(status.near_list(meeting, target), target.threshold_pct)
             + f" *{target.comparison}*"
         )
     total = aggregates.set_index("country")
@@ -65,6 +66,16 @@ def headline(
             f"defence spending (current US dollars)."
         )
     return "\n".join(lines)
+
+
+def near_words(near: list[tuple[str, float]], threshold: float) -> str:
+    """' Within 0.05 points of 2%: Albania (2.04%) and Slovakia (1.99%).' or ''."""
+    if not near:
+        return ""
+    items = names([f"{name} ({value:.2f}%)" for name, value in near])
+    return (
+        f" Within {status.NEAR_BAND_PP:g} points of {threshold:g}%, so a small revision would move the count: {items}."
+    )
 
 
 def readable_status(meeting: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
@@ -95,13 +106,17 @@ def sipri_latest(sipri_status: pd.DataFrame, sipri_edition: str, thresholds: lis
     ]
     for threshold in thresholds:
         at = rows[rows[f"meets_{threshold:g}pct".replace(".", "_")]]
-        lines.append(f"- **{len(at)} of {n}** at or above {threshold:g}% of GDP: {names(at['country_name'].tolist())}.")
+        close = rows[status.near(rows["sipri_share_gdp_pct"], threshold)]
+        lines.append(
+            f"- **{len(at)} of {n}** at or above {threshold:g}% of GDP: {names(at['country_name'].tolist())}."
+            + near_words([(r.country_name, float(r.sipri_share_gdp_pct)) for r in close.itertuples()], threshold)
+        )
     lines += [
         "",
         "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
         "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
         "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
-        "3.5% targets. SIPRI's counts are an independent view of a year NATO's tables do not reach yet, not "
+        "3.5% targets. SIPRI's counts are a second view of a year NATO's tables do not reach yet, not "
         "an assessment against the targets (notebook 04 compares the two).",
     ]
     return "\n".join(lines)
