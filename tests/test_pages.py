@@ -137,3 +137,20 @@ def test_years_far_out_read_after_2050() -> None:
     shown = readable_pathways(paths, price_base=2015)
     column = next(c for c in shown.columns if "year" in c.lower() or "reaches" in c.lower())
     assert list(shown[column]) == ["2033", "after 2050", "never", "already there"]
+
+
+def test_sipris_notes_are_quoted_for_each_ally() -> None:
+    """SIPRI's own notes on an ally, from the edition in use: the USA's figures are financial years."""
+    from natospend.data.dataset import load_spending
+    from natospend.data.source_notes import sipri_notes
+    from natospend.text.source_notes_text import sipri_notes_words
+
+    sipri = load_spending("sipri", "2026", indicator="defence_expenditure_share_gdp_pct")
+    notes = sipri_notes(sipri, "2026", ["USA", "GBR", "ALB"])
+    usa = notes[notes["country"] == "USA"]
+    assert usa["mark"].tolist() == ["44"] and "financial year" in usa["note"].iloc[0]
+    assert set(notes.loc[notes["country"] == "ALB", "mark"]) >= {"§", "¶"}
+    words = sipri_notes_words(notes, "2026")
+    assert "- **United States**: (44) USA: All figures for the USA are for financial year" in words
+    assert "<http" not in words and "`https://www.sipri.org/" in words  # SIPRI's cited address: text, not a link
+    assert len([line for line in words.splitlines() if line.startswith("- ")]) == 3  # one paragraph an ally

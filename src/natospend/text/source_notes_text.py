@@ -1,0 +1,31 @@
+"""A publisher's notes on an ally's figures, in the publisher's words, for a page (Markdown)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
+
+
+def _plain(note: str) -> str:
+    """One paragraph; an address SIPRI cites as text in code, never a link (a page links only its own files)."""
+    return _ADDRESS.sub(lambda m: f"`{m.group(1)}`", " ".join(str(note).split()))
+
+
+def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str) -> str:
+    """One bullet per ally with SIPRI's notes on its figures (what they include or exclude, fiscal years,
+    budgets instead of outturns), quoted from the edition's Footnotes sheet; or a sentence when there is none."""
+    source = f"SIPRI Military Expenditure Database, April {sipri_edition} release"
+    if notes.empty:
+        return f"*SIPRI attaches no note to these figures ({source}).*"
+    lines = [
+        f"**SIPRI's notes on these figures** ({source}; SIPRI's words, with its mark): part of a difference from "
+        "NATO's figures can come from what they say SIPRI's figures include or exclude.",
+        "",
+    ]
+    for name, rows in notes.groupby("country_name", sort=False):
+        quoted = " ".join(f"({row.mark}) {_plain(row.note)}" for row in rows.itertuples())
+        lines.append(f"- **{name}**: {quoted}")
+    return "\n".join(lines)
