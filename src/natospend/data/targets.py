@@ -28,6 +28,7 @@ class Target:
     measure: str | None  # one of COMPARABLE_MEASURES, or None when the published tables cannot measure it
     threshold_pct: float
     deadline: int | None
+    agreed_year: int | None  # counts in earlier years are retrospective comparisons
     review_year: int | None
     proposed_deadline: int | None
     sources: tuple[str, ...]
@@ -81,6 +82,7 @@ def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
             measure=measure,
             threshold_pct=float(threshold),
             deadline=entry.get("deadline"),
+            agreed_year=entry.get("agreed_year"),
             review_year=entry.get("review_year"),
             proposed_deadline=entry.get("proposed_deadline"),
             sources=tuple(entry.get("sources", [])),

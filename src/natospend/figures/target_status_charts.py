@@ -21,6 +21,7 @@ from natospend.figures.style import (
     hollow_markers,
     target_lines,
 )
+from natospend.formatting import names as names_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,29 +126,55 @@ def quadrant(
     return finish(fig, caption)
 
 
-def allies_meeting_lines(counts: pd.DataFrame, names: dict[str, str], caption: str) -> Figure:
-    """Number of allies meeting each target by year; hollow markers for estimated years."""
+def allies_meeting_lines(
+    counts: pd.DataFrame, names: dict[str, str], caption: str, agreed: dict[str, int | None] | None = None
+) -> Figure:
+    """Number of allies meeting each target by year, against the number of members (grey steps); hollow
+    markers for estimated years; a target agreed after a year is drawn faint there (a retrospective count)."""
+    agreed = agreed or {}
     fig, ax = plt.subplots(figsize=(9, 5))
+    members = counts.drop_duplicates("year").sort_values("year")
+    ax.step(
+        members["year"],
+        members["allies_reporting"],
+        where="mid",
+        color="#999999",
+        linewidth=1.2,
+        label="members with armed forces at year's end",
+    )
     markers, styles = ["o", "s", "^", "D"], ["-", "--", "-.", ":"]
+    retrospective = []
     for i, (target, part) in enumerate(counts.groupby("target", sort=False)):
         part = part.sort_values("year")
+        since = agreed.get(target)
+        label = names.get(target, target)
+        if since is not None and part["year"].min() < since:
+            retrospective.append((since, label))
+            label += f", retrospective before {since}"
         (line,) = ax.plot(
             part["year"],
             part["allies_meeting"],
             linestyle=styles[i % 4],
             marker=markers[i % 4],
-            label=names.get(target, target),
+            label=label,
+            alpha=0.55 if since is not None and part["year"].max() < since else 1.0,
         )
         estimated = part[part["estimate"]]
         hollow_markers(ax, estimated["year"], estimated["allies_meeting"], markers[i % 4], line.get_color())
     ax.set_xlabel("Year")
     ax.set_ylabel("Allies meeting the target (members at year's end)")
-    ax.set_title("How many allies meet each target")
+    ax.set_title("How many allies meet each target, of the members each year")
     ax.set_ylim(0, int(counts["allies_reporting"].max()) + 1)  # a count starts at zero, in whole allies
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)  # below: never on the data
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return finish(fig, caption + " " + ESTIMATE_NOTE)
+    note = " ".join(
+        f"{names_list([label for y, label in retrospective if y == since])} "
+        f"{'was' if sum(y == since for y, _ in retrospective) == 1 else 'were'} agreed in {since}: counts before "
+        "then are retrospective comparisons."
+        for since in sorted({y for y, _ in retrospective})
+    )
+    return finish(fig, caption + " " + ESTIMATE_NOTE + (" " + note if note else ""))
 
 
 def burden_lines(burden: pd.DataFrame, caption: str) -> Figure:
