@@ -64,7 +64,7 @@ def headline(
     def listed(rows: pd.DataFrame) -> str:
         return ", ".join(
             f"{r.country_name} ({r.difference_pp:+.2f}"
-            + ("; NATO's series breaks, see below" if _break_before(breaks, r.country, year) else "")
+            + ("; a break in NATO's series, see below" if _break_before(breaks, r.country, year) else "")
             + ")"
             for r in rows.itertuples()
         )
@@ -122,9 +122,9 @@ def ppp_words(ppp: pd.DataFrame, ppp_ratios: pd.DataFrame, *, sipri_edition: str
         f"European allies with both figures ({int(latest['allies'])}) spent "
         f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates (current {year} US dollars, "
         f"{year}'s exchange rates) and {latest['europe_to_russia_ppp']:.1f} times at PPP. The ratio at market rates "
-        "differs from the one in the answer above, which is in constant US dollars: there, every year is converted "
-        "at the base year's exchange rates, here at the year's own, so exchange-rate movements since the base year "
-        "(and the allies counted: here those with a PPP rate) make the gap.\n\n"
+        "differs from the one in the answer above, which is in constant US dollars: there, every year is deflated "
+        "by each country's consumer prices and converted at the base year's exchange rates, here at the year's own, "
+        "so relative inflation and exchange-rate changes since the base year make the gap.\n\n"
         "GDP-based PPP rates are a contested proxy for military purchasing power: a hypothesis, not measured here, is "
         "that they overstate what roubles buy of imported or high-tech equipment and understate it for personnel. "
         "Russia's figures are SIPRI "

@@ -120,7 +120,10 @@ def headline(
             "",
             f"- Already at or above {pct:g}%: **{len(at)}**"
             + (
-                f" ({_names(at)}); {verb(len(at), 'it needs', 'they need')} no growth to get there." if len(at) else "."
+                f" ({_names(at)}) in {base_year}; to stay there, {verb(len(at), 'its', 'their')} defence spending "
+                f"must grow at least as fast as {verb(len(at), 'its', 'their')} GDP."
+                if len(at)
+                else "."
             ),
             f"- At their own trend, **{count(len(late), 'ally', 'allies')}** would not reach {pct:g}% by {year}: "
             f"{_names(late)}."
@@ -144,7 +147,7 @@ def money_at_deadline(
     """What the allies would spend at the target in the deadline year, and the increase over the base year."""
     totals = core_totals.set_index("group")
     text = (
-        f"- At {target_pct:g}% in {target_year}, the allies would spend "
+        f"- If every ally stood exactly at {target_pct:g}% in {target_year}, the allies would spend "
         f"{_bn(totals.at[ALL_ALLIES, 'spending_at_target_usd_m_constant'])} "
         f"a year at {price_base} prices on this GDP path, "
         f"{_bn(totals.at[ALL_ALLIES, 'increase_usd_m_constant'])} more than in {base_year}"

@@ -52,7 +52,7 @@ def core_target_sentence(path: pd.Series, price_base: int, gdp_words: str) -> st
     if bool(path["already_at_target"]):
         return f"it is already at or above {target:g}% and needs no further rise in its share of GDP"
     extra = (
-        f"about {path['extra_spending_usd_m_current'] / 1000:,.1f} billion US dollars a year at "
+        f"about {path['extra_spending_usd_m_current'] / 1000:,.1f} billion US dollars more in {int(path['base_year'])}, at "
         f"{int(path['base_year'])} prices and exchange rates, {path['extra_spending_usd_m_constant'] / 1000:,.1f} "
         f"billion at {price_base} prices"
     )

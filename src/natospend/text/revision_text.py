@@ -18,6 +18,12 @@ def revision_unit(indicator: str) -> str:
     return "percentage points" if indicator.endswith("_pct") else INDICATORS[indicator].unit
 
 
+def described(indicator: str, source: str) -> str:
+    """The indicator's description in the source's own term: SIPRI's is *military* expenditure."""
+    text = INDICATORS[indicator].description
+    return text.replace("defence expenditure", "military expenditure") if source == "sipri" else text
+
+
 def member_years(revised: pd.DataFrame) -> int:
     """The figures of a comparison that fall in years the ally was a member (at the end of the year)."""
     joined = {code: ally.accession_date.year for code, ally in ally_by_iso3().items()}
@@ -48,9 +54,11 @@ def headline(
     estimates = by_estimate.set_index("old_estimate")
     lines = [
         f"**{PUBLISHERS.get(source, source)}'s edition {new_edition} against edition {old_edition}** "
-        f"({INDICATORS[indicator].description}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for "
+        f"({described(indicator, source)}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for "
         f"today's allies in {first}-{last} are in both ({member_years(r):,} of them in years the ally was a member); "
-        f"{len(changed)} changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit}.",
+        f"{len(changed):,} of them changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit} "
+        f"over all of them"
+        + (f", {changed['revision'].abs().mean():.3f} over those that changed." if len(changed) else "."),
         "",
         "- Largest: "
         + "; ".join(f"{x.country_name} {x.year} ({x.old_value:,.2f} to {x.new_value:,.2f})" for x in top.itertuples())
@@ -77,7 +85,13 @@ def headline(
             f"{count(len(moved), 'year', 'years')}"
             + (
                 ": "
-                + names([f"{y.year} ({y.at_threshold_old} against {y.at_threshold_new})" for y in moved.itertuples()])
+                + names(
+                    [
+                        f"{y.year} ({y.at_threshold_new} in edition {new_edition}, {y.at_threshold_old} in "
+                        f"edition {old_edition})"
+                        for y in moved.itertuples()
+                    ]
+                )
                 if len(moved)
                 else ""
             )
@@ -163,7 +177,7 @@ def update_summary(
     changed = revised[revised["revision"].abs() > 1e-9]
     lines = [
         f"{PUBLISHERS.get(source, source)} edition {new_edition} against {old_edition} "
-        f"({INDICATORS[indicator].description}): {count(len(revised), 'figure', 'figures')} for allies in both, "
+        f"({described(indicator, source)}): {count(len(revised), 'figure', 'figures')} for allies in both, "
         f"{len(changed)} revised."
     ]
     for threshold, crossed in crossings.items():

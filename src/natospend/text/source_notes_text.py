@@ -21,8 +21,8 @@ def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str) -> str:
     if notes.empty:
         return f"*SIPRI attaches no note to these figures ({source}).*"
     lines = [
-        f"**SIPRI's notes on these figures** ({source}; SIPRI's words, with its mark): part of a difference from "
-        "NATO's figures can come from what they say SIPRI's figures include or exclude.",
+        f"**SIPRI's notes on these figures** ({source}; SIPRI's words, with its mark). SIPRI's notes say what "
+        "its figures include or exclude, which can explain part of a difference from NATO's figures.",
         "",
     ]
     for name, rows in notes.groupby("country_name", sort=False):

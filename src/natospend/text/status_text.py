@@ -45,8 +45,11 @@ def headline(
             lines.append(f"- *{target.name}*: {target.comparison}")
             continue
         meets, below = status.meeting_lists(meeting, target)
+        ahead = target.deadline is not None and target.deadline > year  # a target for a later year
+        stands = "already at or above" if ahead else verb(len(meets), "meets", "meet")
         lines.append(
-            f"- **{len(meets)} of {n} {verb(len(meets), 'meets', 'meet')} {target.name}**"
+            f"- **{len(meets)} of {n} {stands} {target.name}**"
+            + (f" (a target for {target.deadline})" if ahead else "")
             + (f": {', '.join(meets)}." if meets else ".")
             + (f" Below: {', '.join(below)}." if below else "")
             + near_words(status.near_list(meeting, target), target.threshold_pct)
@@ -116,7 +119,7 @@ def sipri_latest(sipri_status: pd.DataFrame, sipri_edition: str, thresholds: lis
         "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
         "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
         "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
-        "3.5% targets. SIPRI's counts are a second view of a year NATO's tables do not reach yet, not "
+        "3.5% targets. SIPRI's counts are a second view of a year this NATO edition does not reach, not "
         "an assessment against the targets (notebook 04 compares the two).",
     ]
     return "\n".join(lines)
