@@ -138,6 +138,7 @@ def test_check_and_update_fetch_every_newer_release(project_copy: Path, server: 
             files=[{"sha256": hashlib.sha256(sipri).hexdigest()}],
         ),
         release("imf", "2026-04", server.serve("/imf/weo.csv", IMF_SDMX.encode(), "text/csv"), None),
+        release("imf", "2026-10", server.serve("/imf/weo-long.csv", IMF_LONG.encode(), "text/csv"), None),  # long form
     )
     before = dataset_state(project_copy)
 
@@ -150,6 +151,7 @@ def test_check_and_update_fetch_every_newer_release(project_copy: Path, server: 
     done = natospend(project_copy, "update")
     assert done.returncode == 0, done.stderr
     assert sorted(server.requests) == [
+        "/imf/weo-long.csv",
         "/imf/weo.csv",
         "/nato/def-exp-2025-en.xlsx",
         "/nato/def-exp-2026-en.xlsx",
