@@ -57,12 +57,13 @@ def allies_at_threshold_by_definition(compared: pd.DataFrame, threshold: float =
 
 
 def european_allies() -> list[str]:
-    return [a.iso3 for a in allies() if a.region == "Europe"]
+    """Today's European allies with armed forces (29; Iceland has none and no military expenditure)."""
+    return [a.iso3 for a in allies() if a.region == "Europe" and a.has_armed_forces]
 
 
 def russia_comparison(sipri: pd.DataFrame, first_year: int = 1992) -> pd.DataFrame:
     """tables/russia_comparison.csv, by year (SIPRI, constant US dollars at market exchange rates):
-    Russia, Ukraine, the United States and the European allies' total (today's 30 European allies,
+    Russia, Ukraine, the United States and the European allies' total (today's 29 European allies with armed forces,
     summed over those with data), the ratio of that total to Russia's, and shares of GDP."""
     constant = sipri[
         (sipri["indicator"] == "defence_expenditure_usd_m")

@@ -176,7 +176,7 @@ def russia_spending(russia: pd.DataFrame, price_basis: str, caption: str) -> Fig
     fig, ax = plt.subplots(figsize=(10, 5))
     for column, label, style, marker, colour, estimate in (
         ("united_states_usd_m_constant", "United States", "-", "o", NEUTRAL, None),
-        ("european_allies_usd_m_constant", "European allies (today's 30)", "-", "s", MEETS, None),
+        ("european_allies_usd_m_constant", "European allies (today's 29 with armed forces)", "-", "s", MEETS, None),
         ("russia_usd_m_constant", "Russia", "--", "^", BELOW, "russia_estimate"),
         ("ukraine_usd_m_constant", "Ukraine", ":", "D", "#cc3311", "ukraine_estimate"),
     ):
