@@ -131,4 +131,6 @@ def test_a_misspelt_parameter_fails_papermills_own_run(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "unknown parameter 'targt_year' (did you mean 'target_year'?)" in done.stderr
+    last = done.stderr.strip().splitlines()[-1]  # papermill prints the traceback first: the useful line ends it
+    assert "unknown parameter 'targt_year'" in last and "did you mean 'target_year'?" in last
     assert not (tmp_path / "o").exists()  # nothing written
