@@ -132,8 +132,9 @@ def headline(
             f" US dollars** more that year (current US dollars, {current}; {_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])}"
             f" at {constant}): {_bn(totals.at[EUROPE_AND_CANADA, 'extra_spending_usd_m_current'])} for Europe and Canada, "
             f"{_bn(totals.at[UNITED_STATES, 'extra_spending_usd_m_current'])} for the United States.",
-            f"- For {total_pct:g}% in all: {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_current'])} "
-            f"(current US dollars; {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])} at {constant}).",
+            f"- For {total_pct:g}% in all: up to {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_current'])} "
+            f"(current US dollars; {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])} at {constant}), an "
+            "upper bound: NATO's tables count core defence only, not the defence-related spending the 5% includes.",
             money_at_deadline,
             "",
             f"*{pct:g}%:* {core_target.comparison} *{total_pct:g}%:* {total_target.comparison}",
