@@ -89,7 +89,8 @@ def _sheet_names(path: Path) -> list[str]:
 
 def recognise(path: Path) -> str | None:
     """The publisher whose layout the file has (nato, sipri, imf), from its content; None if none."""
-    head = path.open("rb").read(4)
+    with path.open("rb") as handle:
+        head = handle.read(4)
     if head == b"PK\x03\x04":  # an .xlsx is a zip archive
         try:
             names = {n.strip().upper() for n in _sheet_names(path)}
@@ -111,15 +112,16 @@ def recognise(path: Path) -> str | None:
 
 
 def _not_a_data_file(path: Path) -> str:
-    start = path.open("rb").read(200).lstrip().lower()
+    with path.open("rb") as handle:
+        start = handle.read(200).lstrip().lower()
     if start.startswith((b"<!doctype html", b"<html")):
         return "a web page, not a data file (the address may have moved)"
     return "not a layout any reader knows (a NATO tables workbook, a SIPRI database workbook or an IMF WEO CSV)"
 
 
-def check_checksum(release: Release, path: Path) -> dict[str, str]:
-    """The file's digests; refused when the release lists checksums and none matches."""
-    digests = file_digests(path, "sha256", "md5")
+def check_checksum(release: Release, path: Path, digests: dict[str, str] | None = None) -> dict[str, str]:
+    """The file's digests (computed unless given); refused when the release lists checksums and none matches."""
+    digests = digests or file_digests(path, "sha256", "md5")
     listed = [f for f in release.files if f.sha256 or f.md5]
     if listed and release.matching_file(digests) is None:
         expected = ", ".join(f"sha256 {f.sha256}" if f.sha256 else f"md5 {f.md5}" for f in listed)
@@ -194,14 +196,15 @@ def files_in_folder(folder: Path, staging: Path) -> tuple[list[Candidate], list[
         if info.st_size > MAX_BYTES:
             skipped.append(f"{path.name}: {info.st_size:,} bytes, larger than any release; skipped")
             continue
-        match = find_release(file_digests(path, "sha256", "md5"))
+        digests = file_digests(path, "sha256", "md5")
+        match = find_release(digests)
         release = match[0] if match else by_name.get(path.name)
         source = release.source if release else recognise(path)
         if source is None:
             skipped.append(f"{path.name}: {_not_a_data_file(path)}; skipped")
             continue
         if release is not None:
-            check_checksum(release, path)
+            check_checksum(release, path, digests)
         name = _staged_name(release) if release is not None and source == "imf" else path.name
         target = staging / f"{len(found):02d}" / name  # a folder each: two files may share a name
         target.parent.mkdir()
@@ -253,6 +256,7 @@ def ingest_candidates(candidates: list[Candidate], *, progress: bool = False) ->
     in_order = [c for kind in PUBLISHED_SOURCES for c in candidates if c.source == kind]
     new: list[tuple[pd.DataFrame, dict[str, Any]]] = []
     new_candidates: list[Candidate] = []
+    listed = {(r.source, r.edition): r for r in load_releases()}
     for (frame, record), candidate in zip(parsed, in_order, strict=True):
         release = candidate.release
         what = _what(candidate, record["edition"])
@@ -272,7 +276,6 @@ def ingest_candidates(candidates: list[Candidate], *, progress: bool = False) ->
                 )
             )
             continue
-        listed = {(r.source, r.edition): r for r in load_releases()}
         record.update(_release_fields(record, release or listed.get((record["source"], record["edition"]))))
         record.update(candidate.origin)
         record["retrieved"] = _today()

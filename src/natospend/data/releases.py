@@ -19,8 +19,8 @@ from natospend.formatting import date_text, names
 from natospend.paths import REFERENCE_DIR
 
 RELEASES_YAML = REFERENCE_DIR / "releases.yaml"
-SHORT_NAMES = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
-PUBLISHER_NAMES = {"nato": "NATO", "sipri": "SIPRI", "imf": "The IMF"}  # as a sentence's subject
+PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}  # each source's publisher, as pages name it
+SUBJECTS = {**PUBLISHERS, "imf": "The IMF"}  # ... as a sentence's subject
 
 
 @dataclass(frozen=True)
@@ -148,11 +148,11 @@ def staleness_notes(
     notes: list[str] = []
     for source in sorted(used):
         shown = max(used[source], default="")
-        who = PUBLISHER_NAMES.get(source, source)
+        who = SUBJECTS.get(source, source)
         newer_loaded = sorted(e for e in loaded.get(source, ()) if e > shown)
         if newer_loaded:
             notes.append(
-                f"A newer {SHORT_NAMES.get(source, source)} edition than the one shown ({shown}) is loaded: "
+                f"A newer {PUBLISHERS.get(source, source)} edition than the one shown ({shown}) is loaded: "
                 f"{names(newer_loaded)}; run again with it for the latest data."
             )
         later = newer_releases(loaded, path, [source]).get(source, [])

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from natospend.data.dataset import provenance_records
+from natospend.data.releases import PUBLISHERS
 from natospend.formatting import date_text, year_ranges
 from natospend.paths import SOURCES_JSON
-
-PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
 
 
 def source_record(source: str, edition: str) -> dict[str, Any]:

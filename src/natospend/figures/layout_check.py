@@ -41,6 +41,11 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE_PX) and (min(a.y1, b.y1) - max(a.y0, b.y0) > TOLERANCE_PX)
 
 
+def _inside(box: Bbox, x: float, y: float) -> bool:
+    """A point well inside a box (on its edge is not inside)."""
+    return box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
+
+
 def _drawn(fig: Figure, saved: bool) -> None:
     """Lay the figure out once. A figure just saved is laid out already: saving marks it stale (it restores
     the figure's size after cropping) without moving anything, so it is not drawn a third time."""
@@ -79,10 +84,7 @@ def legends_on_data(fig: Figure, saved: bool = False) -> list[str]:
         if legend is None or not legend.get_visible():
             continue
         box = legend.get_window_extent(renderer)
-        if any(
-            box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
-            for x, y in _data_points(ax)
-        ):
+        if any(_inside(box, x, y) for x, y in _data_points(ax)):
             found.append(ax.get_title() or f"axes {number}")
     return found
 
@@ -138,10 +140,7 @@ def labels_on_markers(fig: Figure, saved: bool = False) -> list[str]:
             if not (text.get_visible() and text.get_text().strip()):
                 continue
             box = text.get_window_extent(renderer)
-            if any(
-                box.x0 + TOLERANCE_PX < x < box.x1 - TOLERANCE_PX and box.y0 + TOLERANCE_PX < y < box.y1 - TOLERANCE_PX
-                for x, y in points
-            ):
+            if any(_inside(box, x, y) for x, y in points):
                 found.append(text.get_text().strip()[:40])
     return found
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from natospend.data.releases import PUBLISHERS
 from natospend.errors import printable
 from natospend.files import replace_file
 from natospend.formatting import parameters_words
@@ -18,7 +19,6 @@ from natospend.paths import REPORTS_DIR
 
 MAX_MANIFEST_BYTES = 4 << 20  # natospend's own are under 100 KB
 TEMPLATES = Path(__file__).parent / "templates" / "catalogue"
-PUBLISHERS = {"nato": "NATO", "sipri": "SIPRI", "imf": "IMF"}
 
 
 def runs(folder: Path = REPORTS_DIR) -> list[dict[str, Any]]:

@@ -106,6 +106,7 @@ def build(
     finished: str,
     folder: Path,
     engine: str,
+    code: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "run": run,
@@ -114,7 +115,7 @@ def build(
         "editions": {source: sorted(values) for source, values in sorted(editions.items())},
         "inputs": input_files(),
         "sources": source_editions(editions),
-        "code": code_version(),
+        "code": code,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": package_versions(),

@@ -302,7 +302,9 @@ def failure_message(run_name: str, result: dict[str, Any], kept: Path | None) ->
     return text + "\n  the previous report of this name, if any, is untouched"
 
 
-def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str) -> RunResult:
+def finish_run(
+    plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str, code: dict[str, Any]
+) -> RunResult:
     target = REPORTS_DIR / plan.name
     failed = [r for r in results if not r["ok"]]
     if failed:
@@ -310,7 +312,7 @@ def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], star
         shutil.rmtree(staging, ignore_errors=True)
         return RunResult(plan.name, False, None, results, "\n".join(messages))
     try:
-        return _complete(plan, staging, results, started, target)
+        return _complete(plan, staging, results, started, target, code)
     except (RunFailed, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         return RunResult(
@@ -322,7 +324,9 @@ def finish_run(plan: RunPlan, staging: Path, results: list[dict[str, Any]], star
         )
 
 
-def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str, target: Path) -> RunResult:
+def _complete(
+    plan: RunPlan, staging: Path, results: list[dict[str, Any]], started: str, target: Path, code: dict[str, Any]
+) -> RunResult:
     """Merge the outputs, write the summary and manifest, and install the run under its lock."""
     summaries = _merge_outputs(staging, [p.path.stem for p in plan.notebooks])
     (staging / "summary.json").write_text(
@@ -344,6 +348,7 @@ def _complete(plan: RunPlan, staging: Path, results: list[dict[str, Any]], start
         finished=now_utc(),
         folder=staging,
         engine=plan.engine,
+        code=code,
     )
     if plan.sweep:
         document["sweep"] = plan.sweep
@@ -457,7 +462,7 @@ def execute_plans(
     # papermill and nbconvert, which the worker module needs
     from natospend.reports.worker import execute_one, worker_start  # noqa: PLC0415
 
-    code = manifest.code_version()  # once: the pages' citation carries the version and commit
+    code = manifest.code_version()  # once a command: every page's citation and every run's manifest carry it
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start)
     try:
         for plan in plans:
@@ -484,7 +489,7 @@ def execute_plans(
             tasks.append((plan, staging, started, futures))
         for plan, staging, started, futures in tasks:
             results = [_result(f, nb.path.stem) for f, nb in zip(futures, plan.notebooks)]
-            outcome = finish_run(plan, staging, results, started)
+            outcome = finish_run(plan, staging, results, started, code)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
