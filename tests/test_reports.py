@@ -15,7 +15,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from natospend.paths import PROJECT_ROOT
+from natospend.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.slow  # runs notebooks: `make test-fast` leaves these out
 
@@ -288,9 +288,39 @@ def _on_a_terminal(home: Path, *args: str) -> str:
     return shown.decode(errors="replace")
 
 
+def _code_cells(stem: str) -> int:
+    """Code cells of a notebook as written (papermill adds one, its injected parameters)."""
+    nb = json.loads((NOTEBOOKS_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return sum(cell["cell_type"] == "code" for cell in nb["cells"])
+
+
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_each_engine_reports_its_code_cells(tmp_path: Path, engine: str) -> None:
+    import nbformat
+
+    from natospend.reports.execution import execute
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# a"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("x"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, source)
+    seen: list[tuple[int, int]] = []
+    execute(source, tmp_path / "out.ipynb", engine=engine, on_cell=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
 def test_run_shows_progress_on_a_terminal_only(project: Path) -> None:
     shown = _on_a_terminal(project, "run", "05", "--name", "tty")  # a real run, on a pseudo-terminal
-    assert "run tty: 100%" in shown and "1/1" in shown and "05_revisions" in shown
+    assert "run tty: 100%" in shown and "1/1" in shown and "05_revisions done" in shown
+    cells = re.findall(r"05_revisions: cell (\d+) of (\d+)", shown)  # the cells as they ran (refreshes may skip some)
+    assert (
+        cells and {total for _, total in cells} == {str(_code_cells("05_revisions") + 1)} and int(cells[-1][0]) > 1
+    ), shown
     assert "report tty:" in shown
 
 
@@ -304,7 +334,10 @@ def test_the_progress_bar_only_on_a_terminal_and_not_quiet(
     from natospend.cli import main
     from natospend.reports import runner
 
-    def stand_in(plans: list[Any], workers: Any = None, progress: Any = None, on_notebook: Any = None) -> list[Any]:
+    def stand_in(
+        plans: list[Any], workers: Any = None, progress: Any = None, on_notebook: Any = None, on_cell: Any = None
+    ) -> list[Any]:
+        assert (on_cell is not None) is bar  # cells are reported only to a bar that shows
         for nb in plans[0].notebooks:
             on_notebook(nb.path.stem)
         return [runner.RunResult(plans[0].name, True, Path("reports") / plans[0].name, [])]

@@ -80,7 +80,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     plan = plan_run(notebooks, values, per_notebook, name=name, show_code=args.show_code, engine=args.engine)
     from tqdm import tqdm
 
-    # on a terminal: notebook i of n, as each finishes (a pipe or a file gets only the result lines)
+    # on a terminal: notebook i of n, and the cell each running notebook has reached (a pipe or a file gets
+    # only the result lines)
     bar = tqdm(
         total=len(plan.notebooks),
         desc=f"run {name}",
@@ -91,11 +92,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
 
     def finished(stem: str) -> None:
-        bar.set_postfix_str(stem, refresh=False)
+        bar.set_postfix_str(f"{stem} done", refresh=False)
         bar.update(1)
 
+    def cell(stem: str, done: int, total: int) -> None:
+        bar.set_postfix_str(f"{stem}: cell {done} of {total}")
+
     try:
-        outcomes = execute_plans([plan], workers=args.workers, on_notebook=finished)
+        outcomes = execute_plans(
+            [plan], workers=args.workers, on_notebook=finished, on_cell=None if bar.disable else cell
+        )
     finally:
         bar.close()
     for outcome in outcomes:

@@ -13,6 +13,7 @@ from typing import Any
 import nbformat
 import papermill
 
+from natospend.reports.cell_progress import CellReport, reporting_cells
 from natospend.reports.manifest import ENGINES
 
 KEEP_PAPERMILL = ("parameters", "default_parameters", "version")
@@ -48,23 +49,26 @@ def execute(
     cwd: Path | None = None,
     kernel_name: str = "python3",
     engine: str = "kernel",
+    on_cell: CellReport | None = None,
 ) -> nbformat.NotebookNode:
     """Execute with papermill (parameters injected as papermill does), normalise, write `target`.
 
     The one papermill call of natospend: the runner's workers and `make notebooks` both come here. A cell
-    that fails raises papermill's PapermillExecutionError, with the executed notebook written to `target`."""
-    nb = papermill.execute_notebook(
-        str(source),
-        str(target),
-        parameters=parameters or {},
-        cwd=str(cwd or source.parent),
-        engine_name=ENGINES[engine],
-        kernel_name=kernel_name,
-        progress_bar=False,
-        log_output=False,
-        report_mode=False,
-        request_save_on_cell_execute=False,  # one write at the end, not two per cell
-    )
+    that fails raises papermill's PapermillExecutionError, with the executed notebook written to `target`.
+    `on_cell(done, total)` is called after each code cell."""
+    with reporting_cells(on_cell):
+        nb = papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters or {},
+            cwd=str(cwd or source.parent),
+            engine_name=ENGINES[engine],
+            kernel_name=kernel_name,
+            progress_bar=False,  # papermill's bar would write into a worker's stderr; natospend's own reports cells
+            log_output=False,
+            report_mode=False,
+            request_save_on_cell_execute=False,  # one write at the end, not two per cell
+        )
     nb = normalise(nb)
     write_notebook(nb, target)
     return nb

@@ -25,6 +25,8 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
+from natospend.reports.cell_progress import watch
+
 
 def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
     """Binary MIME data (PNG, JPEG) as base64 text, as ipykernel sends it."""
@@ -159,6 +161,7 @@ def run_cell(target: CapturingShell, cell: nbformat.NotebookNode) -> bool:
 
 def execute_managed_notebook(nb_man, kernel_name, log_output=False, cwd=None, **kwargs):  # type: ignore[no-untyped-def]
     """papermill's engine hook: run every code cell, stop at the first error."""
+    watch(nb_man)  # natospend run's "cell i of n", when a terminal shows it
     target = shell()
     previous = os.getcwd()
     if cwd:

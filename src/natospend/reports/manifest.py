@@ -34,7 +34,7 @@ PACKAGES = (
 )
 
 
-ENGINES = {"inprocess": "natospend-inprocess", "kernel": None}  # --engine -> papermill's engine name
+ENGINES = {"inprocess": "natospend-inprocess", "kernel": "natospend-kernel"}  # --engine -> papermill's engine name
 
 
 def now_utc() -> str:

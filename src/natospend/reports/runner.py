@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -441,8 +442,11 @@ def execute_plans(
     workers: int | None = None,
     progress: Callable[[RunResult], None] | None = None,
     on_notebook: Callable[[str], None] | None = None,
+    on_cell: Callable[[str, int, int], None] | None = None,
 ) -> list[RunResult]:
     """Run several plans' notebooks in a pool of worker processes; each run lands on its own.
+    `on_notebook(stem)` is called as each notebook ends, `on_cell(stem, done, total)` after each code cell
+    (both in the parent, from a thread of their own).
 
     Ctrl-C stops at once: queued notebooks are cancelled, the workers are ended, this call's staging
     folders are removed, and KeyboardInterrupt goes on to the caller."""
@@ -463,7 +467,9 @@ def execute_plans(
     from natospend.reports.worker import execute_one, worker_start  # noqa: PLC0415
 
     code = manifest.code_version()  # once a command: every page's citation and every run's manifest carry it
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start)
+    cells = multiprocessing.Queue() if on_cell is not None else None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(cells,))
+    listener = _listen(cells, on_cell) if cells is not None and on_cell is not None else None
     try:
         for plan in plans:
             staging, started = new_staging(plan.name), now_utc()
@@ -499,6 +505,9 @@ def execute_plans(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     pool.shutdown()
+    if listener is not None and cells is not None:
+        cells.put(None)
+        listener.join()
     try:
         with reports_lock():
             write_index()
@@ -508,6 +517,18 @@ def execute_plans(
             file=sys.stderr,
         )
     return outcomes
+
+
+def _listen(cells: Any, on_cell: Callable[[str, int, int], None]) -> threading.Thread:
+    """A thread passing the workers' (notebook, done, total) to `on_cell`, until it reads None."""
+
+    def listen() -> None:
+        while (item := cells.get()) is not None:
+            on_cell(*item)
+
+    thread = threading.Thread(target=listen, name="natospend-cells", daemon=True)  # daemon: Ctrl-C never waits
+    thread.start()
+    return thread
 
 
 def _result(future: Future[dict[str, Any]], stem: str) -> dict[str, Any]:

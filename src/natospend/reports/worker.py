@@ -31,10 +31,14 @@ from natospend.reports.html import parameter_header, rerun_commands, run_links, 
 from natospend.reports.manifest import now_utc
 
 _WARM = False
+_CELLS: Any = None  # the parent's queue for "cell i of n" (a multiprocessing queue), when it shows progress
 
 
-def worker_start() -> None:
-    """Initializer of the pool's workers: die with the parent, ignore Ctrl-C (the parent handles it), warm up."""
+def worker_start(cells: Any = None) -> None:
+    """Initializer of the pool's workers: die with the parent, ignore Ctrl-C (the parent handles it), warm up.
+    `cells`, a multiprocessing queue inherited from the parent, receives (notebook, done, total) per cell."""
+    global _CELLS
+    _CELLS = cells
     become_worker()
     warm_up()
 
@@ -83,7 +87,9 @@ def execute_one(
     kernels.mkdir(exist_ok=True)
     tempfile.tempdir = str(kernels)
     try:
-        nb = execute(source, target, {**given, "output_dir": out_dir}, cwd=folder, engine=engine)
+        cells = _CELLS
+        on_cell = None if cells is None else lambda done, total: cells.put((source.stem, done, total))
+        nb = execute(source, target, {**given, "output_dir": out_dir}, cwd=folder, engine=engine, on_cell=on_cell)
     except papermill.PapermillExecutionError as error:
         first_line = next((line for line in str(error.source).splitlines() if line.strip()), "")
         return {
