@@ -16,7 +16,7 @@ import ast
 import difflib
 import math
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from natospend.data.dataset import editions as dataset_editions
@@ -37,9 +37,15 @@ class CheckedParameters(Mapping[str, Any]):
     `editions` names, for each parameter that is an edition, the source it is an edition of: every table
     the run writes carries those editions as columns, and the manifest and page header list them."""
 
-    def __init__(self, values: Mapping[str, Any], editions: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        editions: Mapping[str, str],
+        reads: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._values = dict(values)
         self._editions = {name: source for name, source in editions.items() if self._values.get(name) is not None}
+        self._reads = {source: set(found) for source, found in (reads or {}).items()}  # beyond the parameters
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -64,16 +70,21 @@ class CheckedParameters(Mapping[str, Any]):
 
     def sources(self) -> dict[str, set[str]]:
         """Each source the run reads, with its editions."""
-        found: dict[str, set[str]] = {}
+        found: dict[str, set[str]] = {source: set(editions) for source, editions in self._reads.items()}
         for name, source in self._editions.items():
             found.setdefault(source, set()).add(str(self._values[name]))
         return found
 
 
-def checked(values: Mapping[str, Any], editions: Mapping[str, str] | None = None) -> CheckedParameters:
-    """The run's checked values; refuses a name papermill injected that the notebook's check was not given."""
+def checked(
+    values: Mapping[str, Any],
+    editions: Mapping[str, str] | None = None,
+    reads: Mapping[str, Iterable[str]] | None = None,
+) -> CheckedParameters:
+    """The run's checked values; refuses a name papermill injected that the notebook's check was not given.
+    `reads`: editions a page reads whatever its parameters (01's claims are checked on every edition loaded)."""
     reject_unknown_injected(list(values))
-    return CheckedParameters(values, editions or {})
+    return CheckedParameters(values, editions or {}, reads)
 
 
 def injected_names() -> list[str]:
@@ -271,7 +282,9 @@ def check_alliance_overview(
         "shortfall_start_year": start,
         "output_dir": check_output_dir("output_dir", output_dir),
     }
-    return checked(values, {"edition": "nato", "sipri_edition": "sipri"})
+    # the claims section tests each claim on every NATO and SIPRI edition loaded
+    every_edition = {source: dataset_editions(source) for source in ("nato", "sipri")}
+    return checked(values, {"edition": "nato", "sipri_edition": "sipri"}, every_edition)
 
 
 def check_pathways(

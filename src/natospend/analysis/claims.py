@@ -1,0 +1,172 @@
+"""Public claims checked against every edition loaded: one row per claim and edition, then a verdict per claim.
+
+A count is made as the pages make it: the members at the end of the year, those with armed forces and a figure
+for the year, at or above the threshold. Publishers' fact sheets print shares rounded (SIPRI to one decimal),
+so a count is also made on shares rounded to one decimal; a claim that matches either count holds, and the check
+says which. The editions of the source a claim rests on (`about`) decide the verdict; the others are shown
+beside it as another view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from natospend.analysis.status import near
+from natospend.data.claims import Claim
+from natospend.data.dataset import editions, load_spending
+from natospend.data.reference import ally_by_iso3
+
+SHARE = "defence_expenditure_share_gdp_pct"
+Shares = Mapping[tuple[str, str], pd.DataFrame]  # (source, edition) -> country, year, value (% of GDP), estimate
+
+CHECK_COLUMNS = (
+    "claim_id",
+    "source",
+    "edition",
+    "decides",
+    "year",
+    "covered",
+    "members",
+    "members_with_figures",
+    "at_or_above",
+    "at_or_above_rounded_1dp",
+    "below",
+    "near",
+    "ally_share_gdp_pct",
+    "latest_year",
+    "latest_share_gdp_pct",
+    "holds",
+    "holds_how",
+)
+
+
+def loaded_shares(sources: Iterable[str] = ("nato", "sipri")) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every loaded edition's share of GDP for the allies, one frame per (source, edition)."""
+    allies = ally_by_iso3()
+    out: dict[tuple[str, str], pd.DataFrame] = {}
+    for source in sources:
+        for edition in editions(source):
+            frame = load_spending(source, edition, indicator=SHARE)
+            frame = frame[frame["country"].isin(list(allies)) & frame["value"].notna()]
+            out[(source, edition)] = frame[["country", "year", "value", "estimate"]].reset_index(drop=True)
+    return out
+
+
+def members_at_end_of(year: int) -> list[str]:
+    """Every ally that was a member at the end of `year`, with armed forces or not (Iceland counts: 32 in 2024)."""
+    return sorted(code for code, ally in ally_by_iso3().items() if ally.accession_date.year <= year)
+
+
+def check_claim(claim: Claim, shares: Shares) -> pd.DataFrame:
+    """One row per edition loaded: what it says about the claim (see CHECK_COLUMNS)."""
+    allies = ally_by_iso3()
+    members = members_at_end_of(claim.year)
+    rows: list[dict[str, Any]] = []
+    for (source, edition), frame in shares.items():
+        in_year = frame[(frame["year"] == claim.year) & frame["country"].isin(members)]
+        in_year = in_year[in_year["country"].map(lambda c: allies[c].has_armed_forces).astype(bool)]
+        row: dict[str, Any] = dict.fromkeys(CHECK_COLUMNS)
+        row.update(
+            claim_id=claim.claim_id,
+            source=source,
+            edition=edition,
+            decides=claim.about in ("any", source),
+            year=claim.year,
+            members=len(members),
+            members_with_figures=len(in_year),
+        )
+        values = in_year.set_index("country")["value"]
+        row["at_or_above"] = int((values >= claim.threshold_pct).sum())
+        row["at_or_above_rounded_1dp"] = int((values.round(1) >= claim.threshold_pct).sum())
+        row["below"] = ";".join(sorted(values.index[values < claim.threshold_pct]))
+        close = values[near(values, claim.threshold_pct)].sort_values(ascending=False)
+        row["near"] = ";".join(f"{code}={value:.3f}" for code, value in close.items())
+        if claim.test == "share_by_year":
+            row.update(_share_by_year(claim, frame))
+        else:
+            # a count or a list needs every member with armed forces that year
+            with_forces = [c for c in members if allies[c].has_armed_forces]
+            row["covered"] = len(in_year) == len(with_forces) and len(with_forces) > 0
+            if row["covered"]:
+                row.update(_count(claim, row) if claim.test == "count_at_or_above" else _named(claim, row, allies))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+
+
+def _count(claim: Claim, row: dict[str, Any]) -> dict[str, Any]:
+    if row["at_or_above"] == claim.count:
+        return {"holds": True, "holds_how": "exactly"}
+    if row["at_or_above_rounded_1dp"] == claim.count:
+        return {"holds": True, "holds_how": "with shares rounded to one decimal"}
+    return {"holds": False, "holds_how": ""}
+
+
+def _named(claim: Claim, row: dict[str, Any], allies: Mapping[str, Any]) -> dict[str, Any]:
+    named = {c for c in claim.countries if allies[c].has_armed_forces}  # Iceland: no forces, no figures, not at it
+    below = set(filter(None, row["below"].split(";")))
+    return {"holds": below == named, "holds_how": "exactly" if below == named else ""}
+
+
+def _share_by_year(claim: Claim, frame: pd.DataFrame) -> dict[str, Any]:
+    ally = frame[frame["country"] == claim.countries[0]].sort_values("year")
+    latest = ally.iloc[-1] if len(ally) else None
+    out: dict[str, Any] = {
+        "latest_year": int(latest["year"]) if latest is not None else None,
+        "latest_share_gdp_pct": float(latest["value"]) if latest is not None else None,
+    }
+    in_year = ally[ally["year"] == claim.year]
+    out["covered"] = len(in_year) == 1
+    if out["covered"]:
+        value = float(in_year["value"].iloc[0])
+        out.update(ally_share_gdp_pct=value, holds=value >= claim.threshold_pct, holds_how="exactly")
+    return out
+
+
+VERDICTS = ("holds", "holds on some editions only", "does not hold", "cannot be checked with the data loaded")
+
+
+def verdict(checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
+    """The claim's verdict from its deciding editions, and the (source, edition) pairs it holds on."""
+    deciding = checks[checks["decides"] & checks["covered"].fillna(False).astype(bool)]
+    if deciding.empty:
+        return VERDICTS[3], []
+    holding = deciding[deciding["holds"].fillna(False).astype(bool)]
+    pairs = list(zip(holding["source"], holding["edition"], strict=True))
+    if len(holding) == len(deciding):
+        return VERDICTS[0], pairs
+    return (VERDICTS[1], pairs) if len(holding) else (VERDICTS[2], [])
+
+
+def same_count_elsewhere(claim: Claim, shares: Shares, years: int = 1) -> list[tuple[str, str, int, str]]:
+    """For a count that does not hold: (source, edition, year, how) where an edition gives the claimed count for a
+    year within `years` of the claim's, exactly or rounded: a claim may mean another year or another release."""
+    if claim.test != "count_at_or_above":
+        return []
+    found = []
+    for (source, edition), frame in shares.items():
+        for year in range(claim.year - years, claim.year + years + 1):
+            if year == claim.year:
+                continue
+            row = check_claim(Claim(**{**claim.__dict__, "year": year}), {(source, edition): frame}).iloc[0]
+            if row["covered"] and row["holds"]:
+                found.append((source, edition, year, str(row["holds_how"])))
+    return found
+
+
+def same_count_elsewhere_by_claim(
+    claims: Iterable[Claim], shares: Shares
+) -> dict[str, list[tuple[str, str, int, str]]]:
+    """`same_count_elsewhere` for every claim whose count does not hold on its deciding editions."""
+    found = {}
+    for claim in claims:
+        if verdict(check_claim(claim, shares))[0] == VERDICTS[2]:
+            found[claim.claim_id] = same_count_elsewhere(claim, shares)
+    return found
+
+
+def check_claims(claims: Iterable[Claim], shares: Shares) -> pd.DataFrame:
+    """Every claim against every edition: the rows of `check_claim`, one after another."""
+    frames = [check_claim(claim, shares) for claim in claims]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(CHECK_COLUMNS))

@@ -1,0 +1,177 @@
+"""Public claims and their verdicts, in words (Markdown), and the per-edition check as a table for reading."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from natospend.analysis.claims import VERDICTS, verdict
+from natospend.data.claims import Claim
+from natospend.data.reference import ally_by_iso3
+from natospend.figures.captions import source_record
+from natospend.formatting import count, date_text, names
+
+_WHAT = {"nato": "NATO's edition", "sipri": "SIPRI's release"}
+
+
+def edition_label(source: str, edition: str) -> str:
+    """'NATO's 2024 edition (17 June 2024)', 'SIPRI's 2026 release (27 April 2026)'."""
+    record = source_record(source, edition)
+    released = f" ({date_text(record['release_date'])})" if record.get("release_date") else ""
+    what = _WHAT.get(source, f"{source}'s edition")
+    owner, noun = what.split(" ", 1)
+    return f"{owner} {edition} {noun.split(' ')[-1]}{released}"
+
+
+def _names(codes: str | Iterable[str]) -> list[str]:
+    allies = ally_by_iso3()
+    items = [c for c in (codes.split(";") if isinstance(codes, str) else codes) if c]
+    return [allies[c].name for c in items]
+
+
+def _near_words(near: str) -> str:
+    allies = ally_by_iso3()
+    pairs = [item.split("=") for item in near.split(";") if item]
+    return names(f"{allies[code].name} {float(value):.2f}%" for code, value in pairs)
+
+
+def _edition_words(claim: Claim, row: pd.Series) -> str:
+    """What one edition says about the claim, one sentence."""
+    label = edition_label(row["source"], row["edition"])
+    threshold = f"{claim.threshold_pct:g}%"
+    if not row["covered"]:
+        if claim.test == "share_by_year" and row["latest_year"] is not None and not pd.isna(row["latest_year"]):
+            return (
+                f"{label}: no figure for {claim.year}; its latest, {int(row['latest_year'])}, is "
+                f"{row['latest_share_gdp_pct']:.2f}% of GDP."
+            )
+        return f"{label}: no figures for {claim.year}."
+    if claim.test == "share_by_year":
+        return f"{label}: {row['ally_share_gdp_pct']:.2f}% of GDP in {claim.year}."
+    with_forces = int(row["members_with_figures"])
+    counted = f"{row['at_or_above']} of the {with_forces} members with armed forces at or above {threshold}"
+    if row["at_or_above_rounded_1dp"] != row["at_or_above"]:
+        counted += f" ({row['at_or_above_rounded_1dp']} with shares rounded to one decimal)"
+    if claim.test == "named_below":
+        below = _names(row["below"])
+        named = set(_names(c for c in claim.countries if ally_by_iso3()[c].has_armed_forces))
+        text = f"{label}: below {threshold} in {claim.year}: {names(below)}"
+        extra, missing = [n for n in below if n not in named], sorted(named - set(below))
+        if extra and named:
+            text += f"; not named, but below: {names(extra)}"
+        if missing:
+            text += f"; named, but at or above: {names(missing)}"
+        text += "."
+    else:
+        text = f"{label}: {counted} in {claim.year}."
+    if row["near"]:
+        text += f" Within 0.05 points of {threshold}, so a small revision or rounding moves the count: "
+        text += _near_words(row["near"]) + "."
+    return text
+
+
+def _denominator_words(claim: Claim, checks: pd.DataFrame) -> str:
+    if claim.test != "count_at_or_above" or checks.empty:
+        return ""
+    members = int(checks["members"].iloc[0])
+    without = members - int(checks["members_with_figures"].max())
+    if claim.of_members == members and without:
+        return (
+            f"The claim's {claim.of_members} are the members at the end of {claim.year}; Iceland has no armed forces "
+            f"and no figures, so a count is out of {members - without}."
+        )
+    if claim.of_members != members:
+        return f"The claim counts {claim.of_members} members; {members} were members at the end of {claim.year}."
+    return ""
+
+
+def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, str, int, str]] | None = None) -> str:
+    """One Markdown bullet: who said what and when, the verdict, and why, edition by edition."""
+    rows = checks[checks["claim_id"] == claim.claim_id]
+    judged, holding = verdict(rows)
+    if holding and judged != "holds":
+        judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
+    url = f"`{claim.url}`"
+    lines = [
+        f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: \u201c{claim.quote}\u201d ({claim.source}; {url})",
+        f"  - **Verdict: {judged}.** Tested: {claim.how_to_test}",
+    ]
+    deciding = rows[rows["decides"]]
+    other = rows[~rows["decides"]]
+    for _, row in deciding.iterrows():
+        lines.append(f"  - {_edition_words(claim, row)}")
+    if not other.empty:
+        lines.append(
+            f"  - Another view, on {'SIPRI' if claim.about == 'nato' else 'NATO'}'s definition (not part of the "
+            "verdict): " + " ".join(_edition_words(claim, row) for _, row in other.iterrows())
+        )
+    denominator = _denominator_words(claim, rows)
+    if denominator:
+        lines.append(f"  - {denominator}")
+    if judged == "does not hold" and claim.test == "count_at_or_above":
+        text = f"No edition loaded gives {claim.count} for {claim.year}, exactly or with shares rounded to one decimal."
+        for source, edition, year, how in elsewhere or []:
+            released = source_record(source, edition).get("release_date") or ""
+            when = "published after the claim" if released > claim.published_on else "published before the claim"
+            text += f" {label_sentence(edition_label(source, edition))} gives {claim.count} for {year} ({how}), {when}."
+        lines.append(f"  - {text}")
+    if judged.startswith("cannot"):
+        lines.append(f"  - {_cannot_words(claim, rows)}")
+    return "\n".join(lines)
+
+
+def label_sentence(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _cannot_words(claim: Claim, rows: pd.DataFrame) -> str:
+    if claim.about in _WHAT and not rows[rows["decides"]]["covered"].fillna(False).astype(bool).any():
+        who = "NATO" if claim.about == "nato" else "SIPRI"
+        return (
+            f"No {who} edition loaded has figures for {claim.year}: `natospend update --source {claim.about}` "
+            "fetches a newer one, if published."
+        )
+    return f"No edition loaded has figures for {claim.year} yet."
+
+
+def claims_words(
+    claims: Iterable[Claim],
+    checks: pd.DataFrame,
+    elsewhere: Mapping[str, list[tuple[str, str, int, str]]] | None = None,
+) -> str:
+    """Every claim, with its verdict (Markdown). `elsewhere`: per claim, other years or releases that give its count."""
+    claims = list(claims)
+    judged = [verdict(checks[checks["claim_id"] == c.claim_id])[0] for c in claims]
+    tally = [f"{v}: {judged.count(v)}" for v in VERDICTS if v in judged]
+    head = (
+        f"{count(len(claims), 'claim', 'claims')} from `data/reference/claims.csv`, each tested on every edition "
+        "loaded. Verdicts: " + "; ".join(tally) + "."
+    )
+    bullets = [claim_words(claim, checks, (elsewhere or {}).get(claim.claim_id)) for claim in claims]
+    return head + "\n\n" + "\n".join(bullets)
+
+
+def _found(row: pd.Series) -> str:
+    """'23 of 31 at or above', '2.33% of GDP', or a dash where the edition does not cover the year."""
+    if not row["covered"]:
+        return "\u2013"
+    if not pd.isna(row["ally_share_gdp_pct"]):
+        return f"{row['ally_share_gdp_pct']:.2f}% of GDP"
+    return f"{row['at_or_above']} of {row['members_with_figures']} at or above"
+
+
+def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
+    """The per-edition table for reading: one row per claim and edition."""
+    shown = pd.DataFrame(
+        {
+            "Claim": checks["claim_id"],
+            "Edition": [edition_label(s, e) for s, e in zip(checks["source"], checks["edition"], strict=True)],
+            "Decides": checks["decides"].map({True: "yes", False: "no"}),
+            "Year": checks["year"].astype(int).astype(str),
+            "Covers the year": checks["covered"].map({True: "yes", False: "no"}),
+            "Found": [_found(row) for _, row in checks.iterrows()],
+            "Holds": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
+        }
+    )
+    return shown
