@@ -79,6 +79,42 @@ def test_target_status_real_2024(table: pd.DataFrame) -> None:
     assert bool(france["meets_gdp_2pct"]) and france["gap_gdp_2pct_pp"] == 0.0
 
 
+def test_counts_by_year_as_nato_judged_past_years(table: pd.DataFrame) -> None:
+    """NATO's note: in 2018 and 2021 Lithuania met 2% on the GDP data of the time; this edition puts it at 1.97%
+    and 1.96%. Only the counts at 2% in those years change, by one; an ally already at the line adds nothing."""
+    from natospend.data.source_notes import nato_past_judgements
+    from natospend.text.status_text import past_judgement_words
+
+    judged = nato_past_judgements("2024")
+    assert judged == [("LTU", 2018, 2.0), ("LTU", 2021, 2.0)]
+    targets = [load_targets()["gdp_2pct"], load_targets()["core_3_5pct"]]
+    counts = status.allies_meeting_by_year(table, targets, [*judged, ("POL", 2018, 2.0)])
+    changed = counts[counts["allies_meeting_as_judged_then"] != counts["allies_meeting"]]
+    assert changed[["year", "target", "allies_meeting", "allies_meeting_as_judged_then", "judged_then"]].to_dict(
+        "records"
+    ) == [
+        {
+            "year": 2018,
+            "target": "gdp_2pct",
+            "allies_meeting": 6,
+            "allies_meeting_as_judged_then": 7,
+            "judged_then": "LTU",
+        },
+        {
+            "year": 2021,
+            "target": "gdp_2pct",
+            "allies_meeting": 6,
+            "allies_meeting_as_judged_then": 7,
+            "judged_then": "LTU",
+        },
+    ]
+    from natospend.data.source_notes import nato_footnotes
+
+    words = past_judgement_words(nato_footnotes("2024")["*"], counts, table, "2024")
+    assert "Lithuania stands at 1.97% of GDP in 2018 and 1.96% of GDP in 2021" in words
+    assert "7 in 2018 (6 on this edition's figures) and 7 in 2021 (6 on this edition's figures)" in words
+
+
 def test_counts_by_year(table: pd.DataFrame) -> None:
     counts = status.allies_meeting_by_year(table, [load_targets()["gdp_2pct"]]).set_index("year")
     assert counts.loc[2014, "allies_meeting"] == 3 and counts.loc[2024, "allies_meeting"] == 23

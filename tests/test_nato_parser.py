@@ -46,6 +46,35 @@ def test_reads_every_block_with_estimates_flags_and_aggregates(tmp_path: Path) -
     assert any("TABLE8b" in note and "not data" in note for note in wb.skipped)
 
 
+def test_the_notes_under_the_tables_are_kept_in_nato_s_words(tmp_path: Path) -> None:
+    from natospend.data.source_notes import past_year_judgements
+
+    wb = parse_nato_workbook(make_nato_workbook(tmp_path / "nato.xlsx"))
+    assert wb.footnotes["notes"] == "Figures for the last two years are estimates."
+    assert wb.footnotes["*"].startswith("These Allies have national laws") and "  " not in wb.footnotes["*"]
+    assert past_year_judgements(wb.footnotes["*"]) == [("Albania", 2016, 2.0), ("Albania", 2019, 2.0)]
+
+
+@pytest.mark.parametrize(
+    ("note", "judged"),
+    [
+        (
+            "(In 2018 and 2021, Lithuania met 2% using November 2018 and June 2021 OECD figures respectively).",
+            [("Lithuania", 2018, 2.0), ("Lithuania", 2021, 2.0)],
+        ),
+        (
+            "(In 2016, 2017 and 2019, Slovak Republic met 2% using the then available figures).",
+            [("Slovak Republic", 2016, 2.0), ("Slovak Republic", 2017, 2.0), ("Slovak Republic", 2019, 2.0)],
+        ),
+        ("These Allies have national laws or political agreements which call for 2% of GDP or more.", []),
+    ],
+)
+def test_past_year_judgements_are_read_from_nato_s_note(note: str, judged: list[tuple[str, int, float]]) -> None:
+    from natospend.data.source_notes import past_year_judgements
+
+    assert past_year_judgements(note) == judged
+
+
 def test_later_edition_layout_is_read(tmp_path: Path) -> None:
     layout = NatoLayout(first_year=2015, last_year=2025, base_year=2021, sheet_name="Table {n}")
     rows = _rows(make_nato_workbook(tmp_path / "nato2025.xlsx", layout))

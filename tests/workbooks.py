@@ -197,7 +197,13 @@ def make_nato_workbook(path: Path, layout: NatoLayout | None = None) -> Path:
                     ws.cell(row, 4 + i, "#REF!")
                 row += 1
         ws.cell(row + 2, 3, "Notes: Figures for the last two years are estimates.")
-        ws.cell(row + 3, 3, "*  These Allies have national laws or political agreements which call for 2% of GDP.")
+        ws.cell(
+            row + 3,
+            3,
+            "*  These Allies have national laws or political agreements which call for 2% of GDP. For past years "
+            "Allies defence spending was based on the then available GDP data. (In 2016 and 2019, Albania met 2% "
+            "using June 2016 and June 2019 OECD figures respectively).",
+        )
         ws.cell(row + 5, 2, "-7-")
     wb.save(path)
     return path

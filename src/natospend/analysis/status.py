@@ -46,19 +46,37 @@ def target_status(table: pd.DataFrame, year: int, targets: Iterable[Target]) -> 
     return out.sort_values(["share_gdp_pct", "country"], ascending=[False, True]).reset_index(drop=True)
 
 
-def allies_meeting_by_year(table: pd.DataFrame, targets: Iterable[Target]) -> pd.DataFrame:
-    """year x target: how many allies meet it, out of the members (at year's end) that report."""
+def allies_meeting_by_year(
+    table: pd.DataFrame,
+    targets: Iterable[Target],
+    judged_then: Iterable[tuple[str, int, float]] = (),
+) -> pd.DataFrame:
+    """year x target: how many allies meet it, out of the members (at year's end) that report.
+
+    `judged_then`: (ally, year, threshold %) that NATO's own note says met a share-of-GDP guideline on the GDP
+    data of the time (data.source_notes.nato_past_judgements). `allies_meeting_as_judged_then` adds those the
+    edition's figures put below; `allies_meeting` is the count on the edition's figures alone."""
     allies = members_only(table)
+    judged = list(judged_then)
     records = []
     for target in [t for t in targets if t.measurable]:
         column = _MEASURE_COLUMN[target.measure]  # type: ignore[index]
         for year, group in allies.groupby("year"):
             values = group[column].dropna()
+            below = set(group.loc[group[column] < target.threshold_pct, "country"])
+            then = {
+                country
+                for country, judged_year, pct in judged
+                if judged_year == year and pct == target.threshold_pct and target.of_gdp and country in below
+            }
+            meeting = int((values >= target.threshold_pct).sum())
             records.append(
                 {
                     "year": int(year),
                     "target": target.id,
-                    "allies_meeting": int((values >= target.threshold_pct).sum()),
+                    "allies_meeting": meeting,
+                    "allies_meeting_as_judged_then": meeting + len(then),
+                    "judged_then": ";".join(sorted(then)),
                     "allies_reporting": int(len(values)),
                     "estimate": bool(group["estimate"].any()),
                 }

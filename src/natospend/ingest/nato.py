@@ -125,6 +125,8 @@ class NatoWorkbook:
     first_year: int = 0
     # (country, indicator, price basis, year) -> (sheet, 0-based row, 0-based column) of its cell
     cells: dict[tuple[str, str, str, int], tuple[str, int, int]] = field(default_factory=dict)
+    # NATO's notes under the tables, by mark ("*", "(a)" ... ; "notes": the longest "Notes:" text), in its words
+    footnotes: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -526,6 +528,34 @@ def check_money_consistency(path: Path, wb: NatoWorkbook) -> None:
                 )
 
 
+_MARK = re.compile(r"^(\*|\([a-z]\))\s*")
+
+
+def read_footnotes(sheets: dict[str, list[list[Cell]]]) -> dict[str, str]:
+    """The notes under NATO's tables, as written (spaces normalised): '*' (allies with a national 2% law, and how
+    past years are judged), '(a)'-'(d)' (what each category includes), and 'notes' (estimates and the accession
+    dates behind the aggregates: the longest of the sheets' versions)."""
+    found: dict[str, str] = {}
+    for rows in sheets.values():
+        for row in rows:
+            for cell in row:
+                if not isinstance(cell, str):
+                    continue
+                text = " ".join(cell.split())
+                if len(text) < 12:  # page numbers ('-9-') and stray marks
+                    continue
+                mark = _MARK.match(text)
+                if mark:
+                    key, body = mark.group(1), text[mark.end() :]
+                elif re.match(r"^notes?\s*:", text, re.IGNORECASE):
+                    key, body = "notes", re.sub(r"^notes?\s*:\s*", "", text, flags=re.IGNORECASE)
+                else:
+                    continue
+                if len(body) > len(found.get(key, "")):
+                    found[key] = body
+    return dict(sorted(found.items()))
+
+
 def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
     """Read every block of Tables 1-3 and 5-8b into long rows; check Table 4 against them."""
     path = Path(path)
@@ -541,4 +571,5 @@ def parse_nato_workbook(path: str | Path) -> NatoWorkbook:
     wb.first_year = min(r.year for r in wb.rows)
     _check_table4(path, sheets, locations["4"], wb)
     check_money_consistency(path, wb)
+    wb.footnotes = read_footnotes(sheets)
     return wb

@@ -56,6 +56,7 @@ def ingest_nato(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
             "definition": "core defence expenditure (NATO's agreed definition)"
             if workbook.core_titles
             else "defence expenditure (NATO's agreed definition)",
+            "footnotes": workbook.footnotes,
         },
     )
     return frame, record

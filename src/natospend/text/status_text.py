@@ -210,3 +210,35 @@ def overview_summary(
             **alliance_totals(shortfall),
         },
     }
+
+
+def past_judgement_words(footnote: str, counts: pd.DataFrame, table: pd.DataFrame, edition: str) -> str:
+    """NATO's own note on how past years were judged, quoted, and what it changes in the counts by year.
+
+    `footnote` is the '*' note under the edition's tables (data.source_notes.nato_footnotes); `counts` come from
+    status.allies_meeting_by_year with the note's judgements applied."""
+    start = footnote.find("For past years")
+    if start < 0:
+        return ""
+    quoted = footnote[start:].strip()
+    changed = counts[counts["allies_meeting_as_judged_then"] != counts["allies_meeting"]]
+    text = f"NATO's note under the tables of its {edition} edition: \u201c{quoted}\u201d"
+    if changed.empty:
+        return text + " No count on this page changes with it."
+    names_by_code = dict(zip(table["country"], table["country_name"], strict=False))
+    shares = table.set_index(["country", "year"])["share_gdp_pct"]
+    by_ally: dict[str, list[str]] = {}
+    for row in changed.itertuples():
+        for code in str(row.judged_then).split(";"):
+            by_ally.setdefault(code, []).append(f"{shares.loc[(code, row.year)]:.2f}% of GDP in {row.year}")
+    stood = [f"{names_by_code.get(code, code)} stands at {names(values)}" for code, values in by_ally.items()]
+    years = [
+        f"{row.allies_meeting_as_judged_then} in {row.year} ({row.allies_meeting} on this edition's figures)"
+        for row in changed.itertuples()
+    ]
+    return (
+        text
+        + f" On this edition's figures {names(stood)}, below the line, and the counts by year below are made on the "
+        f"edition's figures. As NATO judged those years at the time, the count at the line was "
+        f"{names(years)}; the table's column `allies_meeting_as_judged_then` gives those counts."
+    )
