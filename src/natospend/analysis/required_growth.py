@@ -186,6 +186,55 @@ def growth_rates(
     return pd.DataFrame(rows).set_index("country")
 
 
+def gdp_path_of(
+    country: str, gdp_growth: float, gdp_paths: dict[str, GdpPath] | None, gdp_growth_pct: float | None
+) -> GdpPath:
+    """An ally's real GDP path: the IMF's, where given, else one rate (its own trend, or the number for all)."""
+    return (gdp_paths or {}).get(country) or constant_path(gdp_growth, "trend" if gdp_growth_pct is None else "fixed")
+
+
+def shares_at_trend(
+    table: pd.DataFrame,
+    years: Iterable[int],
+    *,
+    gdp_path: str | float = "trend",
+    imf: pd.DataFrame | None = None,
+    trend_start_year: int = 2014,
+    base_year: int | None = None,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+) -> pd.DataFrame:
+    """Each ally's share of GDP at its own trend in `years` after the base year, s0 x (1+r)^(t-y0) / prod(1+g_t):
+    the path on which `pathways_to_target` finds the year a target is reached at trend (same r, same GDP path).
+    Columns: country, year, share_at_trend_pct, trend_real_growth_pct, base_year, base_share_pct."""
+    allies = allies_only(table)
+    y0 = int(allies["year"].max()) if base_year is None else base_year
+    wanted = sorted(int(y) for y in years)
+    if not wanted or wanted[0] <= y0:
+        raise InputError(f"years {wanted} must all be after the base year {y0}")
+    base = allies[allies["year"] == y0].set_index("country")
+    assumed = gdp_assumption(gdp_path, imf, [str(c) for c in base.index], y0, wanted[-1])
+    growth = growth_rates(table, y0, assumed.growth_pct, trend_start_year, breaks)
+    records = []
+    for country, row in base.iterrows():
+        g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
+        path = gdp_path_of(str(country), g, assumed.paths, assumed.growth_pct)
+        s0 = float(row["share_gdp_pct"])
+        for year in wanted:
+            no_path = math.isnan(r) or (path.constant is not None and math.isnan(path.constant))
+            share = math.nan if no_path else s0 * (1 + r) ** (year - y0) / path.factor(y0, year)
+            records.append(
+                {
+                    "country": country,
+                    "year": year,
+                    "share_at_trend_pct": share,
+                    "trend_real_growth_pct": r * 100,
+                    "base_year": y0,
+                    "base_share_pct": s0,
+                }
+            )
+    return pd.DataFrame.from_records(records)
+
+
 def pathways_to_target(
     table: pd.DataFrame,
     target_pct: float,
@@ -230,7 +279,7 @@ def pathways_to_target(
     records = []
     for country, row in base.iterrows():
         g, r = growth.at[country, "gdp_growth"], growth.at[country, "trend_real_growth"]
-        path = (gdp_paths or {}).get(str(country)) or constant_path(g, "trend" if gdp_growth_pct is None else "fixed")
+        path = gdp_path_of(str(country), g, gdp_paths, gdp_growth_pct)
         s0 = float(row["share_gdp_pct"])
         at_target = s0 >= target_pct
         no_gdp = path.constant is not None and math.isnan(path.constant)

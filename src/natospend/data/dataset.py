@@ -343,3 +343,15 @@ def load_spending(
 def _edition_key(edition: str) -> tuple[int, str]:
     digits = "".join(ch for ch in edition if ch.isdigit())
     return (int(digits) if digits else -1, edition)
+
+
+def outcome_edition(nato_edition: str, after_year: int) -> tuple[str, str] | None:
+    """The edition to hold a NATO edition's projections from `after_year` against: a later NATO edition that
+    reports after_year + 1, if one is loaded (the same definition), else the latest SIPRI release that does."""
+    later = [e for e in editions("nato") if _edition_key(e) > _edition_key(nato_edition)]
+    for source, candidates in (("nato", later), ("sipri", editions("sipri"))):
+        for edition in reversed(candidates):
+            frame = load_spending(source, edition, indicator="defence_expenditure_share_gdp_pct")
+            if (frame["year"] == after_year + 1).any():
+                return source, edition
+    return None

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from natospend.data.dataset import editions as dataset_editions
-from natospend.data.dataset import load_spending
+from natospend.data.dataset import load_spending, outcome_edition
 from natospend.data.dataset import sources as dataset_sources
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import allies, resolve_ally
@@ -311,7 +311,9 @@ def check_pathways(
         "trend_start_year": pathway["trend_start_year"],
         "output_dir": check_output_dir("output_dir", output_dir),
     }
-    return checked(values, {"edition": "nato", "imf_edition": "imf"})
+    # the projections section holds the edition's trend paths against a later edition's figures
+    outcome = outcome_edition(str(values["edition"]), nato_years(str(values["edition"]))[-1])
+    return checked(values, {"edition": "nato", "imf_edition": "imf"}, {outcome[0]: [outcome[1]]} if outcome else None)
 
 
 def pathway_values(

@@ -39,3 +39,15 @@ def source_sentence(source: str, edition: str, estimate_years: list[int] | None 
 def caption(*sentences: str) -> str:
     """A figure footer: each source's sentence, then the credit."""
     return " ".join(s for s in sentences if s) + " Chart: natospend."  # an empty sentence (no pledges) leaves no gap
+
+
+EDITION_NOUNS = {"nato": "NATO's edition", "sipri": "SIPRI's release"}
+
+
+def edition_label(source: str, edition: str) -> str:
+    """'NATO's 2024 edition (17 June 2024)', 'SIPRI's 2026 release (27 April 2026)'."""
+    record = source_record(source, edition)
+    released = f" ({date_text(record['release_date'])})" if record.get("release_date") else ""
+    what = EDITION_NOUNS.get(source, f"{source}'s edition")
+    owner, noun = what.split(" ", 1)
+    return f"{owner} {edition} {noun.split(' ')[-1]}{released}"

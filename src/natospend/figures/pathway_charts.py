@@ -52,10 +52,9 @@ def required_vs_trend(paths: pd.DataFrame, caption: str) -> Figure:
         ax.scatter(
             data.loc[~needs, "trend_real_growth_pct"],
             [v for v, n in zip(y, needs) if not n],
-            marker="o",
-            facecolor="white",
-            edgecolor=MEETS,
-            s=60,
+            marker="s",  # filled: a hollow marker means an estimate in every natospend figure
+            color=MEETS,
+            s=40,
             label="already at or above the target: none required",
             zorder=4,
         )
@@ -278,4 +277,34 @@ def sensitivity_heatmap(
     ax.set_ylabel("Target, % of GDP")
     start = f" (from {base_year}{', a NATO estimate' if base_is_estimate else ''})" if base_year else ""
     ax.set_title(f"Spending needed above trend in the target year, all allies{start}")
+    return finish(fig, caption)
+
+
+def projection_errors(outcomes: pd.DataFrame, caption: str) -> Figure:
+    """Dot plot, one row per ally: the later figure minus the share projected at trend, as published (circles)
+    and, for another source's figures, restated on the projecting source's definition by the ally's mean
+    difference between the two in the years both cover (squares). Sorted by the restated error."""
+    year = int(outcomes["year"].max())
+    data = outcomes[outcomes["year"] == year].sort_values(["error_on_nato_definition_pp", "country"]).reset_index()
+    same_source = bool((data["outcome_source"] == "nato").all())
+    fig, ax = plt.subplots(figsize=(8, max(4.0, 0.27 * len(data) + 1.8)))
+    y = list(range(len(data)))
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.hlines(y, data["error_pp"], data["error_on_nato_definition_pp"], color="#bbbbbb")
+    source = "NATO's later edition" if same_source else "SIPRI's figure"
+    ax.scatter(data["error_pp"], y, marker="o", color=NEUTRAL, label=f"{source} minus the projection", zorder=3)
+    if not same_source:
+        ax.scatter(
+            data["error_on_nato_definition_pp"],
+            y,
+            marker="s",
+            color=BELOW,
+            label="the same, plus the ally's mean NATO-SIPRI difference",
+            zorder=3,
+        )
+    ax.set_yticks(y, data["country_name"])
+    base = int(data["base_year"].iloc[0])
+    ax.set_xlabel(f"{year} share of GDP: outcome minus projection, percentage points")
+    ax.set_title(f"Trend projections from {base} against the {year} figures")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=1, frameon=False)
     return finish(fig, caption)

@@ -9,19 +9,9 @@ import pandas as pd
 from natospend.analysis.claims import VERDICTS, verdict
 from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
-from natospend.figures.captions import source_record
+from natospend.figures.captions import EDITION_NOUNS as _WHAT
+from natospend.figures.captions import edition_label, source_record
 from natospend.formatting import count, date_text, names
-
-_WHAT = {"nato": "NATO's edition", "sipri": "SIPRI's release"}
-
-
-def edition_label(source: str, edition: str) -> str:
-    """'NATO's 2024 edition (17 June 2024)', 'SIPRI's 2026 release (27 April 2026)'."""
-    record = source_record(source, edition)
-    released = f" ({date_text(record['release_date'])})" if record.get("release_date") else ""
-    what = _WHAT.get(source, f"{source}'s edition")
-    owner, noun = what.split(" ", 1)
-    return f"{owner} {edition} {noun.split(' ')[-1]}{released}"
 
 
 def _names(codes: str | Iterable[str]) -> list[str]:

@@ -290,3 +290,98 @@ def pathways_summary(core: pd.DataFrame, core_totals: pd.DataFrame, total_totals
         "trend_starts_later": {r.country: int(r.trend_start_year) for r in core[core["trend_note"] != ""].itertuples()},
         "median_required_real_growth_pct": float(core.loc[core["gap_pp"] > 0, "required_real_growth_pct"].median()),
     }
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}".replace("+0.00", "0.00").replace("-0.00", "0.00")
+
+
+def projection_words(
+    outcomes: pd.DataFrame,
+    distribution: pd.DataFrame,
+    *,
+    edition: str,
+    outcome_label: str,
+    target_pct: float,
+    left_out: list[str],
+) -> str:
+    """How the trend projections of `edition` did against a later figure (Markdown): the error distribution,
+    the largest misses, the allies projected at the target that the later figure puts below, and, for another
+    source's figures, how much of the error the two definitions can explain."""
+    if outcomes.empty:
+        return (
+            f"*No edition loaded reports a year after NATO's {edition} edition's base year, so its projections "
+            "cannot yet be compared with an outcome.*"
+        )
+    year = int(outcomes["year"].max())
+    rows = outcomes[outcomes["year"] == year]
+    base = int(rows["base_year"].iloc[0])
+    same = bool((rows["outcome_source"] == "nato").all())
+    raw = distribution[(distribution["year"] == year) & (distribution["measure"] == "error_pp")].iloc[0]
+    lines = [
+        f"Each ally's share of GDP projected at its own trend from NATO's {edition} edition (base year {base}, the "
+        f"dotted paths above, on this page's GDP path) against {outcome_label} for {year}, across "
+        f"{count(int(raw['allies']), 'ally', 'allies')} with a trend"
+        + (f" ({names(left_out)}: no trend, left out)" if left_out else "")
+        + f": the outcome minus the projection has a median of {_signed(raw['median_pp'])} points of GDP and a "
+        f"mean absolute size of {raw['mean_absolute_pp']:.2f} points (10th to 90th percentile "
+        f"{_signed(raw['p10_pp'])} to {_signed(raw['p90_pp'])}); {int(raw['above_projection'])} came in above "
+        f"their projection, {int(raw['below_projection'])} below.",
+    ]
+    ordered = rows.reindex(rows["error_pp"].abs().sort_values(ascending=False).index).head(3)
+    misses = [
+        f"{r.country_name} {_signed(r.error_pp)} (projected {r.projected_share_pct:.2f}%, outcome "
+        f"{r.outcome_share_pct:.2f}%)"
+        for r in ordered.itertuples()
+    ]
+    lines.append(f"- Largest misses: {names(misses)}.")
+    crossed = rows[(rows["projected_share_pct"] >= target_pct) != (rows["outcome_share_pct"] >= target_pct)]
+    for r in crossed.itertuples():
+        side = "at or above" if r.projected_share_pct >= target_pct else "below"
+        text = (
+            f"- {r.country_name} was projected {side} {target_pct:g}% in {year} ({r.projected_share_pct:.2f}%); "
+            f"{outcome_label} puts it at {r.outcome_share_pct:.2f}%"
+        )
+        if not same and not pd.isna(r.definition_gap_pp):
+            text += (
+                f". NATO's figures for {r.country_name} ran {abs(r.definition_gap_pp):.2f} points "
+                f"{'above' if r.definition_gap_pp >= 0 else 'below'} SIPRI's on average in {r.definition_gap_years}, "
+                f"so on NATO's definition about {r.outcome_share_pct + r.definition_gap_pp:.2f}%"
+            )
+        lines.append(text + ".")
+    if not same:
+        restated = distribution[
+            (distribution["year"] == year) & (distribution["measure"] == "error_on_nato_definition_pp")
+        ].iloc[0]
+        gaps = rows["definition_gap_pp"].dropna()
+        lines.append(
+            "- The two sources' definitions differ (SIPRI's *military expenditure* is not NATO's *defence "
+            "expenditure*: page 04), so an error against SIPRI's figure mixes the projection's miss with that "
+            f"difference. Each ally's mean NATO-minus-SIPRI difference over the years both cover runs from "
+            f"{_signed(gaps.min())} to {_signed(gaps.max())} points; restated on NATO's definition by adding it, the "
+            f"median error is {_signed(restated['median_pp'])} and the mean absolute {restated['mean_absolute_pp']:.2f} "
+            "points. The restatement assumes each ally's difference stayed at its mean; NATO's own next edition "
+            "is the like-for-like outcome (`natospend update --source nato`)."
+        )
+    lines.append(
+        "- A trend projection carries one growth rate forward; it is not a forecast of policy. These errors say how "
+        f"far {year}'s reported spending moved from each ally's trend."
+    )
+    return "\n".join(lines)
+
+
+def readable_projections(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The projection table for reading: one row per ally, largest restated error first."""
+    shown = outcomes.reindex(outcomes["error_on_nato_definition_pp"].abs().sort_values(ascending=False).index)
+    table = pd.DataFrame(
+        {
+            "Ally": shown["country_name"],
+            "Year": shown["year"],
+            "Projected, % of GDP": shown["projected_share_pct"],
+            "Outcome, % of GDP": shown["outcome_share_pct"],
+            "Outcome minus projection, pp": shown["error_pp"],
+            "Mean NATO-SIPRI difference, pp": shown["definition_gap_pp"],
+            "Restated on NATO's definition, pp": shown["error_on_nato_definition_pp"],
+        }
+    ).set_index("Ally")
+    return readable(table, decimals={"Year": 0})
