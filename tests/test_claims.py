@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from natospend.analysis import claims as checks
+from natospend.analysis import claim_checks as checks
 from natospend.data.claims import CLAIM_COLUMNS, CLAIMS_CSV, Claim, load_claims
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError

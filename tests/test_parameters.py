@@ -102,7 +102,7 @@ def test_checked_parameters_are_read_only_and_carry_their_editions() -> None:
     overview = _check("01_alliance_overview", {"targets": ["gdp_2pct"]})
     assert overview["targets"] == ("gdp_2pct",) and overview.shown()["targets"] == ["gdp_2pct"]
     assert overview.edition_columns() == {"edition": "2024", "sipri_edition": "2026"}
-    assert overview.sources() == {"nato": {"2024"}, "sipri": {"2026"}}
+    assert overview.sources() == {"nato": {"2024"}, "sipri": {"2025", "2026"}}  # the claims read every edition
 
 
 def test_parameters_cell_declares_name_default_and_help() -> None:

@@ -36,7 +36,9 @@ def table() -> pd.DataFrame:
 def test_caveats_come_from_targets_yaml(tmp_path: Path, table: pd.DataFrame) -> None:
     source = TARGETS_YAML.read_text(encoding="utf-8")
     changed = tmp_path / "targets.yaml"
-    changed.write_text(source.replace("like for like.", "like for like (TEST WORDING)."), encoding="utf-8")
+    changed.write_text(
+        source.replace("like for like in definition.", "like for like in definition (TEST WORDING)."), encoding="utf-8"
+    )
     targets = load_targets(changed)
     assert "TEST WORDING" in definitions_markdown([targets["core_3_5pct"]])
     chosen = [targets["core_3_5pct"], targets["total_5pct"]]
@@ -227,3 +229,71 @@ def test_notebook_03_records_the_sipri_edition_it_reads() -> None:
     assert params.sources() == {"nato": {"2024"}, "sipri": {params["sipri_edition"]}, "imf": {params["imf_edition"]}}
     dated = page_dating(params.sources()).data
     assert any(line.startswith("SIPRI Military Expenditure Database") for line in dated), dated
+
+
+# ---- definition or vintage, breaks quoted from the release compared, the shortfall as a counterfactual -------
+
+
+def test_nato_minus_sipri_splits_into_definition_and_sipri_revision(table: pd.DataFrame) -> None:
+    """NATO's June 2024 figures against SIPRI's April 2026 release mix definition and vintage: against SIPRI's
+    April 2025 release Poland's +0.37 is -0.03, and +0.40 is SIPRI's own revision (4.15% to 3.75%)."""
+    from natospend.analysis.comparison import definition_and_vintage, nato_vs_sipri
+    from natospend.text.comparison_text import definition_or_vintage_words
+
+    compared = nato_vs_sipri(table, load_spending("sipri", "2026"))
+    split = definition_and_vintage(compared, load_spending("sipri", "2025"), 2024).set_index("country")
+    parts = split["difference_from_earlier_release_pp"] + split["sipri_revision_pp"]
+    assert (parts - split["difference_pp"]).abs().max() < 1e-12 and len(split) == 31
+    poland = split.loc["POL"]
+    assert (
+        round(poland["difference_from_earlier_release_pp"], 2) == -0.03 and round(poland["sipri_revision_pp"], 2) == 0.4
+    )
+    words = definition_or_vintage_words(split.reset_index(), year=2024, sipri_edition="2026", earlier_edition="2025")
+    assert "23 stand at 2% or more on NATO's figures, 17 on SIPRI's 2025 release" in words and "13 on its 2026" in words
+    assert "Poland (+0.37: -0.03 against the earlier release, +0.40 SIPRI's revision)" in words
+    assert definition_and_vintage(compared, None, 2024).empty
+
+
+@pytest.mark.parametrize(("edition", "moves"), [("2025", "from 0.63% to 0.77%"), ("2026", "from 0.57% to 0.68%")])
+def test_a_break_note_quotes_sipri_from_the_release_compared(table: pd.DataFrame, edition: str, moves: str) -> None:
+    """Luxembourg's break (a changed denominator in 2023): SIPRI's share before and after comes from the release
+    on the page, never from a hand-written sentence; the year's difference is marked not comparable."""
+    from natospend.analysis.comparison import nato_vs_sipri
+    from natospend.data.breaks import trend_breaks
+    from natospend.text.comparison_text import breaks_behind_differences, readable_year
+
+    compared = nato_vs_sipri(table, load_spending("sipri", edition))
+    breaks = trend_breaks("nato", "2024")
+    words = breaks_behind_differences(compared, breaks, 2024)
+    assert f"In SIPRI's figures (the release compared) the share moves {moves}." in words
+    assert "denominator" in words
+    shown = readable_year(compared, 2024, breaks)
+    assert shown.loc["Luxembourg", "NATO minus SIPRI, pp"].endswith("(not comparable: series break)")
+    assert "not comparable" not in shown.loc["Poland", "NATO minus SIPRI, pp"]
+
+
+def test_the_shortfall_is_framed_as_a_counterfactual_with_its_caveats(table: pd.DataFrame) -> None:
+    from natospend.analysis.shortfall import shortfall_since
+    from natospend.data.breaks import trend_breaks
+    from natospend.data.series import estimate_years
+
+    shortfall = shortfall_since(table, 2.0, 2014)
+    guideline = load_targets()["gdp_2pct"]
+    words = alliance_overview.shortfall_words(
+        shortfall,
+        threshold=2.0,
+        start=2014,
+        price_base=2015,
+        guideline=guideline,
+        estimated=estimate_years(table),
+        breaks=trend_breaks("nato", "2024"),
+    )
+    assert "a counterfactual" in words and "This is not a debt" in words
+    assert "\u201caim to move towards the 2% guideline within a decade\u201d (Wales Summit Declaration" in words
+    assert "NATO's estimates for 2023-2024" in words and "a listed series break: Luxembourg" in words
+    surplus = shortfall.set_index("country")["surplus_usd_m_constant"]
+    assert f"{surplus['USA'] / surplus.sum() * 100:.0f}% of that by the United States" in words
+    other = alliance_overview.shortfall_words(
+        shortfall_since(table, 2.5, 2014), threshold=2.5, start=2014, price_base=2015, guideline=guideline
+    )
+    assert "within a decade" not in other  # Wales's words are about 2%, not another threshold

@@ -56,6 +56,36 @@ def allies_at_threshold_by_definition(compared: pd.DataFrame, threshold: float =
     )
 
 
+SPLIT_COLUMNS = (
+    "country",
+    "country_name",
+    "year",
+    "nato_share_gdp_pct",
+    "sipri_share_gdp_pct",
+    "sipri_earlier_share_gdp_pct",
+    "difference_pp",
+    "difference_from_earlier_release_pp",
+    "sipri_revision_pp",
+)
+
+
+def definition_and_vintage(compared: pd.DataFrame, earlier: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """For the members in `year`: NATO minus SIPRI (the release compared) split in two parts that add up to it.
+
+    difference_from_earlier_release_pp is NATO minus an earlier SIPRI release (the two sources nearer the same
+    time: mostly definition and sources); sipri_revision_pp is that earlier SIPRI figure minus the later one
+    (SIPRI's own revision). Only members with all three figures are split; no earlier release, no rows."""
+    if earlier is None:
+        return pd.DataFrame(columns=list(SPLIT_COLUMNS))
+    rows = compared[(compared["year"] == year) & compared["member"]]
+    old = earlier[(earlier["indicator"] == SHARE) & (earlier["year"] == year)][["country", "value"]]
+    split = rows.merge(old.rename(columns={"value": "sipri_earlier_share_gdp_pct"}), on="country", how="inner")
+    split = split.dropna(subset=["nato_share_gdp_pct", "sipri_share_gdp_pct", "sipri_earlier_share_gdp_pct"])
+    split["difference_from_earlier_release_pp"] = split["nato_share_gdp_pct"] - split["sipri_earlier_share_gdp_pct"]
+    split["sipri_revision_pp"] = split["sipri_earlier_share_gdp_pct"] - split["sipri_share_gdp_pct"]
+    return split[list(SPLIT_COLUMNS)].sort_values("country").reset_index(drop=True)
+
+
 def european_allies() -> list[str]:
     """Today's European allies with armed forces (29; Iceland has none and no military expenditure)."""
     return [a.iso3 for a in allies() if a.region == "Europe" and a.has_armed_forces]

@@ -355,3 +355,13 @@ def outcome_edition(nato_edition: str, after_year: int) -> tuple[str, str] | Non
             if (frame["year"] == after_year + 1).any():
                 return source, edition
     return None
+
+
+def earlier_edition(source: str, edition: str, year: int) -> str | None:
+    """The latest edition of `source` before `edition` with a share of GDP for `year`, or None: the release
+    nearer the time, to tell a source's later revisions from a difference of definition."""
+    for older in reversed([e for e in editions(source) if _edition_key(e) < _edition_key(edition)]):
+        frame = load_spending(source, older, indicator="defence_expenditure_share_gdp_pct")
+        if (frame["year"] == year).any():
+            return older
+    return None

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from natospend.data.dataset import earlier_edition, load_spending, outcome_edition
 from natospend.data.dataset import editions as dataset_editions
-from natospend.data.dataset import load_spending, outcome_edition
 from natospend.data.dataset import sources as dataset_sources
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import allies, resolve_ally
@@ -380,7 +380,13 @@ def check_nato_vs_sipri(
         "imf_edition": resolve_edition("imf", "imf_edition", imf_edition),
         "output_dir": check_output_dir("output_dir", output_dir),
     }
-    return checked(values, {"nato_edition": "nato", "sipri_edition": "sipri", "imf_edition": "imf"})
+    # the headline's split of the difference reads the SIPRI release before the one compared
+    earlier = earlier_edition("sipri", str(values["sipri_edition"]), int(values["year"]))
+    return checked(
+        values,
+        {"nato_edition": "nato", "sipri_edition": "sipri", "imf_edition": "imf"},
+        {"sipri": [earlier]} if earlier else None,
+    )
 
 
 def check_revisions(

@@ -35,6 +35,10 @@ class Target:
     wording: str  # the agreed text, quoted
     wording_source: str  # where and when it was agreed
     comparison: str  # what comparing NATO's published series with the threshold means
+    # an earlier agreed text that set the target's pace (Wales 2014 for 2%), quoted, and where it was agreed
+    earlier_wording: str = ""
+    earlier_wording_source: str = ""
+    proposed_deadline_source: str = ""  # who floated the earlier deadline, where and when
 
     @property
     def quoted(self) -> str:
@@ -89,6 +93,9 @@ def load_targets(path: Path = TARGETS_YAML) -> dict[str, Target]:
             wording=str(entry["wording"]).strip(),
             wording_source=str(entry["wording_source"]).strip(),
             comparison=str(entry["comparison"]).strip(),
+            earlier_wording=str(entry.get("earlier_wording") or "").strip(),
+            earlier_wording_source=str(entry.get("earlier_wording_source") or "").strip(),
+            proposed_deadline_source=str(entry.get("proposed_deadline_source") or "").strip(),
         )
     return targets
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from natospend.analysis.claims import VERDICTS, verdict
+from natospend.analysis.claim_checks import VERDICTS, verdict
 from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT

@@ -9,7 +9,7 @@ import pandas as pd
 
 from natospend.data.breaks import SeriesBreak, break_note
 from natospend.data.series import estimate_years
-from natospend.figures.captions import caption, source_sentence
+from natospend.figures.captions import caption, edition_label, source_sentence
 from natospend.formatting import count, readable, year_ranges
 
 
@@ -96,11 +96,17 @@ def headline(
 def breaks_behind_differences(compared: pd.DataFrame, breaks: dict[str, list[SeriesBreak]], year: int) -> str:
     """The listed breaks in NATO's series that explain part of a NATO-SIPRI difference (Markdown), or ''."""
     names = compared.drop_duplicates("country").set_index("country")["country_name"]
-    items = [
-        f"- **{names.get(country, country)}**: {break_note(items)}. {items[0].reason}"
-        for country, items in sorted(breaks.items())
-        if any(b.year <= year for b in items)
-    ]
+    shares = compared.set_index(["country", "year"])["sipri_share_gdp_pct"]
+    items = []
+    for country, listed in sorted(breaks.items()):
+        if not any(b.year <= year for b in listed):
+            continue
+        text = f"- **{names.get(country, country)}**: {break_note(listed)}. {listed[0].reason}"
+        first = min(b.year for b in listed if b.year <= year)
+        before, after = shares.get((country, first - 1)), shares.get((country, first))
+        if before is not None and after is not None and not (pd.isna(before) or pd.isna(after)):
+            text += f" In SIPRI's figures (the release compared) the share moves from {before:.2f}% to {after:.2f}%."
+        items.append(text)
     if not items:
         return ""
     return (
@@ -142,12 +148,21 @@ def readable_ppp(ppp_ratios: pd.DataFrame) -> pd.DataFrame:
     return readable(shown.set_index("Year"), 2)
 
 
-def readable_year(compared: pd.DataFrame, year: int) -> pd.DataFrame:
-    """NATO's and SIPRI's shares in one year, highest NATO share first."""
+def readable_year(
+    compared: pd.DataFrame, year: int, breaks: dict[str, list[SeriesBreak]] | None = None
+) -> pd.DataFrame:
+    """NATO's and SIPRI's shares in one year, highest NATO share first. A difference in a year after a listed
+    break in NATO's series (a changed denominator) is marked "not comparable" beside its value."""
     rows = compared[compared["year"] == year].sort_values("nato_share_gdp_pct", ascending=False)
     shown = rows[["country_name", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp"]].copy()
     shown.columns = ["Ally", "NATO, % of GDP", "SIPRI, % of GDP", "NATO minus SIPRI, pp"]
-    return readable(shown.set_index("Ally"))
+    text = readable(shown.set_index("Ally"))
+    broken = [_break_before(breaks or {}, c, year) for c in rows["country"]]
+    column = "NATO minus SIPRI, pp"
+    text[column] = [
+        f"{v} (not comparable: series break)" if b else v for v, b in zip(text[column], broken, strict=True)
+    ]
+    return text
 
 
 def readable_russia(russia: pd.DataFrame) -> pd.DataFrame:
@@ -197,3 +212,37 @@ def comparison_summary(
         "europe_to_russia_ppp": float(ratios["europe_to_russia_ppp"]),
         "europe_to_russia_market_current": float(ratios["europe_to_russia_market"]),
     }
+
+
+def definition_or_vintage_words(
+    split: pd.DataFrame, *, year: int, sipri_edition: str, earlier_edition: str | None, threshold: float = 2.0
+) -> str:
+    """How much of NATO's difference from SIPRI in `year` stands against SIPRI's earlier release (definition and
+    sources, nearer the time) and how much is SIPRI's own revision since (Markdown)."""
+    if earlier_edition is None or split.empty:
+        return (
+            f"*No earlier SIPRI release with figures for {year} is loaded, so the difference cannot be split into "
+            "definition and SIPRI's later revisions.*"
+        )
+    old = f"SIPRI's {earlier_edition} release"
+    new = f"its {sipri_edition} release"
+    at_old = int((split["sipri_earlier_share_gdp_pct"] >= threshold).sum())
+    at_new = int((split["sipri_share_gdp_pct"] >= threshold).sum())
+    at_nato = int((split["nato_share_gdp_pct"] >= threshold).sum())
+    mean = split[["difference_pp", "difference_from_earlier_release_pp", "sipri_revision_pp"]].mean()
+    moved = split.reindex(split["sipri_revision_pp"].abs().sort_values(ascending=False).index).head(3)
+    parts = [
+        f"{r.country_name} ({r.difference_pp:+.2f}: {r.difference_from_earlier_release_pp:+.2f} against the earlier "
+        f"release, {r.sipri_revision_pp:+.2f} SIPRI's revision)"
+        for r in moved.itertuples()
+    ]
+    return (
+        f"**Definition or vintage?** NATO's and SIPRI's figures for {year} differ both in definition and in when "
+        f"they were made. Of the {len(split)} members with a figure in each, {at_nato} stand at {threshold:g}% or "
+        f"more on NATO's figures, {at_old} on {edition_label('sipri', earlier_edition)} and {at_new} on {new}. "
+        "NATO's share is "
+        f"{mean['difference_pp']:+.2f} points above SIPRI's latest on average: {mean['difference_from_earlier_release_pp']:+.2f} "
+        f"against {old} (the two sources nearer the time: definition and sources) and "
+        f"{mean['sipri_revision_pp']:+.2f} from SIPRI's revisions since. Largest revisions behind a difference: "
+        f"{', '.join(parts)}. `tables/nato_vs_sipri_split.csv` splits every member."
+    )

@@ -9,9 +9,10 @@ import pandas as pd
 
 from natospend.analysis import status
 from natospend.analysis.shortfall import alliance_totals
+from natospend.data.breaks import SeriesBreak
 from natospend.data.series import allies_only
 from natospend.data.targets import Target
-from natospend.formatting import count, names, readable, verb
+from natospend.formatting import count, names, readable, verb, year_ranges
 
 
 def not_yet_members(table: pd.DataFrame, year: int) -> list[str]:
@@ -125,17 +126,31 @@ def sipri_latest(sipri_status: pd.DataFrame, sipri_edition: str, thresholds: lis
     return "\n".join(lines)
 
 
-def shortfall_words(shortfall: pd.DataFrame, *, threshold: float, start: int, price_base: int) -> str:
-    """The shortfall since the start year in words (Markdown)."""
+def shortfall_words(
+    shortfall: pd.DataFrame,
+    *,
+    threshold: float,
+    start: int,
+    price_base: int,
+    guideline: Target | None = None,
+    estimated: list[int] | None = None,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+) -> str:
+    """The shortfall since the start year in words (Markdown): a counterfactual sum, framed as one.
+
+    guideline: the 2% target, whose earlier wording (Wales 2014) says what allies below it agreed to do;
+    estimated: the edition's estimate years; breaks: listed breaks in NATO's series (a changed denominator)."""
     totals = alliance_totals(shortfall)
     top = shortfall.head(3)
     last = int(shortfall["last_year"].max())
-    return (
-        f"**Short of {threshold:g}% since {start}:** summed over every year each ally was a member at the year's "
-        f"end ({start}-{last}), the allies below {threshold:g}% of GDP spent "
-        f"**{totals['shortfall_usd_m_constant'] / 1000:,.0f} billion US dollars** ({price_base} prices) less "
-        f"than {threshold:g}% would have taken; those above it spent {totals['surplus_usd_m_constant'] / 1000:,.0f} "
-        f"billion more. The largest shortfalls: "
+    surplus = shortfall.set_index("country")["surplus_usd_m_constant"]
+    us_share = surplus.get("USA", 0.0) / surplus.sum() * 100 if surplus.sum() > 0 else 0.0
+    text = (
+        f"**Short of {threshold:g}% since {start}, a counterfactual:** had every ally below {threshold:g}% of GDP "
+        f"stood at it in each year it was a member at the year's end ({start}-{last}), they would have spent "
+        f"**{totals['shortfall_usd_m_constant'] / 1000:,.0f} billion US dollars** more ({price_base} prices); the "
+        f"allies above it spent {totals['surplus_usd_m_constant'] / 1000:,.0f} billion more than {threshold:g}% "
+        f"would have taken, {us_share:.0f}% of that by the United States. The largest shortfalls: "
         + names(
             [
                 f"{r.country_name} ({r.shortfall_usd_m_constant / 1000:,.0f} bn,"
@@ -145,6 +160,31 @@ def shortfall_words(shortfall: pd.DataFrame, *, threshold: float, start: int, pr
         )
         + "."
     )
+    if guideline is not None and guideline.earlier_wording and guideline.threshold_pct == threshold:
+        text += (
+            f" This is not a debt: allies below {threshold:g}% agreed to \u201c{guideline.earlier_wording}\u201d "
+            f"({guideline.earlier_wording_source}), not to spend {threshold:g}% in every year since."
+        )
+    within = [y for y in (estimated or []) if start <= y <= last]
+    changed = sorted(
+        {
+            c
+            for c, items in (breaks or {}).items()
+            for b in items
+            if b.splits_trends and start <= b.year <= last and c in set(shortfall["country"])
+        }
+    )
+    caveats = []
+    if within:
+        caveats.append(f"NATO's estimates for {year_ranges(within)}")
+    if changed:
+        named = shortfall.set_index("country")["country_name"]
+        caveats.append(
+            "years on a changed denominator (a listed series break: " + names([str(named[c]) for c in changed]) + ")"
+        )
+    if caveats:
+        text += f" The sums include {names(caveats)}."
+    return text
 
 
 def readable_shortfall(shortfall: pd.DataFrame, *, threshold: float, price_base: int) -> pd.DataFrame:
