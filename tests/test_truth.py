@@ -297,3 +297,23 @@ def test_the_shortfall_is_framed_as_a_counterfactual_with_its_caveats(table: pd.
         shortfall_since(table, 2.5, 2014), threshold=2.5, start=2014, price_base=2015, guideline=guideline
     )
     assert "within a decade" not in other  # Wales's words are about 2%, not another threshold
+
+
+def test_slips_in_sipri_s_notes_are_quoted_and_marked_sic() -> None:
+    from natospend.text.source_notes_text import _plain
+
+    assert _plain("by NATO, the principle source for the data") == "by NATO, the principle source [sic] for the data"
+    assert _plain("Finland\u2019s figures includes spending") == "Finland\u2019s figures includes [sic] spending"
+    assert "[sic]" not in _plain("Spain's figures include pensions")
+
+
+def test_the_catalogue_and_list_word_parameters_as_the_pages_do() -> None:
+    from natospend.reports.parameter_words import parameters_in_words, value_in_words
+
+    given = {"target_year": 2032, "gdp_path": "imf", "core_target_pct": 3.5, "country": "GBR"}
+    assert parameters_in_words(given) == (
+        "target_year: 2032; gdp_path: the IMF's GDP projections; core_target_pct: 3.5% of GDP; "
+        "country: United Kingdom (GBR)"
+    )
+    assert all(value_in_words(k, v) in parameters_in_words(given) for k, v in given.items())
+    assert parameters_in_words({}) == "the defaults"

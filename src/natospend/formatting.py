@@ -142,8 +142,3 @@ def parameter_value_words(value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {parameter_value_words(v)}" for k, v in value.items())
     return str(value)
-
-
-def parameters_words(parameters: Mapping[str, Any]) -> str:
-    """'year 2021, targets gdp_2pct and core_3_5pct', or 'the defaults'."""
-    return ", ".join(f"{k} {parameter_value_words(v)}" for k, v in parameters.items()) or "the defaults"

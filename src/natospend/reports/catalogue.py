@@ -14,8 +14,8 @@ import jinja2
 from natospend.data.releases import PUBLISHERS
 from natospend.errors import printable
 from natospend.files import replace_file
-from natospend.formatting import parameters_words
 from natospend.paths import REPORTS_DIR
+from natospend.reports.parameter_words import parameters_in_words
 
 MAX_MANIFEST_BYTES = 4 << 20  # natospend's own are under 100 KB
 TEMPLATES = Path(__file__).parent / "templates" / "catalogue"
@@ -82,7 +82,7 @@ def catalogue_groups(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     {"title": run["titles"].get(nb, nb), "href": _href(run["run"], f"{nb}.html")}
                     for nb in run["notebooks"]
                 ],
-                "parameters": parameters_words(run["parameters"]),
+                "parameters": parameters_in_words(run["parameters"]),
                 "editions": _editions_text(run["editions"]) or "none",
                 "finished": run["finished"].replace("T", " ").removesuffix("+00:00"),
                 "manifest": _href(run["run"], "manifest.json"),

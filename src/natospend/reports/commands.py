@@ -233,9 +233,9 @@ def data_status() -> str:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from natospend.errors import printable
-    from natospend.formatting import parameters_words
     from natospend.reports.catalogue import runs, write_index
     from natospend.reports.notebook_parameters import notebooks
+    from natospend.reports.parameter_words import parameters_in_words
 
     print(data_status())
     print("notebooks (natospend run NAME -p PARAMETER VALUE):")
@@ -251,7 +251,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         finished = run["finished"].replace("T", " ")[:19]
         line = (
             f"  {run['run']:32s} {finished:20s} {editions:26s} {' '.join(run['notebooks']):40s} "
-            f"{parameters_words(run['parameters'])}"
+            f"{parameters_in_words(run['parameters'])}"
         )
         print(printable(line))  # manifests are files anyone could have edited: no raw control characters
     write_index()  # the catalogue again: a run folder deleted by hand leaves it

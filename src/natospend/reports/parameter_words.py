@@ -3,6 +3,7 @@ ally's name, an indicator's description; code names stay beside them for anyone 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from natospend.data.indicators import INDICATORS
@@ -26,3 +27,9 @@ def value_in_words(name: str, value: Any) -> str:
     if name.endswith("_pct") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:g}% of GDP"
     return parameter_value_words(value)
+
+
+def parameters_in_words(parameters: Mapping[str, Any]) -> str:
+    """A run's given parameters in the words its pages use: 'target_year: 2032; gdp_path: the IMF's GDP
+    projections', or 'the defaults'. The catalogue and `natospend list` show them so."""
+    return "; ".join(f"{name}: {value_in_words(name, value)}" for name, value in parameters.items()) or "the defaults"

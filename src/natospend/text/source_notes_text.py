@@ -7,11 +7,14 @@ import re
 import pandas as pd
 
 _ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
+# Slips in SIPRI's notes, quoted as SIPRI wrote them and marked: a reader should not take them for ours.
+_SLIPS = re.compile(r"\b(the principle source|figures includes|data data|miltary)\b")
 
 
 def _plain(note: str) -> str:
     """One paragraph; an address SIPRI cites as text in code, never a link (a page links only its own files)."""
-    return _ADDRESS.sub(lambda m: f"`{m.group(1)}`", " ".join(str(note).split()))
+    text = _ADDRESS.sub(lambda m: f"`{m.group(1)}`", " ".join(str(note).split()))
+    return _SLIPS.sub(lambda m: f"{m.group(1)} [sic]", text)
 
 
 def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str) -> str:
