@@ -197,7 +197,8 @@ def test_targets_and_pledges() -> None:
     assert targets["gdp_2pct"].threshold_pct == 2.0 and targets["core_3_5pct"].deadline == 2035
     assert targets["core_3_5pct"].review_year == 2029 and targets["core_3_5pct"].proposed_deadline == 2032
     assert "agreed definition of NATO defence expenditure" in targets["core_3_5pct"].wording
-    assert "direct" in targets["core_3_5pct"].comparison
+    assert "like for like in definition" in targets["core_3_5pct"].comparison
+    assert "retrospective" in targets["core_3_5pct"].comparison  # June 2024 predates the 3.5% target
     assert "overstates the gap to 5%" in targets["total_5pct"].comparison
     assert targets["core_3_5pct"].wording_source.startswith("The Hague Summit Declaration, 25 June 2025")
     pledges = load_pledges()

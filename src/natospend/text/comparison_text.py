@@ -152,7 +152,7 @@ def readable_year(
     compared: pd.DataFrame, year: int, breaks: dict[str, list[SeriesBreak]] | None = None
 ) -> pd.DataFrame:
     """NATO's and SIPRI's shares in one year, highest NATO share first. A difference in a year after a listed
-    break in NATO's series (a changed denominator) is marked "not comparable" beside its value."""
+    break in NATO's series (a changed denominator) is marked "(break)": not comparable, as the page says."""
     rows = compared[compared["year"] == year].sort_values("nato_share_gdp_pct", ascending=False)
     shown = rows[["country_name", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp"]].copy()
     shown.columns = ["Ally", "NATO, % of GDP", "SIPRI, % of GDP", "NATO minus SIPRI, pp"]
@@ -160,7 +160,7 @@ def readable_year(
     broken = [_break_before(breaks or {}, c, year) for c in rows["country"]]
     column = "NATO minus SIPRI, pp"
     text[column] = [
-        f"{v} (not comparable: series break)" if b else v for v, b in zip(text[column], broken, strict=True)
+        f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)
     ]
     return text
 
