@@ -6,10 +6,12 @@ Usage: python browser_check.py CHROMIUM PAGE.html SCREENSHOT.png [PAGE.html SCRE
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
 
+import pypdf
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
@@ -80,6 +82,11 @@ def check(browser, page_path: Path, screenshot: str) -> dict:  # type: ignore[no
     pdf = page.pdf(format="A4", print_background=True)
     seen["pdf_bytes"] = len(pdf)
     seen["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    # no blank page: every printed page carries text or a figure (pypdf reads Chromium's PDF)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    seen["pdf_blank_pages"] = [
+        n for n, p in enumerate(reader.pages, start=1) if len((p.extract_text() or "").strip()) < 20 and not p.images
+    ]
     # a phone, 390 px wide: the page itself never scrolls sideways (wide tables scroll inside their box)
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 390, "height": 800})

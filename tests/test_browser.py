@@ -76,6 +76,7 @@ def test_default_reports_render_offline_and_print(default_run: Path) -> None:
         assert len(seen["images"]) >= figures
         assert all(i["complete"] and i["width"] > 0 and i["scheme"] == "data" for i in seen["images"])
         assert seen["pdf_bytes"] > 10_000 and seen["pdf_pages"] >= 1  # Chromium prints it on A4
+        assert seen["pdf_blank_pages"] == [], (stem, seen["pdf_blank_pages"])  # no blank page, the last included
         assert seen["print_too_wide"] == [], (stem, seen["print_too_wide"][:5])  # nothing cut at A4 width
         assert seen["viewport_meta"] and seen["phone_page_width"] <= 390, (stem, seen["phone_page_width"])
         assert seen["dark"]["body"] in ("rgb(24, 26, 27)",), (stem, seen["dark"])  # a dark page ...
