@@ -73,7 +73,7 @@ def headline(
     return "\n".join(
         [
             f"**NATO against SIPRI in {year}:** on NATO's figures {int(at['allies_at_2pct_nato'])} of "
-            f"{int(at['members'])} members stand at 2% of GDP or more, on SIPRI's {int(at['allies_at_2pct_sipri'])} "
+            f"the {int(at['members'])} members with armed forces stand at 2% of GDP or more, on SIPRI's {int(at['allies_at_2pct_sipri'])} "
             f"(of {int(at['allies_with_both'])} with both). NATO's share is higher than SIPRI's for "
             f"{count(int((rows['difference_pp'] > 0).sum()), 'ally', 'allies')} and lower for "
             f"{int((rows['difference_pp'] < 0).sum())}; the median difference is {rows['difference_pp'].median():+.2f} "
@@ -159,9 +159,7 @@ def readable_year(
     text = readable(shown.set_index("Ally"))
     broken = [_break_before(breaks or {}, c, year) for c in rows["country"]]
     column = "NATO minus SIPRI, pp"
-    text[column] = [
-        f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)
-    ]
+    text[column] = [f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)]
     return text
 
 
