@@ -89,30 +89,33 @@ def test_counts_by_year_as_nato_judged_past_years(table: pd.DataFrame) -> None:
     assert judged == [("LTU", 2018, 2.0), ("LTU", 2021, 2.0)]
     targets = [load_targets()["gdp_2pct"], load_targets()["core_3_5pct"]]
     counts = status.allies_meeting_by_year(table, targets, [*judged, ("POL", 2018, 2.0)])
-    changed = counts[counts["allies_meeting_as_judged_then"] != counts["allies_meeting"]]
-    assert changed[["year", "target", "allies_meeting", "allies_meeting_as_judged_then", "judged_then"]].to_dict(
+    changed = counts[counts["allies_meeting_with_nato_note"] != counts["allies_meeting"]]
+    assert changed[["year", "target", "allies_meeting", "allies_meeting_with_nato_note", "named_in_nato_note"]].to_dict(
         "records"
     ) == [
         {
             "year": 2018,
             "target": "gdp_2pct",
             "allies_meeting": 6,
-            "allies_meeting_as_judged_then": 7,
-            "judged_then": "LTU",
+            "allies_meeting_with_nato_note": 7,
+            "named_in_nato_note": "LTU",
         },
         {
             "year": 2021,
             "target": "gdp_2pct",
             "allies_meeting": 6,
-            "allies_meeting_as_judged_then": 7,
-            "judged_then": "LTU",
+            "allies_meeting_with_nato_note": 7,
+            "named_in_nato_note": "LTU",
         },
     ]
     from natospend.data.source_notes import nato_footnotes
 
     words = past_judgement_words(nato_footnotes("2024")["*"], counts, table, "2024")
     assert "Lithuania stands at 1.97% of GDP in 2018 and 1.96% of GDP in 2021" in words
-    assert "7 in 2018 (6 on this edition's figures) and 7 in 2021 (6 on this edition's figures)" in words
+    assert (
+        "Adding the allies the note names gives 7 in 2018 (6 on this edition's figures) and 7 in 2021 (6 on this edition's figures)"
+        in words
+    )
 
 
 def test_counts_by_year(table: pd.DataFrame) -> None:
@@ -242,5 +245,5 @@ def test_allies_near_a_threshold_are_named() -> None:
     assert near(values, 2.0).tolist() == [True, False, True, False, True, False]
     assert near_words([], 2.0) == ""
     assert near_words([("Albania", 2.031), ("Spain", 1.98)], 2.0) == (
-        " Within 0.05 points of 2%, so a small revision would move the count: Albania (2.03%) and Spain (1.98%)."
+        " Within 0.05 points of 2%, so a small revision would move the count: Albania (2.031%) and Spain (1.980%)."
     )

@@ -168,3 +168,15 @@ def test_every_committed_claim_is_dated_sourced_and_loads() -> None:
     claims = load_claims()
     assert len(claims) >= 7 and all(c.url.startswith("https://") and c.quote for c in claims)
     assert {"ap-2025-05-15-count", "nato-2024-06-17-count", "sipri-2025-04-28-count"} <= {c.claim_id for c in claims}
+
+
+def test_a_summary_is_not_shown_as_a_quotation_and_rounding_is_named_in_the_verdict() -> None:
+    loaded = checks.loaded_shares()
+    by_id = {c.claim_id: c for c in load_claims()}
+    table = checks.check_claims(by_id.values(), loaded)
+    summary = claim_words(by_id["nato-2025-08-28-all-but-iceland"], table).splitlines()[0]
+    assert "every ally but Iceland" in summary and "(a summary, not a quotation)" in summary
+    assert "\u201cevery ally" not in summary  # not in quotation marks: these are not NATO's words
+    if ("sipri", "2025") in loaded:
+        sipri = claim_words(by_id["sipri-2025-04-28-count"], table)
+        assert "only, and only with shares rounded to one decimal." in sipri and "Sweden 1.998%" in sipri

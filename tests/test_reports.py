@@ -228,7 +228,9 @@ def test_sweep_isolates_failures_and_lists_runs(project: Path) -> None:
     listing = natospend(project, "list")
     assert listing.returncode == 0
     run_line = next(line for line in listing.stdout.splitlines() if line.strip().startswith(ok.name))
-    assert "indicator: defence expenditure as a share of GDP" in run_line  # the run's own parameters, as pages word them
+    assert (
+        "indicator: defence expenditure as a share of GDP" in run_line
+    )  # the run's own parameters, as pages word them
     assert "05_revisions" in listing.stdout.split("runs in reports/")[0]  # the notebooks come first
     header = listing.stdout.split("runs in reports/ (newest first):\n")[1].splitlines()[0].split()
     assert header[:3] == ["run", "finished", "(UTC)"] and "parameters" in header

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from natospend.analysis.status import near
 from natospend.data.reference import allies
 from natospend.data.series import allies_only
 
@@ -37,7 +38,14 @@ def nato_vs_sipri(table: pd.DataFrame, sipri: pd.DataFrame) -> pd.DataFrame:
 
 
 def allies_at_threshold_by_definition(compared: pd.DataFrame, threshold: float = 2.0) -> pd.DataFrame:
-    """By year: members (at year's end) at or above the threshold under NATO's and under SIPRI's figures."""
+    """By year: members (at year's end) at or above the threshold under NATO's and under SIPRI's figures.
+
+    nato_count_on_estimate / sipri_count_on_estimate: an estimated figure lies within NEAR_BAND_PP of the
+    threshold, so the count could move with it (an estimate far from the line cannot change the count)."""
+
+    def on_estimate(g: pd.DataFrame, source: str) -> bool:
+        return bool((g[f"{source}_estimate"] & near(g[f"{source}_share_gdp_pct"], threshold)).any())
+
     grouped = compared[compared["member"]].groupby("year")
     out = grouped.apply(
         lambda g: {
@@ -45,8 +53,8 @@ def allies_at_threshold_by_definition(compared: pd.DataFrame, threshold: float =
             "sipri": int((g["sipri_share_gdp_pct"] >= threshold).sum()),
             "allies_with_both": int(g[["nato_share_gdp_pct", "sipri_share_gdp_pct"]].notna().all(axis=1).sum()),
             "members": int(len(g)),
-            "nato_estimate": bool(g["nato_estimate"].any()),
-            "sipri_estimate": bool(g["sipri_estimate"].any()),
+            "nato_count_on_estimate": on_estimate(g, "nato"),
+            "sipri_count_on_estimate": on_estimate(g, "sipri"),
         },
         include_groups=False,
     )

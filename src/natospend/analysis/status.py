@@ -54,8 +54,8 @@ def allies_meeting_by_year(
     """year x target: how many allies meet it, out of the members (at year's end) that report.
 
     `judged_then`: (ally, year, threshold %) that NATO's own note says met a share-of-GDP guideline on the GDP
-    data of the time (data.source_notes.nato_past_judgements). `allies_meeting_as_judged_then` adds those the
-    edition's figures put below; `allies_meeting` is the count on the edition's figures alone."""
+    data of the time (data.source_notes.nato_past_judgements). `allies_meeting_with_nato_note` adds those the
+    edition's figures put below (named_in_nato_note), which is not NATO's count at the time for other allies; `allies_meeting` is the count on the edition's figures alone."""
     allies = members_only(table)
     judged = list(judged_then)
     records = []
@@ -75,8 +75,8 @@ def allies_meeting_by_year(
                     "year": int(year),
                     "target": target.id,
                     "allies_meeting": meeting,
-                    "allies_meeting_as_judged_then": meeting + len(then),
-                    "judged_then": ";".join(sorted(then)),
+                    "allies_meeting_with_nato_note": meeting + len(then),
+                    "named_in_nato_note": ";".join(sorted(then)),
                     "allies_reporting": int(len(values)),
                     "estimate": bool(group["estimate"].any()),
                 }

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from natospend.analysis.ppp import EUROPE
@@ -54,13 +55,17 @@ def shares_side_by_side(compared: pd.DataFrame, year: int, caption: str) -> Figu
     return finish(fig, caption + " Hollow markers: estimates.")
 
 
-def difference_heatmap(compared: pd.DataFrame, caption: str) -> Figure:
+def difference_heatmap(compared: pd.DataFrame, caption: str, breaks: dict[str, list[int]] | None = None) -> Figure:
+    """NATO minus SIPRI by ally and year. A value marked "e" rests on an estimate (NATO's or SIPRI's, that cell
+    only); a hatched cell is in or after a listed break in NATO's series (breaks: ally -> break years)."""
     wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
-    estimated = set(compared.loc[compared["nato_estimate"] | compared["sipri_estimate"], "year"])
+    flagged = compared.assign(e=compared["nato_estimate"] | compared["sipri_estimate"])
+    estimated = flagged.pivot(index="country_name", columns="year", values="e").reindex_like(wide).fillna(False)
     fig, ax = plt.subplots(figsize=(10, 10))
     # a diverging map centred on zero; blue-orange stays apart for colour-blind readers; the labels are
     # written by format_number, which never prints "-0.00"
     labels = wide.map(lambda v: format_number(v, 2, ""))
+    labels = labels.where(~estimated.astype(bool) | (labels == ""), labels + "e")
     sns.heatmap(
         wide,
         annot=labels,
@@ -72,9 +77,23 @@ def difference_heatmap(compared: pd.DataFrame, caption: str) -> Figure:
         cbar_kws={"label": "NATO minus SIPRI, percentage points"},
         linewidths=0.3,
     )
-    ax.set_xticklabels([f"{y}e" if y in estimated else str(y) for y in wide.columns], rotation=0)
-    ax.set_xlabel("Year (e = a year with estimates, NATO's or SIPRI's)")
+    codes = compared.drop_duplicates("country_name").set_index("country_name")["country"]
+    hatched = False
+    for row, name in enumerate(wide.index):
+        for column, year in enumerate(wide.columns):
+            if (
+                any(year >= b for b in (breaks or {}).get(str(codes.get(name)), []))
+                and wide.iat[row, column] == wide.iat[row, column]
+            ):  # not NaN
+                ax.add_patch(Rectangle((column, row), 1, 1, fill=False, hatch="//", edgecolor="#555555", lw=0))
+                hatched = True
+    ax.set_xticklabels([str(y) for y in wide.columns], rotation=0)
+    ax.set_xlabel("Year (a value marked e rests on an estimate, NATO's or SIPRI's)")
     ax.set_ylabel("")
+    if hatched:
+        caption += (
+            " Hatched cells: in or after a listed break in NATO's series (a changed denominator): not comparable."
+        )
     ax.set_title("NATO minus SIPRI, share of GDP, by ally and year")
     return finish(fig, caption)
 
@@ -82,8 +101,8 @@ def difference_heatmap(compared: pd.DataFrame, caption: str) -> Figure:
 def counts_by_definition(counts: pd.DataFrame, caption: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for column, estimate, marker, style, colour, label in (
-        ("allies_at_2pct_nato", "nato_estimate", "o", "-", MEETS, "NATO"),
-        ("allies_at_2pct_sipri", "sipri_estimate", "s", "--", BELOW, "SIPRI"),
+        ("allies_at_2pct_nato", "nato_count_on_estimate", "o", "-", MEETS, "NATO"),
+        ("allies_at_2pct_sipri", "sipri_count_on_estimate", "s", "--", BELOW, "SIPRI"),
     ):
         ax.plot(counts["year"], counts[column], marker=marker, linestyle=style, color=colour, label=label)
         est = counts[counts[estimate]]
@@ -94,7 +113,11 @@ def counts_by_definition(counts: pd.DataFrame, caption: str) -> Figure:
     ax.set_ylabel("Members at or above 2% of GDP")
     ax.set_title("Allies at 2% of GDP under each definition (members at year's end)")
     ax.legend(loc="upper left")
-    return finish(fig, caption + " Hollow markers: years with estimates.")
+    return finish(
+        fig,
+        caption
+        + " Hollow markers: an estimated figure lies within 0.05 points of 2%, so the count could move with it.",
+    )
 
 
 def _series(

@@ -13,6 +13,8 @@ from natospend.figures.captions import EDITION_NOUNS as _WHAT
 from natospend.figures.captions import edition_label, source_record
 from natospend.formatting import count, date_text, names
 
+SUMMARY_MARK = "(a summary, not a quotation)"
+
 
 def _names(codes: str | Iterable[str]) -> list[str]:
     allies = ally_by_iso3()
@@ -23,7 +25,7 @@ def _names(codes: str | Iterable[str]) -> list[str]:
 def _near_words(near: str) -> str:
     allies = ally_by_iso3()
     pairs = [item.split("=") for item in near.split(";") if item]
-    return names(f"{allies[code].name} {float(value):.2f}%" for code, value in pairs)
+    return names(f"{allies[code].name} {float(value):.3f}%" for code, value in pairs)  # 1.998 is not 2.00
 
 
 def _edition_words(claim: Claim, row: pd.Series) -> str:
@@ -82,9 +84,15 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
     judged, holding = verdict(rows)
     if holding and judged != "holds":
         judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
+    how = rows.loc[rows["decides"] & rows["holds"].fillna(False).astype(bool), "holds_how"]
+    if len(how) and (how == "with shares rounded to one decimal").all():
+        judged += ", and only with shares rounded to one decimal"
     url = f"`{claim.url}`"
+    summary = SUMMARY_MARK in claim.quote  # the project's summary of reports, not the claimant's words
+    words = claim.quote.replace(SUMMARY_MARK, "").strip()
+    said = f"{words} ({SUMMARY_MARK.strip('()')})" if summary else f"\u201c{words}\u201d"
     lines = [
-        f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: \u201c{claim.quote}\u201d ({claim.source}; {url})",
+        f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: {said} ({claim.source}; {url})",
         f"  - **Verdict: {judged}.** Tested: {claim.how_to_test}",
     ]
     deciding = rows[rows["decides"]]
@@ -148,7 +156,8 @@ def _found(row: pd.Series) -> str:
         return "\u2013"
     if not pd.isna(row["ally_share_gdp_pct"]):
         return f"{row['ally_share_gdp_pct']:.2f}% of GDP"
-    return f"{row['at_or_above']} of {row['members_with_figures']} at or above"
+    below = len([c for c in str(row["below"]).split(";") if c])
+    return f"{row['at_or_above']} of {row['members_with_figures']} at or above, {below} below"
 
 
 def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:

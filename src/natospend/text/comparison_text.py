@@ -51,9 +51,17 @@ def headline(
     *,
     breaks: dict[str, list[SeriesBreak]],
     year: int,
+    earlier_edition: str | None = None,
+    split: pd.DataFrame | None = None,
 ) -> str:
-    """NATO against SIPRI in the year, and the allies against Russia in SIPRI's latest year (Markdown)."""
-    rows = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
+    """NATO against SIPRI in the year, and the allies against Russia in SIPRI's latest year (Markdown).
+
+    An ally with a listed break in NATO's series in or before the year (a changed denominator) is left out of
+    the ranking and the median and named apart. earlier_edition and split (analysis.comparison.definition_and_vintage):
+    SIPRI's earlier release and its count at 2%, so the headline count is read with SIPRI's own revision in view."""
+    every = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
+    broken = every["country"].map(lambda c: _break_before(breaks, c, year)).astype(bool)
+    rows, apart = every[~broken], every[broken]
     at = counts.set_index("year").loc[year]
     higher = rows.nlargest(3, "difference_pp")
     lower = rows.nsmallest(3, "difference_pp")
@@ -62,23 +70,29 @@ def headline(
     row = russia.loc[latest]
 
     def listed(rows: pd.DataFrame) -> str:
-        return ", ".join(
-            f"{r.country_name} ({r.difference_pp:+.2f}"
-            + ("; a break in NATO's series, see below" if _break_before(breaks, r.country, year) else "")
-            + ")"
-            for r in rows.itertuples()
-        )
+        return ", ".join(f"{r.country_name} ({r.difference_pp:+.2f})" for r in rows.itertuples())
+
+    sipri_count = f"on SIPRI's {int(at['allies_at_2pct_sipri'])} (of {int(at['allies_with_both'])} with both"
+    if earlier_edition is not None and split is not None and len(split):
+        on_earlier = int((split["sipri_earlier_share_gdp_pct"] >= 2.0).sum())
+        sipri_count += f"; {on_earlier} on SIPRI's own {earlier_edition} release, split below"
+    sipri_count += ")"
+    left_out = (
+        f" Left out of the ranking and the median: {listed(apart)}, a break in NATO's series (named below)."
+        if len(apart)
+        else ""
+    )
 
     estimate = "; Russia's figures are SIPRI estimates" if bool(row["russia_estimate"]) else ""
     return "\n".join(
         [
             f"**NATO against SIPRI in {year}:** on NATO's figures {int(at['allies_at_2pct_nato'])} of "
-            f"the {int(at['members'])} members with armed forces stand at 2% of GDP or more, on SIPRI's {int(at['allies_at_2pct_sipri'])} "
-            f"(of {int(at['allies_with_both'])} with both). NATO's share is higher than SIPRI's for "
+            f"the {int(at['members'])} members with armed forces stand at 2% of GDP or more, {sipri_count}. "
+            "NATO's share is higher than SIPRI's for "
             f"{count(int((rows['difference_pp'] > 0).sum()), 'ally', 'allies')} and lower for "
             f"{int((rows['difference_pp'] < 0).sum())}; the median difference is {rows['difference_pp'].median():+.2f} "
             f"points. Most positive difference (NATO above SIPRI): {listed(higher)}; most negative (NATO below "
-            f"SIPRI): {listed(lower)}.",
+            f"SIPRI): {listed(lower)}.{left_out}",
             "",
             f"**The allies against Russia (SIPRI, {latest}{estimate}):** Russia spent {row['russia_share_gdp_pct']:.1f}% "
             f"of GDP, Ukraine {row['ukraine_share_gdp_pct']:.1f}% (its own spending: SIPRI's figures for Ukraine do not "
@@ -213,34 +227,52 @@ def comparison_summary(
 
 
 def definition_or_vintage_words(
-    split: pd.DataFrame, *, year: int, sipri_edition: str, earlier_edition: str | None, threshold: float = 2.0
+    split: pd.DataFrame,
+    *,
+    year: int,
+    sipri_edition: str,
+    earlier_edition: str | None,
+    breaks: dict[str, list[SeriesBreak]] | None = None,
+    threshold: float = 2.0,
 ) -> str:
-    """How much of NATO's difference from SIPRI in `year` stands against SIPRI's earlier release (definition and
-    sources, nearer the time) and how much is SIPRI's own revision since (Markdown)."""
+    """How much of NATO's difference from SIPRI in `year` stands against SIPRI's earlier release and how much is
+    SIPRI's own revision since (Markdown). Allies with a listed break in NATO's series are counted but left out
+    of the averages and named apart: their difference is a change of denominator, not definition."""
     if earlier_edition is None or split.empty:
         return (
             f"*No earlier SIPRI release with figures for {year} is loaded, so the difference cannot be split into "
             "definition and SIPRI's later revisions.*"
         )
-    old = f"SIPRI's {earlier_edition} release"
     new = f"its {sipri_edition} release"
     at_old = int((split["sipri_earlier_share_gdp_pct"] >= threshold).sum())
     at_new = int((split["sipri_share_gdp_pct"] >= threshold).sum())
     at_nato = int((split["nato_share_gdp_pct"] >= threshold).sum())
-    mean = split[["difference_pp", "difference_from_earlier_release_pp", "sipri_revision_pp"]].mean()
-    moved = split.reindex(split["sipri_revision_pp"].abs().sort_values(ascending=False).index).head(3)
+    broken = split["country"].map(lambda c: _break_before(breaks or {}, c, year)).astype(bool)
+    comparable, apart = split[~broken], split[broken]
+    mean = comparable[["difference_pp", "difference_from_earlier_release_pp", "sipri_revision_pp"]].mean()
+    moved = comparable.reindex(comparable["sipri_revision_pp"].abs().sort_values(ascending=False).index).head(3)
     parts = [
         f"{r.country_name} ({r.difference_pp:+.2f}: {r.difference_from_earlier_release_pp:+.2f} against the earlier "
         f"release, {r.sipri_revision_pp:+.2f} SIPRI's revision)"
         for r in moved.itertuples()
     ]
-    return (
+    text = (
         f"**Definition or vintage?** NATO's and SIPRI's figures for {year} differ both in definition and in when "
         f"they were made. Of the {len(split)} members with a figure in each, {at_nato} stand at {threshold:g}% or "
         f"more on NATO's figures, {at_old} on {edition_label('sipri', earlier_edition)} and {at_new} on {new}. "
-        "NATO's share is "
-        f"{mean['difference_pp']:+.2f} points above SIPRI's latest on average: {mean['difference_from_earlier_release_pp']:+.2f} "
-        f"against {old} (the two sources nearer the time: definition and sources) and "
-        f"{mean['sipri_revision_pp']:+.2f} from SIPRI's revisions since. Largest revisions behind a difference: "
-        f"{', '.join(parts)}. `tables/nato_vs_sipri_split.csv` splits every member."
+        f"Over the {len(comparable)} without a break in NATO's series, NATO's share is {mean['difference_pp']:+.2f} "
+        f"points above SIPRI's latest on average: {mean['difference_from_earlier_release_pp']:+.2f} against SIPRI's "
+        f"{earlier_edition} release (definition and sources, and the vintage of NATO's own {year} figures, which "
+        f"may be estimates) and {mean['sipri_revision_pp']:+.2f} from SIPRI's revisions since. Largest revisions "
+        f"behind a difference: {', '.join(parts)}."
     )
+    if len(apart):
+        text += (
+            " Left out of the averages: "
+            + ", ".join(
+                f"{r.country_name} ({r.difference_pp:+.2f}), whose NATO figure is on a changed denominator"
+                for r in apart.itertuples()
+            )
+            + "."
+        )
+    return text + " `tables/nato_vs_sipri_split.csv` splits every member."

@@ -6,8 +6,11 @@ import re
 
 import pandas as pd
 
+from natospend.formatting import names
+
 _ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
 # Slips in SIPRI's notes, quoted as SIPRI wrote them and marked: a reader should not take them for ours.
+_FROM_NATO = re.compile(r"NATO has provided|provided by NATO|NATO, the princip\w* source")  # SIPRI using NATO's figures
 _SLIPS = re.compile(r"\b(the principle source|figures includes|data data|miltary)\b")
 
 
@@ -17,7 +20,7 @@ def _plain(note: str) -> str:
     return _SLIPS.sub(lambda m: f"{m.group(1)} [sic]", text)
 
 
-def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str) -> str:
+def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str, *, name_nato_sources: bool = False) -> str:
     """One bullet per ally with SIPRI's notes on its figures (what they include or exclude, fiscal years,
     budgets instead of outturns), quoted from the edition's Footnotes sheet; or a sentence when there is none."""
     source = f"SIPRI Military Expenditure Database, April {sipri_edition} release"
@@ -31,4 +34,13 @@ def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str) -> str:
     for name, rows in notes.groupby("country_name", sort=False):
         quoted = " ".join(f"({row.mark}) {_plain(row.note)}" for row in rows.itertuples())
         lines.append(f"- **{name}**: {quoted}")
+    if not name_nato_sources:
+        return "\n".join(lines)
+    from_nato = sorted({str(r.country_name) for r in notes.itertuples() if _FROM_NATO.search(str(r.note))})
+    lines += [
+        "",
+        "Members whose figures SIPRI's notes say come from NATO, in part: "
+        + (names(from_nato) if from_nato else "none in this release")
+        + ".",
+    ]
     return "\n".join(lines)

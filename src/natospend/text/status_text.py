@@ -73,10 +73,10 @@ def headline(
 
 
 def near_words(near: list[tuple[str, float]], threshold: float) -> str:
-    """' Within 0.05 points of 2%: Albania (2.04%) and Slovakia (1.99%).' or ''."""
+    """' Within 0.05 points of 2%: Albania (2.038%) and Sweden (1.998%).' or ''."""
     if not near:
         return ""
-    items = names([f"{name} ({value:.2f}%)" for name, value in near])
+    items = names([f"{name} ({value:.3f}%)" for name, value in near])  # 1.998 must not read as 2.00
     return (
         f" Within {status.NEAR_BAND_PP:g} points of {threshold:g}%, so a small revision would move the count: {items}."
     )
@@ -118,9 +118,9 @@ def sipri_latest(sipri_status: pd.DataFrame, sipri_edition: str, thresholds: lis
     lines += [
         "",
         "SIPRI's *military expenditure* is not NATO's *defence expenditure*: SIPRI follows its own "
-        "definition, compiles it from open sources, and divides by the IMF's GDP at current prices, while "
-        "NATO's figures, reported by each ally under NATO's agreed definition, are the measure of the 2% and "
-        "3.5% targets. SIPRI's counts are a second view of a year this NATO edition does not reach, not "
+        "definition and compiles it from open sources (notebook 04 says what each source documents about the GDP "
+        "it divides by), while NATO's figures, under NATO's agreed definition, are the measure of the 2% and "
+        "3.5% targets. SIPRI's counts are a second view of a year the NATO edition loaded here does not reach, not "
         "an assessment against the targets (notebook 04 compares the two).",
     ]
     return "\n".join(lines)
@@ -261,7 +261,7 @@ def past_judgement_words(footnote: str, counts: pd.DataFrame, table: pd.DataFram
     if start < 0:
         return ""
     quoted = footnote[start:].strip()
-    changed = counts[counts["allies_meeting_as_judged_then"] != counts["allies_meeting"]]
+    changed = counts[counts["allies_meeting_with_nato_note"] != counts["allies_meeting"]]
     text = f"NATO's note under the tables of its {edition} edition: \u201c{quoted}\u201d"
     if changed.empty:
         return text + " No count on this page changes with it."
@@ -269,16 +269,17 @@ def past_judgement_words(footnote: str, counts: pd.DataFrame, table: pd.DataFram
     shares = table.set_index(["country", "year"])["share_gdp_pct"]
     by_ally: dict[str, list[str]] = {}
     for row in changed.itertuples():
-        for code in str(row.judged_then).split(";"):
+        for code in str(row.named_in_nato_note).split(";"):
             by_ally.setdefault(code, []).append(f"{shares.loc[(code, row.year)]:.2f}% of GDP in {row.year}")
     stood = [f"{names_by_code.get(code, code)} stands at {names(values)}" for code, values in by_ally.items()]
     years = [
-        f"{row.allies_meeting_as_judged_then} in {row.year} ({row.allies_meeting} on this edition's figures)"
+        f"{row.allies_meeting_with_nato_note} in {row.year} ({row.allies_meeting} on this edition's figures)"
         for row in changed.itertuples()
     ]
     return (
         text
         + f" On this edition's figures {names(stood)}, below the line, and the counts by year below are made on the "
-        f"edition's figures. As NATO judged those years at the time, the count at the line was "
-        f"{names(years)}; the table's column `allies_meeting_as_judged_then` gives those counts."
+        f"edition's figures. Adding the allies the note names gives {names(years)}: the table's column "
+        "`allies_meeting_with_nato_note`. NATO's own counts published at the time may differ for other allies "
+        "too, on the data of the time; those earlier editions are not loaded here."
     )
