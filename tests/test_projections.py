@@ -74,7 +74,8 @@ def test_errors_and_the_definition_gap_add_up() -> None:
     ).set_index("country")
     assert list(held.index) == ["EST", "POL"]  # Luxembourg has no projection; nothing to hold
     est = held.loc["EST"]
-    assert est["error_pp"] == pytest.approx(-0.2) and est["definition_gap_pp"] == pytest.approx(0.15)
+    assert est["error_pp"] == pytest.approx(-0.2) and est["definition_gap_pp"] == pytest.approx(0.2)  # in 2024
+    assert est["definition_gap_mean_pp"] == pytest.approx(0.15)  # 2023-2024
     assert est["error_on_nato_definition_pp"] == pytest.approx(est["error_pp"] + est["definition_gap_pp"])
     assert est["definition_gap_years"] == "2023-2024" and bool(est["outcome_estimate"])
     assert math.isnan(held.loc["POL", "definition_gap_pp"])  # no overlap: no gap, and no restated error

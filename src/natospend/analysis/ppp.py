@@ -19,6 +19,7 @@ PPP_COLUMNS = (
     "spending_nc_m",
     "spending_usd_m_current",
     "ppp_rate",
+    "ppp_rate_projected",
     "spending_ppp_intl_usd_m",
     "sipri_edition",
     "imf_edition",
@@ -49,6 +50,10 @@ def ppp_spending(sipri: pd.DataFrame, imf: pd.DataFrame, countries: list[str]) -
         join="inner",
     ).reset_index()
     both = both[both["ppp_rate"] > 0]
+    # the IMF's PPP rate for a year after the economy's last actual data is a projection (its estimate flag)
+    rates = imf[(imf["indicator"] == PPP_RATE) & imf["country"].isin(countries)].set_index(["country", "year"])
+    projected = rates["estimate"].astype(bool)
+    both["ppp_rate_projected"] = [bool(projected.get((c, y), False)) for c, y in zip(both["country"], both["year"])]
     both["spending_ppp_intl_usd_m"] = both["spending_nc_m"] / both["ppp_rate"]
     names = known_country_codes()
     both.insert(1, "country_name", [names.get(c, c) for c in both["country"]])

@@ -3,9 +3,10 @@ year, against what a later edition or source reports for the years after it.
 
 A later edition of the same source (NATO's next tables) is the like-for-like outcome. Until one is loaded, the
 latest SIPRI release that covers the years after the base year stands in, on SIPRI's definition; each ally's
-mean difference between NATO's and SIPRI's figures over the years both cover (the trend window) is then given
-beside the error, and the error restated on NATO's definition by adding that mean difference to SIPRI's figure.
-That restatement is an approximation: it assumes the ally's definitional difference stayed at its mean."""
+difference between NATO's and SIPRI's figures in the base year is then given beside the error, and the error
+restated on NATO's definition by adding that difference to SIPRI's figure. The restatement assumes the difference
+stayed as it was in the base year; its mean over the trend window is given too, and an ally whose base-year
+difference is far from that mean (GAP_MOVED_PP) is one where the restatement is less sure."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ OUTCOME_COLUMNS = (
     "outcome_estimate",
     "error_pp",
     "definition_gap_pp",
+    "definition_gap_mean_pp",
     "definition_gap_years",
     "error_on_nato_definition_pp",
 )
+GAP_MOVED_PP = 0.2  # base-year NATO-SIPRI difference this far from its mean: the restatement is less sure
 
 
 def projection_outcomes(
@@ -44,8 +47,9 @@ def projection_outcomes(
 
     projected: required_growth.shares_at_trend (country, year, share_at_trend_pct, base_year, base_share_pct).
     outcome: the later edition's share of GDP (country, year, value, estimate).
-    nato_history: the projecting edition's table (country, year, share_gdp_pct) for the definition gap, the
-    mean of NATO minus the outcome source over `overlap_years` (inclusive); zero for a later NATO edition.
+    nato_history: the projecting edition's table (country, year, share_gdp_pct) for the definition gap: NATO
+    minus the outcome source in the base year (definition_gap_pp) and its mean over `overlap_years`, inclusive
+    (definition_gap_mean_pp); zero for a later NATO edition.
     error_pp is outcome minus projection: positive, the ally spent a larger share than projected."""
     if outcome is None:  # nothing reports the years after the base year yet
         return pd.DataFrame(columns=list(OUTCOME_COLUMNS))
@@ -60,12 +64,13 @@ def projection_outcomes(
             continue
         value = float(reported.loc[key, "value"])
         if outcome_source == "nato":
-            gap, gap_years = 0.0, ""
+            gap, mean_gap, gap_years = 0.0, 0.0, ""
         else:
             own = nato[nato["country"] == item.country].set_index("year")["share_gdp_pct"]
             other = outcome[(outcome["country"] == item.country)].set_index("year")["value"]
             both = (own - other).dropna()
-            gap = float(both.mean()) if len(both) else float("nan")
+            gap = float(both.get(int(item.base_year), float("nan")))
+            mean_gap = float(both.mean()) if len(both) else float("nan")
             gap_years = f"{int(both.index.min())}-{int(both.index.max())}" if len(both) else ""
         rows.append(
             {
@@ -81,6 +86,7 @@ def projection_outcomes(
                 "outcome_estimate": bool(reported.loc[key, "estimate"]),
                 "error_pp": value - float(item.share_at_trend_pct),
                 "definition_gap_pp": gap,
+                "definition_gap_mean_pp": mean_gap,
                 "definition_gap_years": gap_years,
                 "error_on_nato_definition_pp": value + gap - float(item.share_at_trend_pct),
             }

@@ -163,8 +163,9 @@ def growth_rates(
                     "gdp_growth": math.nan if gdp_growth_pct is None else gdp_growth_pct / 100,
                     "trend_real_growth": math.nan,
                     "trend_start_year": start,
-                    "trend_note": f"not comparable: {note}, which leaves {count(base_year - start, 'year', 'years')}"
-                    f" of the new series to {base_year}, too few for a trend",
+                    "trend_note": f"not comparable: {note}, which leaves "
+                    f"{count(base_year - start + 1, 'year', 'years')} of the new series ({start}-{base_year}: "
+                    f"{count(base_year - start, 'annual change', 'annual changes')}), too few for a trend",
                 }
             )
             continue

@@ -299,7 +299,7 @@ def projection_errors(outcomes: pd.DataFrame, caption: str) -> Figure:
             y,
             marker="s",
             color=BELOW,
-            label="the same, plus the ally's mean NATO-SIPRI difference",
+            label="the same, plus the ally's NATO-SIPRI difference in the base year",
             zorder=3,
         )
     ax.set_yticks(y, data["country_name"])

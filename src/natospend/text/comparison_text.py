@@ -138,7 +138,13 @@ def ppp_words(ppp: pd.DataFrame, ppp_ratios: pd.DataFrame, *, sipri_edition: str
     return (
         f"**At purchasing-power parity ({year}):** Russia's {russia['spending_nc_m'] / 1e6:,.1f} trillion roubles "
         f"are {russia['spending_usd_m_current'] / 1000:,.0f} bn US dollars at market exchange rates but "
-        f"{russia['spending_ppp_intl_usd_m'] / 1000:,.0f} bn international dollars at the IMF's PPP rate. The "
+        f"{russia['spending_ppp_intl_usd_m'] / 1000:,.0f} bn international dollars at the IMF's PPP rate"
+        + (
+            f" (a projection for {year} in the IMF's {imf_edition} edition)"
+            if bool(russia["ppp_rate_projected"])
+            else ""
+        )
+        + ". The "
         f"European allies with both figures ({int(latest['allies'])}) spent "
         f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates (current {year} US dollars, "
         f"{year}'s exchange rates) and {latest['europe_to_russia_ppp']:.1f} times at PPP. The ratio at market rates "

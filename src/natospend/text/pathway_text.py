@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from natospend.analysis.projections import GAP_MOVED_PP
 from natospend.analysis.required_growth import (
     ALL_ALLIES,
     EUROPE_AND_CANADA,
@@ -77,7 +78,11 @@ def trend_notes(paths: pd.DataFrame) -> str:
     moved = paths[paths["trend_note"] != ""]
     if not len(moved):
         return ""
-    items = [f"- **{r.country_name}**: {r.trend_note}." for r in moved.sort_values("country_name").itertuples()]
+    items = [
+        f"- **{r.country_name}**: {r.trend_note}. Its {int(r.base_year)} share is on the new series, so its gap, "
+        "required growth and extra spending are not comparable with other allies' figures."
+        for r in moved.sort_values("country_name").itertuples()
+    ]
     return (
         "**Series breaks.** Trend growth never runs across a listed series break "
         "(`data/reference/series_breaks.csv`): for these allies the window starts at the break, or, where "
@@ -344,9 +349,10 @@ def projection_words(
         )
         if not same and not pd.isna(r.definition_gap_pp):
             text += (
-                f". NATO's figures for {r.country_name} ran {abs(r.definition_gap_pp):.2f} points "
-                f"{'above' if r.definition_gap_pp >= 0 else 'below'} SIPRI's on average in {r.definition_gap_years}, "
-                f"so on NATO's definition about {r.outcome_share_pct + r.definition_gap_pp:.2f}%"
+                f". NATO's figure for {r.country_name} in {base} was {abs(r.definition_gap_pp):.2f} points "
+                f"{'above' if r.definition_gap_pp >= 0 else 'below'} SIPRI's ({r.definition_gap_mean_pp:+.2f} on "
+                f"average in {r.definition_gap_years}), so on NATO's definition about "
+                f"{r.outcome_share_pct + r.definition_gap_pp:.2f}%"
             )
         lines.append(text + ".")
     if not same:
@@ -354,14 +360,25 @@ def projection_words(
             (distribution["year"] == year) & (distribution["measure"] == "error_on_nato_definition_pp")
         ].iloc[0]
         gaps = rows["definition_gap_pp"].dropna()
+        moved = rows[(rows["definition_gap_pp"] - rows["definition_gap_mean_pp"]).abs() > GAP_MOVED_PP]
+        moved_words = names(
+            f"{r.country_name} ({r.definition_gap_pp:+.2f} in {base}, {r.definition_gap_mean_pp:+.2f} on average)"
+            for r in moved.itertuples()
+        )
         lines.append(
             "- The two sources' definitions differ (SIPRI's *military expenditure* is not NATO's *defence "
             "expenditure*: page 04), so an error against SIPRI's figure mixes the projection's miss with that "
-            f"difference. Each ally's mean NATO-minus-SIPRI difference over the years both cover runs from "
-            f"{_signed(gaps.min())} to {_signed(gaps.max())} points; restated on NATO's definition by adding it, the "
-            f"median error is {_signed(restated['median_pp'])} and the mean absolute {restated['mean_absolute_pp']:.2f} "
-            "points. The restatement assumes each ally's difference stayed at its mean; NATO's own next edition "
-            "is the like-for-like outcome (`natospend update --source nato`)."
+            f"difference. Each ally's NATO-minus-SIPRI difference in {base} runs from {_signed(gaps.min())} to "
+            f"{_signed(gaps.max())} points; restated on NATO's definition by adding it, the median error is "
+            f"{_signed(restated['median_pp'])} and the mean absolute {restated['mean_absolute_pp']:.2f} points. The "
+            f"restatement assumes each ally's difference stayed as it was in {base}"
+            + (
+                f"; it is less sure where that difference was more than {GAP_MOVED_PP:g} points from its mean over "
+                f"the years both cover: {moved_words}"
+                if len(moved)
+                else ""
+            )
+            + ". NATO's own next edition is the like-for-like outcome (`natospend update --source nato`)."
         )
     lines.append(
         "- A trend projection carries one growth rate forward; it is not a forecast of policy. These errors say how "
@@ -380,7 +397,7 @@ def readable_projections(outcomes: pd.DataFrame) -> pd.DataFrame:
             "Projected, % of GDP": shown["projected_share_pct"],
             "Outcome, % of GDP": shown["outcome_share_pct"],
             "Outcome minus projection, pp": shown["error_pp"],
-            "Mean NATO-SIPRI difference, pp": shown["definition_gap_pp"],
+            "NATO-SIPRI difference in the base year, pp": shown["definition_gap_pp"],
             "Restated on NATO's definition, pp": shown["error_on_nato_definition_pp"],
         }
     ).set_index("Ally")

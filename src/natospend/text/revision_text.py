@@ -10,7 +10,7 @@ import pandas as pd
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import PUBLISHERS
-from natospend.formatting import count, names, readable, year_ranges
+from natospend.formatting import count, names, readable, year_ranges, year_span
 
 
 def revision_unit(indicator: str) -> str:
@@ -56,7 +56,7 @@ def headline(
         f"**{PUBLISHERS.get(source, source)}'s edition {new_edition} against edition {old_edition}** "
         f"({described(indicator, source)}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for "
         f"today's allies in {first}-{last} are in both ({member_years(r):,} of them in years the ally was a member); "
-        f"{len(changed):,} of them changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit} "
+        f"{len(changed):,} of the {len(r):,} changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit} "
         f"over all of them"
         + (f", {changed['revision'].abs().mean():.3f} over those that changed." if len(changed) else "."),
         "",
@@ -73,8 +73,10 @@ def headline(
     if True in estimates.index:
         est = estimates.loc[True]
         direction = "up" if est["mean_revision"] > 0 else "down"
+        years = r.loc[r["old_estimate"].astype(bool), "year"]
+        span = year_span(int(years.min()), int(years.max()))
         lines.append(
-            f"- The {int(est['figures'])} figures edition {old_edition} gave as estimates were revised "
+            f"- The {int(est['figures'])} figures for {span} that edition {old_edition} gave as estimates were revised "
             f"{direction} on average ({est['mean_revision']:+.3f} {unit}; {int(est['revised_up'])} up, "
             f"{int(est['revised_down'])} down)."
         )

@@ -82,13 +82,20 @@ def near_words(near: list[tuple[str, float]], threshold: float) -> str:
     )
 
 
-def readable_status(meeting: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
-    """The status table rounded for reading, with units in the column names."""
+def readable_status(
+    meeting: pd.DataFrame, targets: list[Target], breaks: dict[str, list[SeriesBreak]] | None = None
+) -> pd.DataFrame:
+    """The status table rounded for reading, with units in the column names. A share after a listed break in
+    NATO's series (breaks: data.breaks.trend_breaks) is marked "(break)": not comparable with the others."""
     shown = meeting[["country_name", "share_gdp_pct", "equipment_share_pct", "estimate"]].copy()
     shown.columns = ["Ally", "Share of GDP, %", "Equipment share, %", "Estimate"]
     for target in [t for t in targets if t.measurable]:
         shown[f"Gap to {target.threshold_pct:g}%, pp"] = meeting[f"gap_{target.id}_pp"]
-    return readable(shown.set_index("Ally"), {"Equipment share, %": 1})
+    text = readable(shown.set_index("Ally"), {"Equipment share, %": 1})
+    broken = [any(b.year <= y for b in (breaks or {}).get(c, [])) for c, y in zip(meeting["country"], meeting["year"])]
+    column = "Share of GDP, %"
+    text[column] = [f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)]
+    return text
 
 
 def sipri_latest(sipri_status: pd.DataFrame, sipri_edition: str, thresholds: list[float]) -> str:
