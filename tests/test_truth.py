@@ -317,3 +317,65 @@ def test_the_catalogue_and_list_word_parameters_as_the_pages_do() -> None:
     )
     assert all(value_in_words(k, v) in parameters_in_words(given) for k, v in given.items())
     assert parameters_in_words({}) == "the defaults"
+
+
+def test_breaks_near_the_line_and_estimates_are_marked_where_they_apply(table: pd.DataFrame) -> None:
+    """Luxembourg's 2024 share follows a changed denominator: marked on 01 and left out of 04's ranking and split
+    averages; Slovakia's printed 2.0 (1.989 on NATO's own Tables 2 and 5) is said; a count is hollow only where an
+    estimate near the line could move it; a PPP rate that is an IMF projection says so."""
+    from natospend.analysis import burden
+    from natospend.analysis.comparison import (
+        allies_at_threshold_by_definition,
+        definition_and_vintage,
+        nato_vs_sipri,
+        russia_comparison,
+    )
+    from natospend.analysis.ppp import PPP_RATE, ppp_comparison
+    from natospend.data.breaks import trend_breaks
+    from natospend.text import comparison_text
+
+    breaks = trend_breaks("nato", "2024")
+    chosen = [load_targets()["gdp_2pct"]]
+    meeting = status.target_status(table, 2024, chosen)
+    shown = alliance_overview.readable_status(meeting, chosen, breaks)
+    assert shown.loc["Luxembourg", "Share of GDP, %"] == "1.29 (break)"
+    assert shown.loc["Poland", "Share of GDP, %"] == "4.12"
+    words = alliance_overview.headline(
+        meeting,
+        chosen,
+        table=table,
+        aggregates=status.alliance_aggregates(table, 2024),
+        burden=burden.burden_sharing(table),
+        year=2024,
+    )
+    assert "Slovak Republic 2024: Table 3 publishes exactly 2.0 (estimate)" in words
+
+    sipri = load_spending("sipri", "2026")
+    compared = nato_vs_sipri(table, sipri)
+    split = definition_and_vintage(compared, load_spending("sipri", "2025"), 2024)
+    head = comparison_text.headline(
+        compared,
+        allies_at_threshold_by_definition(compared),
+        russia_comparison(sipri),
+        breaks=breaks,
+        year=2024,
+        earlier_edition="2025",
+        split=split,
+    )
+    assert "on SIPRI's 13 (of 31 with both; 17 on SIPRI's own 2025 release, split below)" in head
+    assert "Left out of the ranking and the median: Luxembourg (+0.63)" in head
+    assert "Most positive difference (NATO above SIPRI): North Macedonia (+0.45)" in head
+    vintage = comparison_text.definition_or_vintage_words(
+        split, year=2024, sipri_edition="2026", earlier_edition="2025", breaks=breaks
+    )
+    assert (
+        "Over the 30 without a break in NATO's series" in vintage and "Left out of the averages: Luxembourg" in vintage
+    )
+
+    counts = allies_at_threshold_by_definition(compared).set_index("year")
+    assert bool(counts.loc[2024, "nato_count_on_estimate"])  # NATO's 2024 estimates: Slovakia at 2.00
+    assert not counts["sipri_count_on_estimate"].loc[2014:2022].any()  # SIPRI's estimate there: Luxembourg, far off
+    ppp, ratios = ppp_comparison(sipri, load_spending("imf", None, indicator=PPP_RATE))
+    assert "(a projection for 2025 in the IMF's 2025-10 edition)" in comparison_text.ppp_words(
+        ppp, ratios, sipri_edition="2026", imf_edition="2025-10"
+    )

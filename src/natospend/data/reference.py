@@ -115,3 +115,10 @@ def resolve_ally(text: str) -> str:
     if found is None:
         raise ValueError(text)
     return found
+
+
+def outlier_notes(source: str, check: str) -> dict[tuple[str, int], str]:
+    """(country, year) -> the reason a published figure is kept as printed, from known_outliers.csv (for example
+    NATO's Table 3 printing exactly 2.0 where its Tables 2 and 5 give 1.989)."""
+    rows = _read_csv(REFERENCE_DIR / "known_outliers.csv")
+    return {(r["country"], int(r["year"])): r["reason"] for r in rows if r["source"] == source and r["check"] == check}

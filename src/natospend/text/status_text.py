@@ -10,6 +10,7 @@ import pandas as pd
 from natospend.analysis import status
 from natospend.analysis.shortfall import alliance_totals
 from natospend.data.breaks import SeriesBreak
+from natospend.data.reference import outlier_notes
 from natospend.data.series import allies_only
 from natospend.data.targets import Target
 from natospend.formatting import count, names, readable, verb, year_ranges
@@ -56,6 +57,14 @@ def headline(
             + near_words(status.near_list(meeting, target), target.threshold_pct)
             + f" *{target.comparison}*"
         )
+    printed = outlier_notes("nato", "share_cross_check")
+    kept = [
+        f"{r.country_name} {year}: {printed[(r.country, year)]}"
+        for r in meeting.itertuples()
+        if (r.country, year) in printed
+    ]
+    if kept:
+        lines += ["", "Shares NATO prints at the line that its own tables put just below it: " + "; ".join(kept) + "."]
     total = aggregates.set_index("country")
     if "NATO_TOTAL" in total.index:
         lines += [
