@@ -7,10 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from natospend.analysis.status import NEAR_BAND_PP, near
 from natospend.data.breaks import SeriesBreak, break_note
 from natospend.data.series import estimate_years
 from natospend.figures.captions import caption, edition_label, source_sentence
-from natospend.formatting import count, readable, year_ranges
+from natospend.formatting import count, names, readable, year_ranges
 
 
 def russia_note(russia: pd.DataFrame, sipri_edition: str) -> str:
@@ -77,6 +78,19 @@ def headline(
         on_earlier = int((split["sipri_earlier_share_gdp_pct"] >= 2.0).sum())
         sipri_count += f"; {on_earlier} on SIPRI's own {earlier_edition} release, split below"
     sipri_count += ")"
+    close = []
+    for column, who in (("nato_share_gdp_pct", "NATO's"), ("sipri_share_gdp_pct", "SIPRI's")):
+        near_rows = every[near(every[column], 2.0)].sort_values(column, ascending=False)
+        if len(near_rows):
+            close.append(
+                f"on {who} figures "
+                + names([f"{r.country_name} ({getattr(r, column):.3f}%)" for r in near_rows.itertuples()])
+            )
+    near_line = (
+        f" Within {NEAR_BAND_PP:g} points of 2%, so a small revision would move a count: {'; '.join(close)}."
+        if close
+        else ""
+    )
     left_out = (
         f" Left out of the ranking and the median: {listed(apart)}, a break in NATO's series (named below)."
         if len(apart)
@@ -92,7 +106,7 @@ def headline(
             f"{count(int((rows['difference_pp'] > 0).sum()), 'ally', 'allies')} and lower for "
             f"{int((rows['difference_pp'] < 0).sum())}; the median difference is {rows['difference_pp'].median():+.2f} "
             f"points. Most positive difference (NATO above SIPRI): {listed(higher)}; most negative (NATO below "
-            f"SIPRI): {listed(lower)}.{left_out}",
+            f"SIPRI): {listed(lower)}.{left_out}{near_line}",
             "",
             f"**The allies against Russia (SIPRI, {latest}{estimate}):** Russia spent {row['russia_share_gdp_pct']:.1f}% "
             f"of GDP, Ukraine {row['ukraine_share_gdp_pct']:.1f}% (its own spending: SIPRI's figures for Ukraine do not "
