@@ -55,7 +55,7 @@ def test_a_count_holds_exactly_or_on_rounded_shares_and_says_which() -> None:
     assert found.loc["nato", "at_or_above"] == 3 and found.loc["nato", "holds_how"] == "exactly"
     assert found.loc["sipri", "at_or_above"] == 2 and found.loc["sipri", "at_or_above_rounded_1dp"] == 3
     assert found.loc["sipri", "holds_how"] == "with shares rounded to one decimal"
-    assert found.loc["sipri", "near"] == "GRC=1.960"
+    assert found.loc["sipri", "near"] == "GRC=1.960000"
     assert checks.verdict(checks.check_claim(_claim(), shares)) == ("holds", [("nato", "2024"), ("sipri", "2025")])
     assert checks.verdict(checks.check_claim(_claim(count=4), shares))[0] == "does not hold"
 
@@ -127,7 +127,7 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert verdict("politico-2024-07-08-below") == ("holds", [("nato", "2024")])
     assert verdict("sipri-2025-04-28-count") == ("holds on some editions only", [("sipri", "2025")])
     sipri_2025 = table[(table["claim_id"] == "sipri-2025-04-28-count") & (table["edition"] == "2025")].iloc[0]
-    assert sipri_2025["holds_how"] == "with shares rounded to one decimal" and "SWE=1.998" in sipri_2025["near"]
+    assert sipri_2025["holds_how"] == "with shares rounded to one decimal" and "SWE=1.9977" in sipri_2025["near"]
     for pledge in ("ap-2025-05-15-uk-2027", "ap-2025-05-15-uk-2029", "nato-2025-08-28-all-but-iceland"):
         assert verdict(pledge)[0] == "cannot be checked with the data loaded", pledge
     words = claims_words(by_id.values(), table, checks.same_count_elsewhere_by_claim(by_id.values(), loaded))

@@ -127,7 +127,9 @@ def test_a_run_is_complete_and_reproducible_under_a_kernel(default_run: Path) ->
     rerun = page[page.index('<details class="natospend-rerun">') :]
     assert "natospend run 01_alliance_overview --name default" in rerun  # closed, at the end: how to re-run it
     assert "The parameters are checked against the data first" in rerun
-    assert page.index('<details class="natospend-rerun">') > page.rindex("The shortfall since the start year")  # at the end
+    assert page.index('<details class="natospend-rerun">') > page.rindex(
+        "The shortfall since the start year"
+    )  # at the end
     assert "injected-parameters" not in page
     assert page.count("data:image/png;base64,") >= 6
     for path in sorted(default_run.glob("*.html")):  # every page dated, the newer releases named

@@ -379,3 +379,11 @@ def test_breaks_near_the_line_and_estimates_are_marked_where_they_apply(table: p
     assert "(a projection for 2025 in the IMF's 2025-10 edition)" in comparison_text.ppp_words(
         ppp, ratios, sipri_edition="2026", imf_edition="2025-10"
     )
+
+
+def test_a_share_near_the_line_is_printed_on_its_side_of_it() -> None:
+    from natospend.formatting import beside_line
+
+    assert beside_line(1.998, 2.0) == "1.998" and beside_line(1.99964, 2.0) == "1.9996"
+    assert beside_line(2.0, 2.0) == "2.000" and beside_line(2.0004, 2.0) == "2.000"
+    assert float(beside_line(1.9999999, 2.0)) < 2.0

@@ -142,3 +142,13 @@ def parameter_value_words(value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {parameter_value_words(v)}" for k, v in value.items())
     return str(value)
+
+
+def beside_line(value: float, threshold: float, decimals: int = 3) -> str:
+    """A share near a threshold, with enough decimals to stay on its side of it: 1.998 -> '1.998',
+    1.99964 -> '1.9996' (never '2.000' for a value below 2)."""
+    for places in range(decimals, 8):
+        text = f"{value:.{places}f}"
+        if (float(text) >= threshold) == (value >= threshold):
+            return text
+    return repr(value)

@@ -82,7 +82,8 @@ def check_claim(claim: Claim, shares: Shares) -> pd.DataFrame:
         row["at_or_above_rounded_1dp"] = int((values.round(1) >= claim.threshold_pct).sum())
         row["below"] = ";".join(sorted(values.index[values < claim.threshold_pct]))
         close = values[near(values, claim.threshold_pct)].sort_values(ascending=False)
-        row["near"] = ";".join(f"{code}={value:.3f}" for code, value in close.items())
+        # six decimals: enough for a page to print each value on its side of the line
+        row["near"] = ";".join(f"{code}={value:.6f}" for code, value in close.items())
         if claim.test == "share_by_year":
             row.update(_share_by_year(claim, frame))
         else:

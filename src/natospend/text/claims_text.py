@@ -11,7 +11,7 @@ from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT
 from natospend.figures.captions import edition_label, source_record
-from natospend.formatting import count, date_text, names
+from natospend.formatting import beside_line, count, date_text, names
 
 SUMMARY_MARK = "(a summary, not a quotation)"
 
@@ -22,10 +22,10 @@ def _names(codes: str | Iterable[str]) -> list[str]:
     return [allies[c].name for c in items]
 
 
-def _near_words(near: str) -> str:
+def _near_words(near: str, threshold: float) -> str:
     allies = ally_by_iso3()
     pairs = [item.split("=") for item in near.split(";") if item]
-    return names(f"{allies[code].name} {float(value):.3f}%" for code, value in pairs)  # 1.998 is not 2.00
+    return names(f"{allies[code].name} {beside_line(float(value), threshold)}%" for code, value in pairs)
 
 
 def _edition_words(claim: Claim, row: pd.Series) -> str:
@@ -59,7 +59,7 @@ def _edition_words(claim: Claim, row: pd.Series) -> str:
         text = f"{label}: {counted} in {claim.year}."
     if row["near"]:
         text += f" Within 0.05 points of {threshold}, so a small revision or rounding moves the count: "
-        text += _near_words(row["near"]) + "."
+        text += _near_words(row["near"], claim.threshold_pct) + "."
     return text
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 import pandas as pd
 
+from natospend.analysis.status import near
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import ally_by_iso3
+from natospend.data.series import member_at_year_end
 from natospend.figures.captions import PUBLISHERS
-from natospend.formatting import count, names, readable, year_ranges, year_span
+from natospend.formatting import beside_line, count, names, readable, year_ranges, year_span
 
 
 def revision_unit(indicator: str) -> str:
@@ -28,6 +30,18 @@ def member_years(revised: pd.DataFrame) -> int:
     """The figures of a comparison that fall in years the ally was a member (at the end of the year)."""
     joined = {code: ally.accession_date.year for code, ally in ally_by_iso3().items()}
     return int((revised["year"] >= revised["country"].map(joined)).sum())
+
+
+def _near_in_year(revised: pd.DataFrame, year: int, threshold: float) -> str:
+    """'; near the line: Sweden 1.998% then 1.993%' for the members within NEAR_BAND_PP of it in either edition."""
+    rows = revised[(revised["year"] == year) & member_at_year_end(revised["country"], revised["year"])]
+    close = rows[near(rows["old_value"], threshold) | near(rows["new_value"], threshold)]
+    if close.empty:
+        return ""
+    return "; near the line: " + names(
+        f"{r.country_name} {beside_line(r.old_value, threshold)}% then {beside_line(r.new_value, threshold)}%"
+        for r in close.itertuples()
+    )
 
 
 def headline(
@@ -90,7 +104,7 @@ def headline(
                 + names(
                     [
                         f"{y.year} ({y.at_threshold_new} in edition {new_edition}, {y.at_threshold_old} in "
-                        f"edition {old_edition})"
+                        f"edition {old_edition}" + _near_in_year(r, int(y.year), threshold) + ")"
                         for y in moved.itertuples()
                     ]
                 )
