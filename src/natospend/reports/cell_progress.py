@@ -1,8 +1,8 @@
 """Cell-by-cell progress of a notebook's run, for `natospend run`'s bar on a terminal.
 
 papermill calls its execution manager's `cell_complete` after every cell, under any engine; natospend's two
-engines (in process, and a Jupyter kernel) wrap that method of the run's own manager, so a worker process can
-tell its parent "cell i of n" without papermill's own tqdm bar, which would write into the worker's stderr."""
+engines (natospend.reports.engines) wrap that method of the run's own manager, so a worker process can tell its
+parent "cell i of n" without papermill's own tqdm bar, which would write into the worker's stderr."""
 
 from __future__ import annotations
 
@@ -44,38 +44,3 @@ def watch(nb_man: Any) -> None:
         return result
 
     nb_man.cell_complete = cell_complete
-
-
-class KernelEngine:
-    """papermill's own engine (nbclient and a Jupyter kernel), reporting cells. Built on first use, as
-    papermill imports its engines' entry points while it is itself being imported."""
-
-    _engine: Any = None
-
-    @classmethod
-    def _real(cls) -> Any:
-        if cls._engine is None:
-            from papermill.engines import NBClientEngine  # noqa: PLC0415 - see the class docstring
-
-            def execute_managed_notebook(engine: Any, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-                watch(nb_man)
-                return NBClientEngine.execute_managed_notebook.__func__(engine, nb_man, kernel_name, **kwargs)
-
-            cls._engine = type(
-                "NatospendKernelEngine",
-                (NBClientEngine,),
-                {"execute_managed_notebook": classmethod(execute_managed_notebook)},
-            )
-        return cls._engine
-
-    @classmethod
-    def execute_notebook(cls, nb, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
-        return cls._real().execute_notebook(nb, kernel_name, **kwargs)
-
-    @classmethod
-    def nb_kernel_name(cls, nb, name=None):  # type: ignore[no-untyped-def]
-        return cls._real().nb_kernel_name(nb, name)
-
-    @classmethod
-    def nb_language(cls, nb, language=None):  # type: ignore[no-untyped-def]
-        return cls._real().nb_language(nb, language)

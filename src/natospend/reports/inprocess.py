@@ -183,39 +183,3 @@ def execute_managed_notebook(nb_man, kernel_name, log_output=False, cwd=None, **
         # nothing of this notebook outlives it: its namespace, and its history, which the parameter check
         # reads to find papermill's injected cell, would otherwise be read by a later check in this process
         target.reset(new_session=True)
-
-
-class InProcessEngine:
-    """The papermill engine. papermill imports its engines' entry points while it is itself
-    being imported, so this class imports nothing of papermill's at module level and builds
-    the real subclass of papermill's Engine on first use."""
-
-    _engine: Any = None
-
-    @classmethod
-    def _real(cls) -> Any:
-        if cls._engine is None:
-            from papermill.engines import Engine  # noqa: PLC0415 - papermill imports this module while importing itself
-
-            cls._engine = type(
-                "NatospendInProcessEngine",
-                (Engine,),
-                {
-                    "execute_managed_notebook": classmethod(
-                        lambda engine, nb_man, kernel_name, **kw: execute_managed_notebook(nb_man, kernel_name, **kw)
-                    ),
-                },
-            )
-        return cls._engine
-
-    @classmethod
-    def execute_notebook(cls, nb, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
-        return cls._real().execute_notebook(nb, kernel_name, **kwargs)
-
-    @classmethod
-    def nb_kernel_name(cls, nb, name=None):  # type: ignore[no-untyped-def]
-        return cls._real().nb_kernel_name(nb, name)
-
-    @classmethod
-    def nb_language(cls, nb, language=None):  # type: ignore[no-untyped-def]
-        return cls._real().nb_language(nb, language)
