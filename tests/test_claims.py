@@ -179,4 +179,4 @@ def test_a_summary_is_not_shown_as_a_quotation_and_rounding_is_named_in_the_verd
     assert "\u201cevery ally" not in summary  # not in quotation marks: these are not NATO's words
     if ("sipri", "2025") in loaded:
         sipri = claim_words(by_id["sipri-2025-04-28-count"], table)
-        assert "only, and only with shares rounded to one decimal." in sipri and "Sweden 1.998%" in sipri
+        assert "only, and only with shares rounded to one decimal." in sipri and "Sweden (1.998%)" in sipri

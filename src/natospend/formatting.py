@@ -152,3 +152,8 @@ def beside_line(value: float, threshold: float, decimals: int = 3) -> str:
         if (float(text) >= threshold) == (value >= threshold):
             return text
     return repr(value)
+
+
+def names_beside_line(items: Iterable[tuple[str, float]], threshold: float) -> str:
+    """'Albania (2.038%) and Sweden (1.998%)': allies near a threshold, each value kept on its side of it."""
+    return names(f"{name} ({beside_line(value, threshold)}%)" for name, value in items)

@@ -11,7 +11,7 @@ from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT
 from natospend.figures.captions import edition_label, source_record
-from natospend.formatting import beside_line, count, date_text, names
+from natospend.formatting import count, date_text, names, names_beside_line
 
 SUMMARY_MARK = "(a summary, not a quotation)"
 
@@ -25,7 +25,7 @@ def _names(codes: str | Iterable[str]) -> list[str]:
 def _near_words(near: str, threshold: float) -> str:
     allies = ally_by_iso3()
     pairs = [item.split("=") for item in near.split(";") if item]
-    return names(f"{allies[code].name} {beside_line(float(value), threshold)}%" for code, value in pairs)
+    return names_beside_line(((allies[code].name, float(value)) for code, value in pairs), threshold)
 
 
 def _edition_words(claim: Claim, row: pd.Series) -> str:

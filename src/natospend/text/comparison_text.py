@@ -11,7 +11,7 @@ from natospend.analysis.status import NEAR_BAND_PP, near
 from natospend.data.breaks import SeriesBreak, break_note
 from natospend.data.series import estimate_years
 from natospend.figures.captions import caption, edition_label, source_sentence
-from natospend.formatting import beside_line, count, names, readable, year_ranges
+from natospend.formatting import count, names_beside_line, readable, year_ranges
 
 
 def russia_note(russia: pd.DataFrame, sipri_edition: str) -> str:
@@ -84,7 +84,7 @@ def headline(
         if len(near_rows):
             close.append(
                 f"on {who} figures "
-                + names([f"{r.country_name} ({beside_line(getattr(r, column), 2.0)}%)" for r in near_rows.itertuples()])
+                + names_beside_line(zip(near_rows["country_name"], near_rows[column], strict=True), 2.0)
             )
     near_line = (
         f" Within {NEAR_BAND_PP:g} points of 2%, so a small revision would move a count: {'; '.join(close)}."

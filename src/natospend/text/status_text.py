@@ -13,7 +13,7 @@ from natospend.data.breaks import SeriesBreak
 from natospend.data.reference import outlier_notes
 from natospend.data.series import allies_only
 from natospend.data.targets import Target
-from natospend.formatting import beside_line, count, names, readable, verb, year_ranges
+from natospend.formatting import count, names, names_beside_line, readable, verb, year_ranges
 
 
 def not_yet_members(table: pd.DataFrame, year: int) -> list[str]:
@@ -85,7 +85,7 @@ def near_words(near: list[tuple[str, float]], threshold: float) -> str:
     """' Within 0.05 points of 2%: Albania (2.038%) and Sweden (1.998%).' or ''."""
     if not near:
         return ""
-    items = names([f"{name} ({beside_line(value, threshold)}%)" for name, value in near])  # 1.998 is not 2.00
+    items = names_beside_line(near, threshold)
     return (
         f" Within {status.NEAR_BAND_PP:g} points of {threshold:g}%, so a small revision would move the count: {items}."
     )
