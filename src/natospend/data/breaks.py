@@ -219,3 +219,8 @@ def personnel_breaks(source: str, edition: str, country: str) -> list[SeriesBrea
         and b.indicator == "military_personnel_k"
         and b.splits_trends
     ]
+
+
+def break_in_or_before(breaks: dict[str, list[SeriesBreak]], country: str, year: int) -> bool:
+    """Whether a listed break in the ally's series falls in or before `year`: its figure is on the new series."""
+    return any(b.year <= year for b in breaks.get(country, []))

@@ -350,18 +350,21 @@ def outcome_edition(nato_edition: str, after_year: int) -> tuple[str, str] | Non
     reports after_year + 1, if one is loaded (the same definition), else the latest SIPRI release that does."""
     later = [e for e in editions("nato") if _edition_key(e) > _edition_key(nato_edition)]
     for source, candidates in (("nato", later), ("sipri", editions("sipri"))):
-        for edition in reversed(candidates):
-            frame = load_spending(source, edition, indicator="defence_expenditure_share_gdp_pct")
-            if (frame["year"] == after_year + 1).any():
-                return source, edition
+        found = _latest_reporting(source, candidates, after_year + 1)
+        if found is not None:
+            return source, found
     return None
 
 
 def earlier_edition(source: str, edition: str, year: int) -> str | None:
     """The latest edition of `source` before `edition` with a share of GDP for `year`, or None: the release
     nearer the time, to tell a source's later revisions from a difference of definition."""
-    for older in reversed([e for e in editions(source) if _edition_key(e) < _edition_key(edition)]):
-        frame = load_spending(source, older, indicator="defence_expenditure_share_gdp_pct")
-        if (frame["year"] == year).any():
-            return older
+    return _latest_reporting(source, [e for e in editions(source) if _edition_key(e) < _edition_key(edition)], year)
+
+
+def _latest_reporting(source: str, candidates: list[str], year: int) -> str | None:
+    """The last of `candidates` (oldest first) whose share of GDP covers `year`."""
+    for edition in reversed(candidates):
+        if (load_spending(source, edition, indicator="defence_expenditure_share_gdp_pct")["year"] == year).any():
+            return edition
     return None

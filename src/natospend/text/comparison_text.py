@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from natospend.analysis.status import NEAR_BAND_PP, near
-from natospend.data.breaks import SeriesBreak, break_note
+from natospend.data.breaks import SeriesBreak, break_in_or_before, break_note
 from natospend.data.series import estimate_years
 from natospend.figures.captions import caption, edition_label, source_sentence
 from natospend.formatting import count, names_beside_line, readable, year_ranges
@@ -41,10 +41,6 @@ def captions(
     }
 
 
-def _break_before(breaks: dict[str, list[SeriesBreak]], country: str, year: int) -> bool:
-    return any(b.year <= year for b in breaks.get(country, []))
-
-
 def headline(
     compared: pd.DataFrame,
     counts: pd.DataFrame,
@@ -61,7 +57,7 @@ def headline(
     the ranking and the median and named apart. earlier_edition and split (analysis.comparison.definition_and_vintage):
     SIPRI's earlier release and its count at 2%, so the headline count is read with SIPRI's own revision in view."""
     every = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
-    broken = every["country"].map(lambda c: _break_before(breaks, c, year)).astype(bool)
+    broken = every["country"].map(lambda c: break_in_or_before(breaks, c, year)).astype(bool)
     rows, apart = every[~broken], every[broken]
     at = counts.set_index("year").loc[year]
     higher = rows.nlargest(3, "difference_pp")
@@ -127,7 +123,7 @@ def breaks_behind_differences(compared: pd.DataFrame, breaks: dict[str, list[Ser
     shares = compared.set_index(["country", "year"])["sipri_share_gdp_pct"]
     items = []
     for country, listed in sorted(breaks.items()):
-        if not any(b.year <= year for b in listed):
+        if not break_in_or_before(breaks, country, year):
             continue
         text = f"- **{names.get(country, country)}**: {break_note(listed)}. {listed[0].reason}"
         first = min(b.year for b in listed if b.year <= year)
@@ -191,7 +187,7 @@ def readable_year(
     shown = rows[["country_name", "nato_share_gdp_pct", "sipri_share_gdp_pct", "difference_pp"]].copy()
     shown.columns = ["Ally", "NATO, % of GDP", "SIPRI, % of GDP", "NATO minus SIPRI, pp"]
     text = readable(shown.set_index("Ally"))
-    broken = [_break_before(breaks or {}, c, year) for c in rows["country"]]
+    broken = [break_in_or_before(breaks or {}, c, year) for c in rows["country"]]
     column = "NATO minus SIPRI, pp"
     text[column] = [f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)]
     return text
@@ -267,7 +263,7 @@ def definition_or_vintage_words(
     at_old = int((split["sipri_earlier_share_gdp_pct"] >= threshold).sum())
     at_new = int((split["sipri_share_gdp_pct"] >= threshold).sum())
     at_nato = int((split["nato_share_gdp_pct"] >= threshold).sum())
-    broken = split["country"].map(lambda c: _break_before(breaks or {}, c, year)).astype(bool)
+    broken = split["country"].map(lambda c: break_in_or_before(breaks or {}, c, year)).astype(bool)
     comparable, apart = split[~broken], split[broken]
     mean = comparable[["difference_pp", "difference_from_earlier_release_pp", "sipri_revision_pp"]].mean()
     moved = comparable.reindex(comparable["sipri_revision_pp"].abs().sort_values(ascending=False).index).head(3)

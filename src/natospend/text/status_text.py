@@ -9,7 +9,7 @@ import pandas as pd
 
 from natospend.analysis import status
 from natospend.analysis.shortfall import alliance_totals
-from natospend.data.breaks import SeriesBreak
+from natospend.data.breaks import SeriesBreak, break_in_or_before
 from natospend.data.reference import outlier_notes
 from natospend.data.series import allies_only
 from natospend.data.targets import Target
@@ -101,7 +101,7 @@ def readable_status(
     for target in [t for t in targets if t.measurable]:
         shown[f"Gap to {target.threshold_pct:g}%, pp"] = meeting[f"gap_{target.id}_pp"]
     text = readable(shown.set_index("Ally"), {"Equipment share, %": 1})
-    broken = [any(b.year <= y for b in (breaks or {}).get(c, [])) for c, y in zip(meeting["country"], meeting["year"])]
+    broken = [break_in_or_before(breaks or {}, c, y) for c, y in zip(meeting["country"], meeting["year"], strict=True)]
     column = "Share of GDP, %"
     text[column] = [f"{v} (break)" if b else v for v, b in zip(text[column], broken, strict=True)]
     return text
