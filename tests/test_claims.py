@@ -104,10 +104,10 @@ def test_an_edition_missing_a_member_does_not_cover_the_year() -> None:
 
 
 def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> None:
-    """The verdicts the overview page prints, recomputed: the AP's 22 of 32 is not any loaded edition's count
-    for 2024 (NATO's June 2024 edition gives 23 of the 31 members with armed forces, SIPRI 17 and 13, 18 and 16
-    rounded), but SIPRI's April 2026 release gives 22 for 2025, after the article; NATO's own 23 holds;
-    SIPRI's 18 holds on its April 2025 release only, and only on rounded shares (Sweden 1.998%)."""
+    """The verdicts the overview page prints, recomputed: the AP's 22 of 32 is not the printed count of any loaded
+    edition for 2024 (NATO's June 2024 edition prints 23 of the 31 members with armed forces, SIPRI 17 and 13, 18
+    and 16 rounded), but it is NATO's count with Slovakia's share computed from NATO's own Tables 2 and 5; NATO's
+    printed 23 holds; SIPRI's 18 holds on its April 2025 release only, and only on rounded shares (Sweden)."""
     loaded = checks.loaded_shares()
     if ("sipri", "2026") not in loaded or ("nato", "2024") not in loaded or ("sipri", "2025") not in loaded:
         pytest.skip("the committed dataset's NATO 2024 and SIPRI 2025 and 2026 editions are needed")
@@ -120,10 +120,14 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     ap = table[table["claim_id"] == "ap-2025-05-15-count"].set_index(["source", "edition"])
     assert ap["at_or_above"].to_dict() == {("nato", "2024"): 23, ("sipri", "2025"): 17, ("sipri", "2026"): 13}
     assert ap["members"].unique().tolist() == [32] and ap["members_with_figures"].unique().tolist() == [31]
-    assert verdict("ap-2025-05-15-count") == ("does not hold", [])
+    # 22 is NATO's own count with Slovakia's share computed from its Tables 2 and 5 (1.989), not Table 3's 2.0
+    assert verdict("ap-2025-05-15-count") == ("holds on some editions only", [("nato", "2024")])
+    assert ap.loc[("nato", "2024"), "at_or_above_from_spending_and_gdp"] == 22
+    assert ap.loc[("nato", "2024"), "holds_how"] == "with shares computed from NATO's Tables 2 and 5"
+    assert ap.loc[("nato", "2024"), "other_side_from_spending_and_gdp"].startswith("SVK=2.000000/1.989")
     assert checks.same_count_elsewhere(by_id["ap-2025-05-15-count"], loaded) == [("sipri", "2026", 2025, "exactly")]
     assert verdict("nato-2024-06-17-count") == ("holds", [("nato", "2024")])
-    assert verdict("reuters-2025-05-09-count") == ("does not hold", [])  # the same 22 of 32 as the AP's
+    assert verdict("reuters-2025-05-09-count") == verdict("ap-2025-05-15-count")  # the same 22 of 32 as the AP's
     assert verdict("politico-2024-07-08-below") == ("holds", [("nato", "2024")])
     assert verdict("sipri-2025-04-28-count") == ("holds on some editions only", [("sipri", "2025")])
     sipri_2025 = table[(table["claim_id"] == "sipri-2025-04-28-count") & (table["edition"] == "2025")].iloc[0]
@@ -131,7 +135,8 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     for pledge in ("ap-2025-05-15-uk-2027", "ap-2025-05-15-uk-2029", "nato-2025-08-28-all-but-iceland"):
         assert verdict(pledge)[0] == "cannot be checked with the data loaded", pledge
     words = claims_words(by_id.values(), table, checks.same_count_elsewhere_by_claim(by_id.values(), loaded))
-    assert "SIPRI's 2026 release (27 April 2026) gives 22 for 2025 (exactly), published after the claim" in words
+    assert "only with shares computed from NATO's Tables 2 and 5" in words
+    assert "Slovak Republic 1.989%, printed 2.0 in Table 3" in words
     assert "Iceland has no armed forces and no figures, so a count is out of 31" in words
 
 

@@ -74,6 +74,7 @@ SPLIT_COLUMNS = (
     "difference_pp",
     "difference_from_earlier_release_pp",
     "sipri_revision_pp",
+    "nato_estimate",
 )
 
 

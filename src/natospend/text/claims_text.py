@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from natospend.analysis.claim_checks import VERDICTS, verdict
+from natospend.analysis.claim_checks import FROM_TABLES, VERDICTS, verdict
 from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT
 from natospend.figures.captions import edition_label, source_record
-from natospend.formatting import count, date_text, names, names_beside_line
+from natospend.formatting import beside_line, count, date_text, names, names_beside_line
 
 SUMMARY_MARK = "(a summary, not a quotation)"
 
@@ -45,6 +45,17 @@ def _edition_words(claim: Claim, row: pd.Series) -> str:
     counted = f"{row['at_or_above']} of the {with_forces} members with armed forces at or above {threshold}"
     if row["at_or_above_rounded_1dp"] != row["at_or_above"]:
         counted += f" ({row['at_or_above_rounded_1dp']} with shares rounded to one decimal)"
+    if isinstance(row["other_side_from_spending_and_gdp"], str) and row["other_side_from_spending_and_gdp"]:
+        flipped = [item.split("=") for item in str(row["other_side_from_spending_and_gdp"]).split(";")]
+        counted += (
+            f" ({int(row['at_or_above_from_spending_and_gdp'])} {FROM_TABLES}, constant prices: "
+            + names(
+                f"{ally_by_iso3()[code].name} {beside_line(float(pair.split('/')[1]), claim.threshold_pct)}%, "
+                f"printed {float(pair.split('/')[0]):.1f} in Table 3"
+                for code, pair in flipped
+            )
+            + ")"
+        )
     if claim.test == "named_below":
         below = _names(row["below"])
         named = set(_names(c for c in claim.countries if ally_by_iso3()[c].has_armed_forces))
@@ -58,7 +69,7 @@ def _edition_words(claim: Claim, row: pd.Series) -> str:
     else:
         text = f"{label}: {counted} in {claim.year}."
     if row["near"]:
-        text += f" Within 0.05 points of {threshold}, so a small revision or rounding moves the count: "
+        text += f" Within 0.05 points of {threshold}, so a small revision would move the count: "
         text += _near_words(row["near"], claim.threshold_pct) + "."
     return text
 
@@ -85,8 +96,8 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
     if holding and judged != "holds":
         judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
     how = rows.loc[rows["decides"] & rows["holds"].fillna(False).astype(bool), "holds_how"]
-    if len(how) and (how == "with shares rounded to one decimal").all():
-        judged += ", and only with shares rounded to one decimal"
+    if len(how) and (how != "exactly").all() and how.nunique() == 1:
+        judged += f", and only {how.iloc[0]}"
     url = f"`{claim.url}`"
     summary = SUMMARY_MARK in claim.quote  # the project's summary of reports, not the claimant's words
     words = claim.quote.replace(SUMMARY_MARK, "").strip()

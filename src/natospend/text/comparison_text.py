@@ -154,6 +154,11 @@ def ppp_words(ppp: pd.DataFrame, ppp_ratios: pd.DataFrame, *, sipri_edition: str
             if bool(russia["ppp_rate_projected"])
             else ""
         )
+        + (
+            f"; the allies' PPP rates for {year} are IMF projections too"
+            if bool(ppp.loc[(ppp["year"] == year) & (ppp["country"] != "RUS"), "ppp_rate_projected"].all())
+            else ""
+        )
         + ". The "
         f"European allies with both figures ({int(latest['allies'])}) spent "
         f"{latest['europe_to_russia_market']:.1f} times Russia's at market rates (current {year} US dollars, "
@@ -278,8 +283,9 @@ def definition_or_vintage_words(
         f"more on NATO's figures, {at_old} on {edition_label('sipri', earlier_edition)} and {at_new} on {new}. "
         f"Over the {len(comparable)} without a break in NATO's series, NATO's share is {mean['difference_pp']:+.2f} "
         f"points above SIPRI's latest on average: {mean['difference_from_earlier_release_pp']:+.2f} against SIPRI's "
-        f"{earlier_edition} release (definition and sources, and the vintage of NATO's own {year} figures, which "
-        f"may be estimates) and {mean['sipri_revision_pp']:+.2f} from SIPRI's revisions since. Largest revisions "
+        f"{earlier_edition} release (definition and sources, and the vintage of NATO's own {year} figures"
+        + (", which are NATO's estimates" if bool(split["nato_estimate"].all()) else "")
+        + f") and {mean['sipri_revision_pp']:+.2f} from SIPRI's revisions since. Largest revisions "
         f"behind a difference: {', '.join(parts)}."
     )
     if len(apart):

@@ -378,7 +378,8 @@ def projection_words(
                 if len(moved)
                 else ""
             )
-            + ". NATO's own next edition is the like-for-like outcome (`natospend update --source nato`)."
+            + ". Read the restated errors as rough: they cannot know how NATO's own figures for the year moved, and "
+            "NATO's own next edition is the like-for-like outcome (`natospend update --source nato`)."
         )
     lines.append(
         "- A trend projection carries one growth rate forward; it is not a forecast of policy. These errors say how "

@@ -33,15 +33,22 @@ def member_years(revised: pd.DataFrame) -> int:
 
 
 def _near_in_year(revised: pd.DataFrame, year: int, threshold: float) -> str:
-    """'; near the line: Sweden 1.998% then 1.993%' for the members within NEAR_BAND_PP of it in either edition."""
+    """'; crossed the line: Albania 2.038% then 1.980% ...; near it: ...' (old edition's figure first): the members
+    whose revision moved them across the line, then the others within NEAR_BAND_PP of it in either edition."""
     rows = revised[(revised["year"] == year) & member_at_year_end(revised["country"], revised["year"])]
-    close = rows[near(rows["old_value"], threshold) | near(rows["new_value"], threshold)]
-    if close.empty:
-        return ""
-    return "; near the line: " + names(
-        f"{r.country_name} {beside_line(r.old_value, threshold)}% then {beside_line(r.new_value, threshold)}%"
-        for r in close.itertuples()
-    )
+    crossed = rows[(rows["old_value"] >= threshold) != (rows["new_value"] >= threshold)]
+    close = rows[
+        (near(rows["old_value"], threshold) | near(rows["new_value"], threshold)) & ~rows.index.isin(crossed.index)
+    ]
+
+    def listed(frame: pd.DataFrame) -> str:
+        return names(
+            f"{r.country_name} {beside_line(r.old_value, threshold)}% then {beside_line(r.new_value, threshold)}%"
+            for r in frame.itertuples()
+        )
+
+    text = f"; crossed the line: {listed(crossed)}" if len(crossed) else ""
+    return text + (f"; near it: {listed(close)}" if len(close) else "")
 
 
 def headline(
@@ -103,8 +110,8 @@ def headline(
                 ": "
                 + names(
                     [
-                        f"{y.year} ({y.at_threshold_new} in edition {new_edition}, {y.at_threshold_old} in "
-                        f"edition {old_edition}" + _near_in_year(r, int(y.year), threshold) + ")"
+                        f"{y.year} ({y.at_threshold_old} in edition {old_edition}, {y.at_threshold_new} in "
+                        f"edition {new_edition}" + _near_in_year(r, int(y.year), threshold) + ")"
                         for y in moved.itertuples()
                     ]
                 )

@@ -6,8 +6,6 @@ import re
 
 import pandas as pd
 
-from natospend.formatting import names
-
 _ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
 # Slips in SIPRI's notes, quoted as SIPRI wrote them and marked: a reader should not take them for ours.
 _FROM_NATO = re.compile(r"NATO has provided|provided by NATO|NATO, the princip\w* source")  # SIPRI using NATO's figures
@@ -36,11 +34,18 @@ def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str, *, name_nato_sour
         lines.append(f"- **{name}**: {quoted}")
     if not name_nato_sources:
         return "\n".join(lines)
-    from_nato = sorted({str(r.country_name) for r in notes.itertuples() if _FROM_NATO.search(str(r.note))})
+    quoted = {}
+    for r in notes.itertuples():
+        for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
+            if _FROM_NATO.search(sentence):
+                quoted.setdefault(str(r.country_name), sentence.removeprefix(f"{r.country_name}: "))
     lines += [
         "",
-        "Members whose figures SIPRI's notes say come from NATO, in part: "
-        + (names(from_nato) if from_nato else "none in this release")
+        "Where SIPRI's notes say its figures come from NATO, in part (its words): "
+        + (
+            "; ".join(f"{name}: \u201c{_plain(sentence)}\u201d" for name, sentence in sorted(quoted.items()))
+            or "none in this release"
+        )
         + ".",
     ]
     return "\n".join(lines)

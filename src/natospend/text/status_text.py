@@ -279,9 +279,21 @@ def past_judgement_words(footnote: str, counts: pd.DataFrame, table: pd.DataFram
     quoted = footnote[start:].strip()
     changed = counts[counts["allies_meeting_with_nato_note"] != counts["allies_meeting"]]
     text = f"NATO's note under the tables of its {edition} edition: \u201c{quoted}\u201d"
-    if changed.empty:
-        return text + " No count on this page changes with it."
+    printed = outlier_notes("nato", "share_cross_check")
     names_by_code = dict(zip(table["country"], table["country_name"], strict=False))
+    at_line = [
+        f"{names_by_code.get(code, code)} {year}"
+        for (code, year) in sorted(printed, key=lambda k: (k[1], k[0]))
+        if year in set(counts["year"])
+    ]
+    after = (
+        f" The counts also take NATO's Table 3 as printed where it gives exactly 2.0 and its own Tables 2 and 5 give "
+        f"a share just below (data/reference/known_outliers.csv): {names(at_line)}."
+        if at_line
+        else ""
+    )
+    if changed.empty:
+        return text + " No count on this page changes with it." + after
     shares = table.set_index(["country", "year"])["share_gdp_pct"]
     by_ally: dict[str, list[str]] = {}
     for row in changed.itertuples():
@@ -297,5 +309,5 @@ def past_judgement_words(footnote: str, counts: pd.DataFrame, table: pd.DataFram
         + f" On this edition's figures {names(stood)}, below the line, and the counts by year below are made on the "
         f"edition's figures. Adding the allies the note names gives {names(years)}: the table's column "
         "`allies_meeting_with_nato_note`. NATO's own counts published at the time may differ for other allies "
-        "too, on the data of the time; those earlier editions are not loaded here."
+        "too, on the data of the time; those earlier editions are not loaded here." + after
     )
