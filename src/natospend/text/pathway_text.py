@@ -136,7 +136,13 @@ def headline(
             f"- Standing at {pct:g}% in {base_year} would take **{_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_current'])}"
             f" US dollars** more that year (current US dollars, {current}; {_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])}"
             f" at {constant}): {_bn(totals.at[EUROPE_AND_CANADA, 'extra_spending_usd_m_current'])} for Europe and Canada, "
-            f"{_bn(totals.at[UNITED_STATES, 'extra_spending_usd_m_current'])} for the United States.",
+            f"{_bn(totals.at[UNITED_STATES, 'extra_spending_usd_m_current'])} for the United States"
+            + (
+                f" (the sums include {_names(unknown)}, whose gap is measured on the new series after a break)"
+                if len(unknown)
+                else ""
+            )
+            + ".",
             f"- For {total_pct:g}% in all: up to {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_current'])} "
             f"(current US dollars; {_bn(total5.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])} at {constant}), an "
             "upper bound: NATO's tables count core defence only, not the defence-related spending the 5% includes.",
