@@ -9,12 +9,11 @@ beside them."""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from natospend.data.reference import ally_by_iso3
+from natospend.data.reference import ally_by_iso3, read_reference_rows
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
 
@@ -59,11 +58,7 @@ class Claim:
 
 def load_claims(path: Path = CLAIMS_CSV) -> list[Claim]:
     """The claims, validated: a refused row names the file, its row and column and what was expected."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != CLAIM_COLUMNS:
-            raise InputError(f"header is {reader.fieldnames}", file=path, row=1, expected=", ".join(CLAIM_COLUMNS))
-        records = list(reader)
+    records = read_reference_rows(path, CLAIM_COLUMNS)
     allies = ally_by_iso3()
     claims: list[Claim] = []
     for number, record in enumerate(records, start=2):

@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
 
 
@@ -31,6 +32,15 @@ class Ally:
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def read_reference_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """A hand-kept reference CSV's rows, refused unless its header is exactly `columns` (row 1 of the file)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise InputError(f"header is {reader.fieldnames}", file=path, row=1, expected=", ".join(columns))
+        return list(reader)
 
 
 def normalise_name(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from natospend.data.reference import ally_by_iso3
+from natospend.data.reference import ally_by_iso3, read_reference_rows
 from natospend.errors import InputError
 from natospend.paths import REFERENCE_DIR
 
@@ -111,11 +110,7 @@ PLEDGE_COLUMNS = ("country", "target_year", "share_gdp_pct", "stated_by", "state
 def load_pledges(path: Path = PLEDGES_CSV) -> pd.DataFrame:
     """National pledges, validated: an ally, a year, a share of GDP in (0, 100], who said it and when,
     and a citation (`source`: publisher and date; `quote`: the words). A pledge without a source is refused."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != PLEDGE_COLUMNS:
-            raise InputError(f"header is {reader.fieldnames}", file=path, row=1, expected=", ".join(PLEDGE_COLUMNS))
-        records = list(reader)
+    records = read_reference_rows(path, PLEDGE_COLUMNS)
     allies = ally_by_iso3()
     seen: set[tuple[str, int]] = set()
     rows = []
