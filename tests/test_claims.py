@@ -33,6 +33,7 @@ def _claim(**changes: object) -> Claim:
         "count": 3,
         "of_members": 32,
         "countries": (),
+        "rests_on": "",
         "how_to_test": "count them",
     }
     return Claim(**{**base, **changes})  # type: ignore[arg-type]
@@ -134,6 +135,20 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert sipri_2025["holds_how"] == "with shares rounded to one decimal" and "SWE=1.9977" in sipri_2025["near"]
     for pledge in ("ap-2025-05-15-uk-2027", "ap-2025-05-15-uk-2029", "nato-2025-08-28-all-but-iceland"):
         assert verdict(pledge)[0] == "cannot be checked with the data loaded", pledge
+    # the AP's nine named allies are the Secretary General's Annual Report of April 2025, not the June 2024 edition:
+    # Montenegro (2.02% in June 2024) is named; the verdict says it is on the editions loaded, and why
+    annual = table[table["claim_id"] == "euronews-ap-2025-04-25-below"].set_index(["source", "edition"])
+    assert verdict("euronews-ap-2025-04-25-below") == ("does not hold", [])
+    assert "MNE" not in annual.loc[("nato", "2024"), "below"].split(";")
+    annual_words = claim_words(by_id["euronews-ap-2025-04-25-below"], table)
+    assert "Verdict on the editions loaded: does not hold." in annual_words
+    assert "named, but at or above: Montenegro" in annual_words
+    assert "It rests on figures not loaded here: NATO's estimates in the Secretary General's Annual Report" in (
+        annual_words
+    )
+    ap_words = claim_words(by_id["ap-2025-05-15-count"], table)
+    assert "Verdict on the editions loaded: holds on" in ap_words
+    assert "it does not reproduce the figures the claim was made from" in ap_words
     words = claims_words(by_id.values(), table, checks.same_count_elsewhere_by_claim(by_id.values(), loaded))
     assert "only with shares computed from NATO's Tables 2 and 5" in words
     assert "Slovak Republic 1.989%, printed 2.0 in Table 3" in words
@@ -179,9 +194,10 @@ def test_a_summary_is_not_shown_as_a_quotation_and_rounding_is_named_in_the_verd
     loaded = checks.loaded_shares()
     by_id = {c.claim_id: c for c in load_claims()}
     table = checks.check_claims(by_id.values(), loaded)
-    summary = claim_words(by_id["nato-2025-08-28-all-but-iceland"], table).splitlines()[0]
-    assert "every ally but Iceland" in summary and "(a summary, not a quotation)" in summary
-    assert "\u201cevery ally" not in summary  # not in quotation marks: these are not NATO's words
+    summary_claim = _claim(quote="(a summary, not a quotation) every ally but one")
+    summary = claim_words(summary_claim, checks.check_claim(summary_claim, loaded)).splitlines()[0]
+    assert "every ally but one" in summary and "(a summary, not a quotation)" in summary
+    assert "\u201cevery ally" not in summary  # not in quotation marks: these are not the claimant's words
     if ("sipri", "2025") in loaded:
         sipri = claim_words(by_id["sipri-2025-04-28-count"], table)
         assert "only, and only with shares rounded to one decimal." in sipri and "Sweden (1.998%)" in sipri

@@ -71,16 +71,21 @@ def add_cell(notebook: Path, source: str) -> None:
 def test_a_run_is_complete_and_reproducible_under_a_kernel(default_run: Path) -> None:
     """A run's files, manifest and page, checked on the session's default run (every notebook) and on one
     run of the quickest notebook with `--engine kernel` (papermill's own engine, a real Jupyter kernel) and
-    its default parameter given (`-p indicator ...`): that run writes byte for byte the tables, figures and
-    summary, and stores the same cell outputs, as the default run's warm in-process shells in other processes.
+    its default parameter given (`-p indicator ...`), on a pseudo-terminal: it shows the run's progress and the
+    cell each notebook has reached, and writes byte for byte the tables, figures and summary, and stores the same
+    cell outputs, as the default run's warm in-process shells in other processes.
     test_notebooks_in_a_kernel.py compares every notebook's kernel run with the default run."""
     stem = "05_revisions"
     home = default_run.parent.parent
     indicator = "defence_expenditure_share_gdp_pct"
-    done = natospend(
+    # on a pseudo-terminal, so the same run shows its progress as a user sees it: the run and each cell
+    returncode, shown = _on_a_terminal(
         home, "run", stem, "--name", "kernel", "--engine", "kernel", "--show-code", "-p", "indicator", indicator
     )
-    assert done.returncode == 0, done.stderr
+    assert returncode == 0, shown
+    assert "run kernel: 100%" in shown and "1/1" in shown and f"{stem} done" in shown and "report kernel:" in shown
+    cells = re.findall(rf"{stem}: cell (\d+) of (\d+)", shown)  # the cells as they ran (refreshes may skip some)
+    assert cells and {total for _, total in cells} == {str(_code_cells(stem) + 1)} and int(cells[-1][0]) > 1, shown
     kernel = home / "reports/kernel"
     names = {str(p.relative_to(kernel)) for p in kernel.rglob("*") if p.is_file()}
     assert {f"{stem}.ipynb", f"{stem}.html", "summary.json", "manifest.json", "tables/revisions.csv"} <= names
@@ -264,8 +269,9 @@ def test_param_files(project: Path) -> None:
     )
 
 
-def _on_a_terminal(home: Path, *args: str) -> str:
-    """Run natospend with a pseudo-terminal (100 columns) as stdout and stderr; returns what it showed."""
+def _on_a_terminal(home: Path, *args: str) -> tuple[int, str]:
+    """Run natospend with a pseudo-terminal (100 columns) as stdout and stderr; returns its exit status and
+    what it showed."""
     import fcntl
     import pty
     import struct
@@ -287,9 +293,9 @@ def _on_a_terminal(home: Path, *args: str) -> str:
         if not chunk:
             break
         shown += chunk
-    process.wait()
+    returncode = process.wait()
     os.close(main)
-    return shown.decode(errors="replace")
+    return returncode, shown.decode(errors="replace")
 
 
 def _code_cells(stem: str) -> int:
@@ -316,16 +322,6 @@ def test_each_engine_reports_its_code_cells(tmp_path: Path, engine: str) -> None
     seen: list[tuple[int, int]] = []
     execute(source, tmp_path / "out.ipynb", engine=engine, on_cell=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
-
-
-def test_run_shows_progress_on_a_terminal_only(project: Path) -> None:
-    shown = _on_a_terminal(project, "run", "05", "--name", "tty")  # a real run, on a pseudo-terminal
-    assert "run tty: 100%" in shown and "1/1" in shown and "05_revisions done" in shown
-    cells = re.findall(r"05_revisions: cell (\d+) of (\d+)", shown)  # the cells as they ran (refreshes may skip some)
-    assert (
-        cells and {total for _, total in cells} == {str(_code_cells("05_revisions") + 1)} and int(cells[-1][0]) > 1
-    ), shown
-    assert "report tty:" in shown
 
 
 @pytest.mark.parametrize(

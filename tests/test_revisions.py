@@ -200,3 +200,40 @@ def test_sipris_revisions_split_as_the_referee_found(raw_dir: Path) -> None:
         assert split.loc[("TUR", year), "cause"] == "GDP" and split.loc[("TUR", year), "revision_from_spending"] == 0
     assert split.loc[("POL", 2024), "cause"] == "spending"
     assert split.loc[("POL", 2024), "revision_from_spending"] == pytest.approx(-0.386, abs=0.001)
+
+
+def test_a_difference_below_the_noise_floor_is_not_counted_as_a_change_and_the_page_says_so() -> None:
+    """'changed' means by more than revisions.CHANGED_ABOVE: a difference of 1e-12 points is floating-point
+    noise, named beside the count so that the count of figures that differ at all is not a mystery."""
+    from natospend.text import revision_text
+
+    old = _frame("1", [("POL", 2023, 3.0, False), ("POL", 2024, 4.0, True), ("FIN", 2024, 2.4, False)])
+    new = _frame("2", [("POL", 2023, 3.0 + 1e-12, False), ("POL", 2024, 3.5, False), ("FIN", 2024, 2.4, False)])
+    r = revisions.revisions(old, new, SHARE)
+    words = revision_text.headline(
+        r,
+        revisions.largest(r),
+        revisions.by_year(r),
+        revisions.by_estimate(r),
+        None,
+        source="sipri",
+        old_edition="1",
+        new_edition="2",
+        indicator=SHARE,
+        threshold=2.0,
+    )
+    assert "1 of the 3 changed (1 more differs by less than 10\u207b\u2079" in words
+    assert "floating-point noise, not a revision)" in words
+    exact = revisions.revisions(old, _frame("2", [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False)]), SHARE)
+    assert "noise" not in revision_text.headline(
+        exact,
+        revisions.largest(exact),
+        revisions.by_year(exact),
+        revisions.by_estimate(exact),
+        None,
+        source="sipri",
+        old_edition="1",
+        new_edition="2",
+        indicator=SHARE,
+        threshold=2.0,
+    )

@@ -7,6 +7,10 @@ import pandas as pd
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
 
+# A figure "changed" when it moved by more than this: the publishers' files carry shares to many digits, and
+# a difference below it is floating-point noise from their export (or ours), not a revision.
+CHANGED_ABOVE = 1e-9
+
 REVISION_COLUMNS = (
     "country",
     "country_name",
@@ -159,13 +163,13 @@ def split_share_revisions(
     out["revision_from_spending"] = (out["new_spending_nc_m"] - out["old_spending_nc_m"]) / old_gdp * 100
     out["revision_from_gdp"] = out["new_spending_nc_m"] * (1 / new_gdp - 1 / old_gdp) * 100
     ratio = out["new_spending_nc_m"] / out["old_spending_nc_m"]
-    share = lambda part: part / out["revision"].where(out["revision"].abs() > 1e-9)  # noqa: E731
+    share = lambda part: part / out["revision"].where(out["revision"].abs() > CHANGED_ABOVE)  # noqa: E731
     out["cause"] = "both"
     out.loc[share(out["revision_from_spending"]) >= ONE_CAUSE, "cause"] = "spending"
     out.loc[share(out["revision_from_gdp"]) >= ONE_CAUSE, "cause"] = "GDP"
-    out.loc[out["revision"].abs() <= 1e-9, "cause"] = "none"
+    out.loc[out["revision"].abs() <= CHANGED_ABOVE, "cause"] = "none"
     out.loc[(ratio >= UNIT_CHANGE) | (ratio <= 1 / UNIT_CHANGE), "cause"] = "unit change"
-    out.loc[out["revision_from_spending"].isna() & (out["revision"].abs() > 1e-9), "cause"] = "unknown"
+    out.loc[out["revision_from_spending"].isna() & (out["revision"].abs() > CHANGED_ABOVE), "cause"] = "unknown"
     return out
 
 

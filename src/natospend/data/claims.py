@@ -5,7 +5,8 @@ is checked against the data: `count_at_or_above` (how many members stood at or a
 of how many), `named_below` (exactly which allies stood below it; an ally without armed forces, such as Iceland,
 counts as not at it), `share_by_year` (one ally at or above the threshold in the year: a pledge). `about` says
 whose figures the claim rests on (nato, sipri, or any): those editions decide its verdict; the others are shown
-beside them."""
+beside them. `rests_on` names the figures a claim was made from when they are known and not loaded
+(a report, an earlier release): the verdict is then on the editions loaded, and says so."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ CLAIM_COLUMNS = (
     "count",
     "of_members",
     "countries",
+    "rests_on",
     "how_to_test",
 )
 TESTS = ("count_at_or_above", "named_below", "share_by_year")
@@ -53,6 +55,7 @@ class Claim:
     count: int | None  # count_at_or_above: the claimed number of members at or above
     of_members: int | None  # count_at_or_above: the claimed number of members
     countries: tuple[str, ...]  # named_below: the allies named; share_by_year: the one ally
+    rests_on: str  # the figures the claim rests on, when known and not among the editions loaded (else empty)
     how_to_test: str  # the test in words, for the page
 
 
@@ -117,6 +120,7 @@ def load_claims(path: Path = CLAIMS_CSV) -> list[Claim]:
                 count=int(numbers["count"]) if "count" in numbers else None,
                 of_members=int(numbers["of_members"]) if "of_members" in numbers else None,
                 countries=countries,
+                rests_on=(record["rests_on"] or "").strip(),
                 how_to_test=record["how_to_test"],
             )
         )

@@ -57,7 +57,7 @@ def _edition_words(claim: Claim, row: pd.Series) -> str:
             + ")"
         )
     if claim.test == "named_below":
-        below = _names(row["below"])
+        below = sorted(_names(row["below"]))  # by name, as a reader looks one up
         named = set(_names(c for c in claim.countries if ally_by_iso3()[c].has_armed_forces))
         text = f"{label}: below {threshold} in {claim.year}: {names(below)}"
         extra, missing = [n for n in below if n not in named], sorted(named - set(below))
@@ -102,9 +102,11 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
     summary = SUMMARY_MARK in claim.quote  # the project's summary of reports, not the claimant's words
     words = claim.quote.replace(SUMMARY_MARK, "").strip()
     said = f"{words} ({SUMMARY_MARK.strip('()')})" if summary else f"\u201c{words}\u201d"
+    # the claimant's own figures are not here: a verdict on the others says so (unless none could be checked)
+    on_loaded = " on the editions loaded" if claim.rests_on and not judged.startswith("cannot") else ""
     lines = [
         f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: {said} ({claim.source}; {url})",
-        f"  - **Verdict: {judged}.** Tested: {claim.how_to_test}",
+        f"  - **Verdict{on_loaded}: {judged}.** Tested: {claim.how_to_test}",
     ]
     deciding = rows[rows["decides"]]
     other = rows[~rows["decides"]]
@@ -115,6 +117,14 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
             f"  - Another view, on {'SIPRI' if claim.about == 'nato' else 'NATO'}'s definition (not part of the "
             "verdict): " + " ".join(_edition_words(claim, row) for _, row in other.iterrows())
         )
+    if claim.rests_on:
+        rests = f"It rests on figures not loaded here: {claim.rests_on}."
+        if holding and claim.test == "count_at_or_above":
+            rests += (
+                " An edition loaded that gives the same count may put other allies on each side of the line: "
+                "it does not reproduce the figures the claim was made from."
+            )
+        lines.append(f"  - {rests}")
     denominator = _denominator_words(claim, rows)
     if denominator:
         lines.append(f"  - {denominator}")

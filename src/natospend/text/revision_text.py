@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from natospend.analysis.revisions import CHANGED_ABOVE
 from natospend.analysis.status import near
 from natospend.data.indicators import INDICATORS
 from natospend.data.reference import ally_by_iso3
@@ -67,7 +68,8 @@ def headline(
     """What changed between the editions, in words (Markdown)."""
     r = revised
     unit = revision_unit(indicator)
-    changed = r[r["revision"].abs() > 1e-9]
+    changed = r[r["revision"].abs() > CHANGED_ABOVE]
+    noise = int(((r["revision"] != 0) & (r["revision"].abs() <= CHANGED_ABOVE)).sum())
     first, last = int(r["year"].min()), int(r["year"].max())
     recent = by_year[by_year["year"] >= last - 2]
     earlier = by_year[by_year["year"] < last - 2]
@@ -77,7 +79,14 @@ def headline(
         f"**{PUBLISHERS.get(source, source)}'s edition {new_edition} against edition {old_edition}** "
         f"({described(indicator, source)}, {INDICATORS[indicator].unit}): {count(len(r), 'figure', 'figures')} for "
         f"today's allies in {first}-{last} are in both ({member_years(r):,} of them in years the ally was a member); "
-        f"{len(changed):,} of the {len(r):,} changed. The mean absolute revision is {r['revision'].abs().mean():.3f} {unit} "
+        f"{len(changed):,} of the {len(r):,} changed"
+        + (
+            f" ({count(noise, 'more differs', 'more differ')} by less than 10\u207b\u2079 {unit}: floating-point "
+            "noise, not a revision)"
+            if noise
+            else ""
+        )
+        + f". The mean absolute revision is {r['revision'].abs().mean():.3f} {unit} "
         f"over all of them"
         + (f", {changed['revision'].abs().mean():.3f} over those that changed." if len(changed) else "."),
         "",
@@ -177,7 +186,7 @@ def revisions_summary(revised: pd.DataFrame, largest: pd.DataFrame) -> dict[str,
     """The numbers the page states, for summary.json."""
     return {
         "figures_compared": int(len(revised)),
-        "figures_changed": int((revised["revision"].abs() > 1e-9).sum()),
+        "figures_changed": int((revised["revision"].abs() > CHANGED_ABOVE).sum()),
         "mean_abs_revision": float(revised["revision"].abs().mean()),
         "largest": largest.head(5)[["country", "year", "old_value", "new_value"]].to_dict("records"),
     }
@@ -197,7 +206,7 @@ def update_summary(
     """What `natospend update` prints after a new edition is ingested: one screen against the previous
     edition (figures compared, allies that crossed each threshold, the largest revisions)."""
     unit = revision_unit(indicator)
-    changed = revised[revised["revision"].abs() > 1e-9]
+    changed = revised[revised["revision"].abs() > CHANGED_ABOVE]
     lines = [
         f"{PUBLISHERS.get(source, source)} edition {new_edition} against {old_edition} "
         f"({described(indicator, source)}): {count(len(revised), 'figure', 'figures')} for allies in both, "
@@ -251,7 +260,7 @@ def causes_sentence(largest: pd.DataFrame, by_cause: pd.DataFrame) -> str:
     if not total:
         return "No figure was revised."
     parts = [f"{n} {CAUSE_REASONS.get(cause, cause)}" for cause, n in counts.items()]
-    top = largest[largest["revision"].abs() > 1e-9].head(5)
+    top = largest[largest["revision"].abs() > CHANGED_ABOVE].head(5)
     examples = [
         f"{row.country_name} {row.year} ({row.old_value:.2f}% to {row.new_value:.2f}%, "
         f"{CAUSE_WORDS.get(row.cause, row.cause)})"
