@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from natospend.figures.layout_check import legends_on_data, overlapping_labels, problems
 from natospend.figures.style import save
@@ -154,3 +155,16 @@ def test_sipris_notes_are_quoted_for_each_ally() -> None:
     assert "- **United States**: (44) USA: All figures for the USA are for financial year" in words
     assert "<http" not in words and "`https://www.sipri.org/" in words  # SIPRI's cited address: text, not a link
     assert len([line for line in words.splitlines() if line.startswith("- ")]) == 3  # one paragraph an ally
+
+
+@pytest.mark.slow
+def test_the_money_totals_name_the_part_of_an_ally_measured_after_a_break(default_run: Path) -> None:
+    """Page 02's totals include Luxembourg, whose 2024 share is on the new series after its 2023 break: the
+    sentence gives that part, from the same table, so a reader can take it out."""
+    paths = pd.read_csv(default_run / "tables/pathways.csv")
+    luxembourg = paths.loc[paths["country"] == "LUX", "extra_spending_usd_m_current"].iloc[0]
+    page = (default_run / "02_pathways.html").read_text(encoding="utf-8")
+    assert f"the sums include Luxembourg: {luxembourg / 1000:,.1f} bn, measured on the new series after a break" in page
+    assert "the one NATO's tables now use for it: its gap and extra spending are measured against that denominator" in (
+        page
+    )

@@ -29,6 +29,11 @@ def _bn(value_usd_m: float) -> str:
     return f"{value_usd_m / 1000:,.0f} bn"
 
 
+def _money(value_usd_m: float) -> str:
+    """'414 bn' for totals, '1.3 bn' for one small ally's share of them: a part is never shown as '1 bn'."""
+    return _bn(value_usd_m) if abs(value_usd_m) >= 10_000 else f"{value_usd_m / 1000:,.1f} bn"
+
+
 def gdp_path_words(gdp_path: str | float, imf_edition: str, imf_last: int) -> str:
     """Which GDP path a pathway assumes, in words for the headline and every page that shows a pathway."""
     if gdp_path == "imf":
@@ -79,8 +84,9 @@ def trend_notes(paths: pd.DataFrame) -> str:
     if not len(moved):
         return ""
     items = [
-        f"- **{r.country_name}**: {r.trend_note}. Its {int(r.base_year)} share is on the new series, so its gap, "
-        "required growth and extra spending are not comparable with other allies' figures."
+        f"- **{r.country_name}**: {r.trend_note}. Its {int(r.base_year)} share is on the new series, the one "
+        "NATO's tables now use for it: its gap and extra spending are measured against that denominator, and are "
+        "not comparable with its own figures before the break."
         for r in moved.sort_values("country_name").itertuples()
     ]
     return (
@@ -138,7 +144,8 @@ def headline(
             f" at {constant}): {_bn(totals.at[EUROPE_AND_CANADA, 'extra_spending_usd_m_current'])} for Europe and Canada, "
             f"{_bn(totals.at[UNITED_STATES, 'extra_spending_usd_m_current'])} for the United States"
             + (
-                f" (the sums include {_names(unknown)}, whose gap is measured on the new series after a break)"
+                f" (the sums include {_names(unknown)}: {_money(unknown['extra_spending_usd_m_current'].sum())}, "
+                "measured on the new series after a break)"
                 if len(unknown)
                 else ""
             )
