@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -168,3 +169,5 @@ def test_the_money_totals_name_the_part_of_an_ally_measured_after_a_break(defaul
     assert "the one NATO's tables now use for it: its gap and extra spending are measured against that denominator" in (
         page
     )
+    summary = json.loads((default_run / "summary.json").read_text())["notebooks"]["02_pathways"]
+    assert "LUX" not in summary["allies_never_at_trend"] and summary["allies_without_a_trend"] == ["LUX"]

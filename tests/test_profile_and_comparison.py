@@ -254,5 +254,8 @@ def test_comparison_notebook_tables(default_run: Path) -> None:
     assert {"russia_usd_m_constant", "european_allies_to_russia_ratio", "russia_share_gdp_pct"} <= set(russia.columns)
     summary = json.loads((default_run / "summary.json").read_text())["notebooks"]["04_nato_vs_sipri_and_russia"]
     assert summary["year"] == 2024 and summary["exchange_rates"] == "market"  # the latest both sources cover
+    # summary.json states the median the page states: over the allies ranked, Luxembourg (a break) left apart
+    assert summary["left_out_of_median_after_a_break"] == ["LUX"]
     page = (default_run / "04_nato_vs_sipri_and_russia.html").read_text()
     assert "purchasing-power" in page and "paramilitary" in page
+    assert f"the median difference is {summary['median_difference_pp']:+.2f}" in page

@@ -237,3 +237,10 @@ def test_a_difference_below_the_noise_floor_is_not_counted_as_a_change_and_the_p
         indicator=SHARE,
         threshold=2.0,
     )
+
+
+def test_revised_up_and_down_count_only_changes_above_the_noise_floor() -> None:
+    old = _frame("1", [("POL", 2023, 3.0, False), ("FIN", 2024, 2.4, False), ("EST", 2024, 3.0, False)])
+    new = _frame("2", [("POL", 2023, 3.0 + 4e-11, False), ("FIN", 2024, 2.5, False), ("EST", 2024, 2.9, False)])
+    counted = revisions.by_estimate(revisions.revisions(old, new, SHARE)).set_index("old_estimate")
+    assert counted.at[False, "revised_up"] == 1 and counted.at[False, "revised_down"] == 1  # not Poland's 4e-11

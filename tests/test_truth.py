@@ -307,6 +307,32 @@ def test_slips_in_sipri_s_notes_are_quoted_and_marked_sic() -> None:
     assert "[sic]" not in _plain("Spain's figures include pensions")
 
 
+def test_only_notes_that_tie_sipris_own_figures_to_natos_are_quoted_as_such() -> None:
+    """Bulgaria's note gives NATO's figures as an alternative that SIPRI's own (lower) figures do not use: it
+    is not evidence that SIPRI took figures from NATO. A note calling NATO the principal source, or saying NATO's
+    methods changed the figures, is; a quotation that ends the sentence keeps its own full stop."""
+    import pandas as pd
+
+    from natospend.text.source_notes_text import sipri_notes_words
+
+    notes = pd.DataFrame(
+        {
+            "country_name": ["Bulgaria", "Luxembourg"],
+            "mark": ["\u2020", "\u00a7"],
+            "note": [
+                "Bulgaria: NATO has provided figures for Bulgaria including pensions from 2006\u20132008: 1393 million.",
+                "Figures may not be fully consistent due to changing methodologies by NATO as to the PGD.",
+            ],
+        }
+    )
+    words = sipri_notes_words(notes, "2026", name_nato_sources=True)
+    tied = words.split("Where SIPRI's notes tie its own figures to NATO's (its words): ")[1]
+    assert "Bulgaria" not in tied and tied.startswith("Luxembourg: \u201cFigures may not")
+    assert tied.endswith("as to the PGD.\u201d") and ".\u201d." not in tied
+    none = sipri_notes_words(notes.iloc[:1], "2026", name_nato_sources=True)
+    assert none.endswith("(its words): none in this release.")
+
+
 def test_the_catalogue_and_list_word_parameters_as_the_pages_do() -> None:
     from natospend.reports.parameter_words import parameters_in_words, value_in_words
 

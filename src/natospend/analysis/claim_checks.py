@@ -164,6 +164,16 @@ def verdict(checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
     return (VERDICTS[1], pairs) if len(holding) else (VERDICTS[2], [])
 
 
+def claim_verdict(claim: Claim, checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
+    """The claim's verdict. A claim made from figures that are known and not loaded (`rests_on`: a report, a
+    release not in the dataset) cannot be checked with the data loaded, whatever the loaded editions give: a
+    matching count from other figures, by another route, does not confirm it. `verdict` still says what the
+    loaded editions give, beside it."""
+    if claim.rests_on:
+        return VERDICTS[3], []
+    return verdict(checks)
+
+
 def same_count_elsewhere(claim: Claim, shares: Shares, years: int = 1) -> list[tuple[str, str, int, str]]:
     """For a count that does not hold: (source, edition, year, how) where an edition gives the claimed count for a
     year within `years` of the claim's, exactly or rounded: a claim may mean another year or another release."""
@@ -186,7 +196,7 @@ def same_count_elsewhere_by_claim(
     """`same_count_elsewhere` for every claim whose count does not hold on its deciding editions."""
     found = {}
     for claim in claims:
-        if verdict(check_claim(claim, shares))[0] == VERDICTS[2]:
+        if claim_verdict(claim, check_claim(claim, shares))[0] == VERDICTS[2]:
             found[claim.claim_id] = same_count_elsewhere(claim, shares)
     return found
 

@@ -96,13 +96,14 @@ def by_year(revised: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_estimate(revised: pd.DataFrame) -> pd.DataFrame:
-    """Are the old edition's estimates revised up or down on average, against its other figures?"""
+    """Are the old edition's estimates revised up or down on average, against its other figures? Up and down count
+    the figures that moved by more than CHANGED_ABOVE (a smaller difference is noise, not a revision)."""
     out = revised.groupby("old_estimate").agg(
         figures=("revision", "size"),
         mean_revision=("revision", "mean"),
         mean_abs_revision=("revision", lambda s: s.abs().mean()),
-        revised_up=("revision", lambda s: int((s > 0).sum())),
-        revised_down=("revision", lambda s: int((s < 0).sum())),
+        revised_up=("revision", lambda s: int((s > CHANGED_ABOVE).sum())),
+        revised_down=("revision", lambda s: int((s < -CHANGED_ABOVE).sum())),
     )
     return out.reset_index()
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from natospend.analysis.claim_checks import FROM_TABLES, VERDICTS, verdict
+from natospend.analysis.claim_checks import FROM_TABLES, VERDICTS, claim_verdict, verdict
 from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT
@@ -92,21 +92,15 @@ def _denominator_words(claim: Claim, checks: pd.DataFrame) -> str:
 def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, str, int, str]] | None = None) -> str:
     """One Markdown bullet: who said what and when, the verdict, and why, edition by edition."""
     rows = checks[checks["claim_id"] == claim.claim_id]
-    judged, holding = verdict(rows)
-    if holding and judged != "holds":
-        judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
-    how = rows.loc[rows["decides"] & rows["holds"].fillna(False).astype(bool), "holds_how"]
-    if len(how) and (how != "exactly").all() and how.nunique() == 1:
-        judged += f", and only {how.iloc[0]}"
+    judged = claim_verdict(claim, rows)[0]
+    on_loaded = _verdict_phrase(rows)  # what the loaded editions give: the verdict, unless the claim rests on others
     url = f"`{claim.url}`"
     summary = SUMMARY_MARK in claim.quote  # the project's summary of reports, not the claimant's words
     words = claim.quote.replace(SUMMARY_MARK, "").strip()
     said = f"{words} ({SUMMARY_MARK.strip('()')})" if summary else f"\u201c{words}\u201d"
-    # the claimant's own figures are not here: a verdict on the others says so (unless none could be checked)
-    on_loaded = " on the editions loaded" if claim.rests_on and not judged.startswith("cannot") else ""
     lines = [
         f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: {said} ({claim.source}; {url})",
-        f"  - **Verdict{on_loaded}: {judged}.** Tested: {claim.how_to_test}",
+        f"  - **Verdict: {judged if claim.rests_on else on_loaded}.** Tested: {claim.how_to_test}",
     ]
     deciding = rows[rows["decides"]]
     other = rows[~rows["decides"]]
@@ -119,11 +113,18 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
         )
     if claim.rests_on:
         rests = f"It rests on figures not loaded here: {claim.rests_on}."
-        if holding and claim.test == "count_at_or_above":
+        if not on_loaded.startswith("cannot"):
+            covering = rows[rows["decides"] & rows["covered"].fillna(False).astype(bool)]
+            loaded = names(edition_label(s, e) for s, e in zip(covering["source"], covering["edition"], strict=True))
             rests += (
-                " An edition loaded that gives the same count may put other allies on each side of the line: "
-                "it does not reproduce the figures the claim was made from."
+                f" On {loaded} it {on_loaded.replace('holds', 'would hold', 1)}"
+                if on_loaded.startswith("holds")
+                else f" On {loaded} it {on_loaded.replace('does not hold', 'would not hold', 1)}"
             )
+            rests += "; those are not the figures the claim was made from, so a match would not confirm it"
+            if claim.test == "count_at_or_above":
+                rests += " (a count can match with other allies on each side of the line)"
+            rests += " and a mismatch does not refute it."
         lines.append(f"  - {rests}")
     denominator = _denominator_words(claim, rows)
     if denominator:
@@ -135,9 +136,20 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
             when = "published after the claim" if released > claim.published_on else "published before the claim"
             text += f" {label_sentence(edition_label(source, edition))} gives {claim.count} for {year} ({how}), {when}."
         lines.append(f"  - {text}")
-    if judged.startswith("cannot"):
+    if on_loaded.startswith("cannot"):
         lines.append(f"  - {_cannot_words(claim, rows)}")
     return "\n".join(lines)
+
+
+def _verdict_phrase(rows: pd.DataFrame) -> str:
+    """The loaded editions' verdict in words: 'holds on NATO's 2024 edition (...) only, and only with ...'."""
+    judged, holding = verdict(rows)
+    if holding and judged != "holds":
+        judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
+    how = rows.loc[rows["decides"] & rows["holds"].fillna(False).astype(bool), "holds_how"]
+    if len(how) and (how != "exactly").all() and how.nunique() == 1:
+        judged += f", and only {how.iloc[0]}"
+    return judged
 
 
 def label_sentence(label: str) -> str:
@@ -161,7 +173,7 @@ def claims_words(
 ) -> str:
     """Every claim, with its verdict (Markdown). `elsewhere`: per claim, other years or releases that give its count."""
     claims = list(claims)
-    judged = [verdict(checks[checks["claim_id"] == c.claim_id])[0] for c in claims]
+    judged = [claim_verdict(c, checks[checks["claim_id"] == c.claim_id])[0] for c in claims]
     tally = [f"{v}: {judged.count(v)}" for v in VERDICTS if v in judged]
     head = (
         f"{count(len(claims), 'claim', 'claims')} from `data/reference/claims.csv`, each tested on every edition "

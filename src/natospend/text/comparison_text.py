@@ -41,6 +41,16 @@ def captions(
     }
 
 
+def comparable_members(
+    compared: pd.DataFrame, breaks: dict[str, list[SeriesBreak]], year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The year's members with both figures, split into those ranked and averaged and those left apart: an ally
+    with a listed break in NATO's series in or before the year (a changed denominator)."""
+    every = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
+    broken = every["country"].map(lambda c: break_in_or_before(breaks, c, year)).astype(bool)
+    return every[~broken], every[broken]
+
+
 def headline(
     compared: pd.DataFrame,
     counts: pd.DataFrame,
@@ -56,9 +66,7 @@ def headline(
     An ally with a listed break in NATO's series in or before the year (a changed denominator) is left out of
     the ranking and the median and named apart. earlier_edition and split (analysis.comparison.definition_and_vintage):
     SIPRI's earlier release and its count at 2%, so the headline count is read with SIPRI's own revision in view."""
-    every = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
-    broken = every["country"].map(lambda c: break_in_or_before(breaks, c, year)).astype(bool)
-    rows, apart = every[~broken], every[broken]
+    rows, apart = comparable_members(compared, breaks, year)
     at = counts.set_index("year").loc[year]
     higher = rows.nlargest(3, "difference_pp")
     lower = rows.nsmallest(3, "difference_pp")
@@ -75,6 +83,7 @@ def headline(
         sipri_count += f"; {on_earlier} on SIPRI's own {earlier_edition} release, split below"
     sipri_count += ")"
     close = []
+    every = pd.concat([rows, apart])  # near a line: every member, a break or not
     for column, who in (("nato_share_gdp_pct", "NATO's"), ("sipri_share_gdp_pct", "SIPRI's")):
         near_rows = every[near(every[column], 2.0)].sort_values(column, ascending=False)
         if len(near_rows):
@@ -224,10 +233,16 @@ def price_basis(russia: pd.DataFrame) -> str:
 
 
 def comparison_summary(
-    compared: pd.DataFrame, counts: pd.DataFrame, russia: pd.DataFrame, ppp_ratios: pd.DataFrame, *, year: int
+    compared: pd.DataFrame,
+    counts: pd.DataFrame,
+    russia: pd.DataFrame,
+    ppp_ratios: pd.DataFrame,
+    *,
+    year: int,
+    breaks: dict[str, list[SeriesBreak]],
 ) -> dict[str, Any]:
-    """The numbers the page states, for summary.json."""
-    rows = compared[compared["year"] == year]
+    """The numbers the page states, for summary.json: the median over the allies the headline ranks."""
+    rows, apart = comparable_members(compared, breaks, year)
     at = counts.set_index("year").loc[year]
     by_year = russia.set_index("year")
     latest = int(by_year["russia_usd_m_constant"].last_valid_index())
@@ -237,6 +252,7 @@ def comparison_summary(
         "allies_at_2pct_nato": int(at["allies_at_2pct_nato"]),
         "allies_at_2pct_sipri": int(at["allies_at_2pct_sipri"]),
         "median_difference_pp": float(rows["difference_pp"].median()),
+        "left_out_of_median_after_a_break": sorted(apart["country"]),
         "russia_latest_year": latest,
         "russia_share_gdp_pct": float(by_year.at[latest, "russia_share_gdp_pct"]),
         "european_allies_to_russia_ratio": float(by_year.at[latest, "european_allies_to_russia_ratio"]),

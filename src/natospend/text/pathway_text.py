@@ -293,7 +293,10 @@ def readable_sensitivity(grid: pd.DataFrame, *, price_base: int) -> pd.DataFrame
 
 def pathways_summary(core: pd.DataFrame, core_totals: pd.DataFrame, total_totals: pd.DataFrame) -> dict[str, Any]:
     """The numbers the page states about the core and total targets, for summary.json."""
-    never = core[(core["gap_pp"] > 0) & core["year_target_reached_at_trend"].isna()]
+    below = core[core["gap_pp"] > 0]
+    with_trend = below["trend_real_growth_pct"].notna()
+    never = below[with_trend & below["year_target_reached_at_trend"].isna()]  # no trend is not "never": 'no trend'
+
     by_group = core_totals.set_index("group")
     total_by_group = total_totals.set_index("group")
     return {
@@ -301,6 +304,7 @@ def pathways_summary(core: pd.DataFrame, core_totals: pd.DataFrame, total_totals
         "spending_at_target_usd_m_current": by_group["spending_at_target_usd_m_current"].to_dict(),
         "allies_at_core_target": int((core["gap_pp"] <= 0).sum()),
         "allies_never_at_trend": never["country"].tolist(),
+        "allies_without_a_trend": below.loc[~with_trend, "country"].tolist(),
         "extra_spending_usd_m_constant": by_group["extra_spending_usd_m_constant"].to_dict(),
         "extra_spending_total_target_usd_m_constant": total_by_group["extra_spending_usd_m_constant"].to_dict(),
         "extra_spending_usd_m_current": by_group["extra_spending_usd_m_current"].to_dict(),

@@ -8,7 +8,9 @@ import pandas as pd
 
 _ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
 # Slips in SIPRI's notes, quoted as SIPRI wrote them and marked: a reader should not take them for ours.
-_FROM_NATO = re.compile(r"NATO has provided|provided by NATO|NATO, the princip\w* source")  # SIPRI using NATO's figures
+# Notes that tie SIPRI's own figures to NATO's. Not "NATO has provided figures ...": SIPRI's note on Bulgaria
+# gives NATO's figures as an alternative that its own figures (lower) do not use.
+_FROM_NATO = re.compile(r"provided by NATO|NATO, the princip\w* source|methodologies by NATO")
 _SLIPS = re.compile(r"\b(the principle source|figures includes|data data|miltary)\b")
 
 
@@ -39,13 +41,8 @@ def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str, *, name_nato_sour
         for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
             if _FROM_NATO.search(sentence):
                 quoted.setdefault(str(r.country_name), sentence.removeprefix(f"{r.country_name}: "))
-    lines += [
-        "",
-        "Where SIPRI's notes say its figures come from NATO, in part (its words): "
-        + (
-            "; ".join(f"{name}: \u201c{_plain(sentence)}\u201d" for name, sentence in sorted(quoted.items()))
-            or "none in this release"
-        )
-        + ".",
-    ]
+    listed = "; ".join(f"{name}: \u201c{_plain(sentence)}\u201d" for name, sentence in sorted(quoted.items()))
+    listed = listed or "none in this release"
+    stop = "" if listed.endswith(".\u201d") else "."  # a quotation that ends the sentence carries its full stop
+    lines += ["", f"Where SIPRI's notes tie its own figures to NATO's (its words): {listed}{stop}"]
     return "\n".join(lines)
