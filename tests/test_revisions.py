@@ -207,36 +207,19 @@ def test_a_difference_below_the_noise_floor_is_not_counted_as_a_change_and_the_p
     noise, named beside the count so that the count of figures that differ at all is not a mystery."""
     from natospend.text import revision_text
 
+    def headline(r: pd.DataFrame) -> str:
+        parts = (revisions.largest(r), revisions.by_year(r), revisions.by_estimate(r), None)
+        return revision_text.headline(
+            r, *parts, source="sipri", old_edition="1", new_edition="2", indicator=SHARE, threshold=2.0
+        )
+
     old = _frame("1", [("POL", 2023, 3.0, False), ("POL", 2024, 4.0, True), ("FIN", 2024, 2.4, False)])
     new = _frame("2", [("POL", 2023, 3.0 + 1e-12, False), ("POL", 2024, 3.5, False), ("FIN", 2024, 2.4, False)])
-    r = revisions.revisions(old, new, SHARE)
-    words = revision_text.headline(
-        r,
-        revisions.largest(r),
-        revisions.by_year(r),
-        revisions.by_estimate(r),
-        None,
-        source="sipri",
-        old_edition="1",
-        new_edition="2",
-        indicator=SHARE,
-        threshold=2.0,
-    )
+    words = headline(revisions.revisions(old, new, SHARE))
     assert "1 of the 3 changed (1 more differs by less than 10\u207b\u2079" in words
     assert "floating-point noise, not a revision)" in words
-    exact = revisions.revisions(old, _frame("2", [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False)]), SHARE)
-    assert "noise" not in revision_text.headline(
-        exact,
-        revisions.largest(exact),
-        revisions.by_year(exact),
-        revisions.by_estimate(exact),
-        None,
-        source="sipri",
-        old_edition="1",
-        new_edition="2",
-        indicator=SHARE,
-        threshold=2.0,
-    )
+    exact = _frame("2", [("POL", 2023, 3.0, False), ("POL", 2024, 3.5, False)])
+    assert "noise" not in headline(revisions.revisions(old, exact, SHARE))
 
 
 def test_revised_up_and_down_count_only_changes_above_the_noise_floor() -> None:
