@@ -33,6 +33,7 @@ def _claim(**changes: object) -> Claim:
         "count": 3,
         "of_members": 32,
         "countries": (),
+        "edition": "",
         "rests_on": "",
         "how_to_test": "count them",
     }
@@ -76,14 +77,29 @@ def test_a_claim_made_from_figures_not_loaded_cannot_be_checked_even_when_a_load
     shares = {("nato", "2024"): _shares({"POL": 4.1, "USA": 3.4, "GRC": 3.1})}
     claim = _claim(about="nato", rests_on="a report that is not loaded")
     found = checks.check_claim(claim, shares)
-    assert checks.verdict(found) == ("holds", [("nato", "2024")])  # what the loaded edition gives ...
-    assert checks.claim_verdict(claim, found) == ("cannot be checked with the data loaded", [])  # ... is no check
+    assert found["about_source"].all() and not found["decides"].any()  # the loaded edition is context, not a check
+    assert checks.verdict(found) == ("cannot be checked with the data loaded", [])
+    assert set(found["verdict"]) == {"cannot be checked with the data loaded"} and bool(found["holds"].iloc[0])
     words = claim_words(claim, found)
     assert "**Verdict: cannot be checked with the data loaded.**" in words
     assert "It rests on figures not loaded here: a report that is not loaded. On NATO's 2024 edition" in words
     assert "it would hold; those are not the figures the claim was made from" in words
-    assert "No edition loaded has figures" not in words
-    assert checks.claim_verdict(_claim(about="nato"), found)[0] == "holds"  # without rests_on: the loaded verdict
+    assert "No edition loaded has figures" not in words and "No NATO edition" not in words
+    assert checks.verdict(checks.check_claim(_claim(about="nato"), shares))[0] == "holds"  # without rests_on
+
+
+def test_a_claim_made_from_one_edition_is_decided_by_it_and_later_releases_shown_beside_it() -> None:
+    shares = {
+        ("sipri", "2025"): _shares({"POL": 4.1, "USA": 3.4, "GRC": 3.1}),
+        ("sipri", "2026"): _shares({"POL": 4.1, "USA": 3.4}),  # revised: the count of three no longer holds
+    }
+    claim = _claim(about="sipri", edition="2025")
+    found = checks.check_claim(claim, shares).set_index("edition")
+    assert found["decides"].to_dict() == {"2025": True, "2026": False}
+    assert checks.verdict(found.reset_index()) == ("holds", [("sipri", "2025")])
+    words = claim_words(claim, found.reset_index())
+    assert "**Verdict: holds.**" in words
+    assert "Another release, not the one the claim was made from (not part of the verdict): SIPRI's 2026" in words
 
 
 def test_a_list_of_allies_below_must_be_exactly_the_allies_below() -> None:
@@ -134,14 +150,15 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
         return table[table["claim_id"] == claim_id]
 
     def verdict(claim_id: str) -> tuple[str, list[tuple[str, str]]]:
-        return checks.claim_verdict(by_id[claim_id], rows(claim_id))
+        return checks.verdict(rows(claim_id))
 
     ap = rows("ap-2025-05-15-count").set_index(["source", "edition"])
     assert ap["at_or_above"].to_dict() == {("nato", "2024"): 23, ("sipri", "2025"): 17, ("sipri", "2026"): 13}
     assert ap["members"].unique().tolist() == [32] and ap["members_with_figures"].unique().tolist() == [31]
-    assert ap["decides"].to_dict() == {("nato", "2024"): True, ("sipri", "2025"): False, ("sipri", "2026"): False}
+    assert ap["about_source"].to_dict() == {("nato", "2024"): True, ("sipri", "2025"): False, ("sipri", "2026"): False}
+    assert not ap["decides"].any()  # made from figures not loaded: no loaded edition decides
     # the loaded edition would give 22 only with Slovakia's share computed from Tables 2 and 5 (1.989, not 2.0) ...
-    assert checks.verdict(rows("ap-2025-05-15-count")) == ("holds", [("nato", "2024")])
+    assert bool(ap.loc[("nato", "2024"), "holds"])
     assert ap.loc[("nato", "2024"), "holds_how"] == "with shares computed from NATO's Tables 2 and 5"
     assert ap.loc[("nato", "2024"), "other_side_from_spending_and_gdp"].startswith("SVK=2.000000/1.989")
     # ... but the claim rests on the annual report's figures: not loaded, so it cannot be checked
@@ -151,12 +168,12 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert "MNE" not in annual.loc[("nato", "2024"), "below"].split(
         ";"
     )  # 2.02% in June 2024, named below in April 2025
-    assert checks.verdict(rows("euronews-ap-2025-04-25-below"))[0] == "does not hold"
+    assert not bool(annual.loc[("nato", "2024"), "holds"])
     assert verdict("euronews-ap-2025-04-25-below") == ("cannot be checked with the data loaded", [])
     assert verdict("euronews-ap-2025-04-25-previous-forecast") == ("holds", [("nato", "2024")])
     assert verdict("nato-2024-06-17-count") == ("holds", [("nato", "2024")])
     assert verdict("politico-2024-07-08-below") == ("holds", [("nato", "2024")])
-    assert verdict("sipri-2025-04-28-count") == ("holds on some editions only", [("sipri", "2025")])
+    assert verdict("sipri-2025-04-28-count") == ("holds", [("sipri", "2025")])  # its own release decides
     sipri_2025 = table[(table["claim_id"] == "sipri-2025-04-28-count") & (table["edition"] == "2025")].iloc[0]
     assert sipri_2025["holds_how"] == "with shares rounded to one decimal" and "SWE=1.9977" in sipri_2025["near"]
     for pledge in ("ap-2025-05-15-uk-2027", "ap-2025-05-15-uk-2029", "nato-2025-08-28-all-but-iceland"):
@@ -167,8 +184,9 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert "It rests on figures not loaded here: NATO's latest figures when the claim appeared" in ap_words
     assert (
         "On NATO's 2024 edition (17 June 2024) it would hold, and only with shares computed from NATO's Tables 2 and "
-        "5; those are not the figures the claim was made from, so a match would not confirm it (a count can match "
-        "with other allies on each side of the line) and a mismatch does not refute it."
+        "5, which put Slovak Republic below the line (as printed, the edition gives 23 of 31); those are not the "
+        "figures the claim was made from, so a match would not confirm it (a count can match with other allies on "
+        "each side of the line) and a mismatch does not refute it."
     ) in ap_words
     assert "Slovak Republic 1.989%, printed 2.0 in Table 3" in ap_words
     annual_words = claim_words(by_id["euronews-ap-2025-04-25-below"], table)
@@ -176,7 +194,9 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert "On NATO's 2024 edition (17 June 2024) it would not hold; those are not the figures" in annual_words
     assert "No edition loaded has figures" not in annual_words  # it has figures: they are not the claim's
     words = claims_words(by_id.values(), table, checks.same_count_elsewhere_by_claim(by_id.values(), loaded))
-    assert "Verdicts: holds: 3; holds on some editions only: 1; cannot be checked with the data loaded: 6." in words
+    assert "Verdicts: holds: 4; cannot be checked with the data loaded: 6." in words
+    reuters = claim_words(by_id["reuters-2025-05-09-count"], table)
+    assert '"about 3.2%", is also the annual report\'s (3.19%)' in reuters
     assert "Iceland has no armed forces and no figures, so a count is out of 31" in words
 
 
@@ -199,6 +219,7 @@ def _write(path: Path, rows: list[dict[str, str]]) -> Path:
         ({"countries": "XXX"}, "unknown ally 'XXX'"),
         ({"count": ""}, "count or of_members is empty"),
         ({"year": "soon"}, "column year"),
+        ({"about": "any", "edition": "2024"}, "column edition: edition '2024' with about 'any'"),
     ],
 )
 def test_a_bad_claim_is_refused_naming_its_row_and_column(tmp_path: Path, change: dict[str, str], message: str) -> None:
@@ -225,4 +246,5 @@ def test_a_summary_is_not_shown_as_a_quotation_and_rounding_is_named_in_the_verd
     assert "\u201cevery ally" not in summary  # not in quotation marks: these are not the claimant's words
     if ("sipri", "2025") in loaded:
         sipri = claim_words(by_id["sipri-2025-04-28-count"], table)
-        assert "only, and only with shares rounded to one decimal." in sipri and "Sweden (1.998%)" in sipri
+        assert "**Verdict: holds, and only with shares rounded to one decimal.**" in sipri
+        assert "Sweden (1.998%)" in sipri

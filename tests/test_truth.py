@@ -326,11 +326,15 @@ def test_only_notes_that_tie_sipris_own_figures_to_natos_are_quoted_as_such() ->
         }
     )
     words = sipri_notes_words(notes, "2026", name_nato_sources=True)
-    tied = words.split("Where SIPRI's notes tie its own figures to NATO's (its words): ")[1]
+    tied = words.split("Where SIPRI's notes tie its own figures to NATO's, for the years each names (its words): ")[1]
     assert "Bulgaria" not in tied and tied.startswith("Luxembourg: \u201cFigures may not")
-    assert tied.endswith("as to the PGD.\u201d") and ".\u201d." not in tied
+    assert "as to the PGD.\u201d The absence of such a note is not evidence" in tied and ".\u201d." not in tied
     none = sipri_notes_words(notes.iloc[:1], "2026", name_nato_sources=True)
-    assert none.endswith("(its words): none in this release.")
+    assert "(its words): none in this release. The absence" in none
+    # the earlier release's note said more (NATO "the principle source"): quoted too, with its release named
+    earlier = notes.assign(note=["Bulgaria: no.", "by NATO, the principle source for the data."])
+    both = sipri_notes_words(notes, "2026", name_nato_sources=True, earlier_notes=earlier, earlier_edition="2025")
+    assert "Luxembourg (April 2025 release): \u201cby NATO, the principle source [sic] for the data.\u201d" in both
 
 
 def test_the_catalogue_and_list_word_parameters_as_the_pages_do() -> None:

@@ -26,6 +26,7 @@ CHECK_COLUMNS = (
     "claim_id",
     "source",
     "edition",
+    "about_source",
     "decides",
     "year",
     "covered",
@@ -42,6 +43,7 @@ CHECK_COLUMNS = (
     "latest_share_gdp_pct",
     "holds",
     "holds_how",
+    "verdict",
 )
 
 
@@ -87,7 +89,10 @@ def check_claim(claim: Claim, shares: Shares) -> pd.DataFrame:
             claim_id=claim.claim_id,
             source=source,
             edition=edition,
-            decides=claim.about in ("any", source),
+            # an edition of the source the claim is about (and, if named, the edition it was made from) ...
+            about_source=claim.about in ("any", source) and claim.edition in ("", edition),
+            # ... decides the verdict, unless the claim was made from figures that are not loaded
+            decides=claim.about in ("any", source) and claim.edition in ("", edition) and not claim.rests_on,
             year=claim.year,
             members=len(members),
             members_with_figures=len(in_year),
@@ -115,7 +120,9 @@ def check_claim(claim: Claim, shares: Shares) -> pd.DataFrame:
             if row["covered"]:
                 row.update(_count(claim, row) if claim.test == "count_at_or_above" else _named(claim, row, allies))
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+    checked = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+    checked["verdict"] = verdict(checked)[0]
+    return checked
 
 
 def _count(claim: Claim, row: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +160,9 @@ VERDICTS = ("holds", "holds on some editions only", "does not hold", "cannot be 
 
 
 def verdict(checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
-    """The claim's verdict from its deciding editions, and the (source, edition) pairs it holds on."""
+    """The claim's verdict from its deciding editions, and the (source, edition) pairs it holds on. A claim made
+    from figures that are known and not loaded (`rests_on`) has no deciding edition: it cannot be checked with the
+    data loaded, whatever they give (a matching count from other figures does not confirm it)."""
     deciding = checks[checks["decides"] & checks["covered"].fillna(False).astype(bool)]
     if deciding.empty:
         return VERDICTS[3], []
@@ -162,16 +171,6 @@ def verdict(checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
     if len(holding) == len(deciding):
         return VERDICTS[0], pairs
     return (VERDICTS[1], pairs) if len(holding) else (VERDICTS[2], [])
-
-
-def claim_verdict(claim: Claim, checks: pd.DataFrame) -> tuple[str, list[tuple[str, str]]]:
-    """The claim's verdict. A claim made from figures that are known and not loaded (`rests_on`: a report, a
-    release not in the dataset) cannot be checked with the data loaded, whatever the loaded editions give: a
-    matching count from other figures, by another route, does not confirm it. `verdict` still says what the
-    loaded editions give, beside it."""
-    if claim.rests_on:
-        return VERDICTS[3], []
-    return verdict(checks)
 
 
 def same_count_elsewhere(claim: Claim, shares: Shares, years: int = 1) -> list[tuple[str, str, int, str]]:
@@ -196,7 +195,7 @@ def same_count_elsewhere_by_claim(
     """`same_count_elsewhere` for every claim whose count does not hold on its deciding editions."""
     found = {}
     for claim in claims:
-        if claim_verdict(claim, check_claim(claim, shares))[0] == VERDICTS[2]:
+        if verdict(check_claim(claim, shares))[0] == VERDICTS[2]:
             found[claim.claim_id] = same_count_elsewhere(claim, shares)
     return found
 

@@ -5,7 +5,8 @@ is checked against the data: `count_at_or_above` (how many members stood at or a
 of how many), `named_below` (exactly which allies stood below it; an ally without armed forces, such as Iceland,
 counts as not at it), `share_by_year` (one ally at or above the threshold in the year: a pledge). `about` says
 whose figures the claim rests on (nato, sipri, or any): those editions decide its verdict; the others are shown
-beside them. `rests_on` names the figures a claim was made from when they are known and not loaded
+beside them; `edition` narrows that to the one edition a claim was made from (a publisher's headline with its
+release), later revisions shown beside it. `rests_on` names the figures a claim was made from when they are known and not loaded
 (a report, an earlier release): the verdict is then on the editions loaded, and says so."""
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ CLAIM_COLUMNS = (
     "count",
     "of_members",
     "countries",
+    "edition",
     "rests_on",
     "how_to_test",
 )
@@ -55,6 +57,7 @@ class Claim:
     count: int | None  # count_at_or_above: the claimed number of members at or above
     of_members: int | None  # count_at_or_above: the claimed number of members
     countries: tuple[str, ...]  # named_below: the allies named; share_by_year: the one ally
+    edition: str  # the loaded edition of `about` the claim was made from: it alone decides (else every edition)
     rests_on: str  # the figures the claim rests on, when known and not among the editions loaded (else empty)
     how_to_test: str  # the test in words, for the page
 
@@ -97,6 +100,9 @@ def load_claims(path: Path = CLAIMS_CSV) -> list[Claim]:
         for code in countries:
             if code not in allies:
                 raise refuse(f"unknown ally {code!r}", "countries", "ISO3 codes from data/reference/allies.csv, ';'")
+        edition = (record["edition"] or "").strip()
+        if edition and record["about"] == "any":
+            raise refuse(f"edition {edition!r} with about 'any'", "edition", "an edition of the source in `about`")
         if record["test"] == "count_at_or_above" and not ("count" in numbers and "of_members" in numbers):
             raise refuse("count or of_members is empty", "count", "the claimed count and of how many members")
         if record["test"] == "share_by_year" and len(countries) != 1:
@@ -120,6 +126,7 @@ def load_claims(path: Path = CLAIMS_CSV) -> list[Claim]:
                 count=int(numbers["count"]) if "count" in numbers else None,
                 of_members=int(numbers["of_members"]) if "of_members" in numbers else None,
                 countries=countries,
+                edition=edition,
                 rests_on=(record["rests_on"] or "").strip(),
                 how_to_test=record["how_to_test"],
             )

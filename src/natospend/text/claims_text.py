@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from natospend.analysis.claim_checks import FROM_TABLES, VERDICTS, claim_verdict, verdict
+from natospend.analysis.claim_checks import FROM_TABLES, VERDICTS, verdict
 from natospend.data.claims import Claim
 from natospend.data.reference import ally_by_iso3
 from natospend.figures.captions import EDITION_NOUNS as _WHAT
@@ -92,40 +92,34 @@ def _denominator_words(claim: Claim, checks: pd.DataFrame) -> str:
 def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, str, int, str]] | None = None) -> str:
     """One Markdown bullet: who said what and when, the verdict, and why, edition by edition."""
     rows = checks[checks["claim_id"] == claim.claim_id]
-    judged = claim_verdict(claim, rows)[0]
-    on_loaded = _verdict_phrase(rows)  # what the loaded editions give: the verdict, unless the claim rests on others
+    judged = _verdict_phrase(rows)
+    # what the editions of the claim's source give: the verdict itself, unless the claim rests on other figures
+    on_loaded = _verdict_phrase(rows.assign(decides=rows["about_source"]))
     url = f"`{claim.url}`"
     summary = SUMMARY_MARK in claim.quote  # the project's summary of reports, not the claimant's words
     words = claim.quote.replace(SUMMARY_MARK, "").strip()
     said = f"{words} ({SUMMARY_MARK.strip('()')})" if summary else f"\u201c{words}\u201d"
     lines = [
         f"- **{claim.claimed_by}, {date_text(claim.published_on)}**: {said} ({claim.source}; {url})",
-        f"  - **Verdict: {judged if claim.rests_on else on_loaded}.** Tested: {claim.how_to_test}",
+        f"  - **Verdict: {judged}.** Tested: {claim.how_to_test}",
     ]
-    deciding = rows[rows["decides"]]
-    other = rows[~rows["decides"]]
-    for _, row in deciding.iterrows():
+    main = rows[rows["about_source"]]
+    for _, row in main.iterrows():
         lines.append(f"  - {_edition_words(claim, row)}")
+    later = rows[~rows["about_source"] & rows["source"].eq(claim.about)]  # the same source, not the edition named
+    other = rows[~rows["about_source"] & ~rows["source"].eq(claim.about)]
+    if not later.empty:
+        lines.append(
+            "  - Another release, not the one the claim was made from (not part of the verdict): "
+            + " ".join(_edition_words(claim, row) for _, row in later.iterrows())
+        )
     if not other.empty:
         lines.append(
             f"  - Another view, on {'SIPRI' if claim.about == 'nato' else 'NATO'}'s definition (not part of the "
             "verdict): " + " ".join(_edition_words(claim, row) for _, row in other.iterrows())
         )
     if claim.rests_on:
-        rests = f"It rests on figures not loaded here: {claim.rests_on}."
-        if not on_loaded.startswith("cannot"):
-            covering = rows[rows["decides"] & rows["covered"].fillna(False).astype(bool)]
-            loaded = names(edition_label(s, e) for s, e in zip(covering["source"], covering["edition"], strict=True))
-            rests += (
-                f" On {loaded} it {on_loaded.replace('holds', 'would hold', 1)}"
-                if on_loaded.startswith("holds")
-                else f" On {loaded} it {on_loaded.replace('does not hold', 'would not hold', 1)}"
-            )
-            rests += "; those are not the figures the claim was made from, so a match would not confirm it"
-            if claim.test == "count_at_or_above":
-                rests += " (a count can match with other allies on each side of the line)"
-            rests += " and a mismatch does not refute it."
-        lines.append(f"  - {rests}")
+        lines.append(f"  - {_rests_on_words(claim, main, on_loaded)}")
     denominator = _denominator_words(claim, rows)
     if denominator:
         lines.append(f"  - {denominator}")
@@ -141,8 +135,32 @@ def claim_words(claim: Claim, checks: pd.DataFrame, elsewhere: list[tuple[str, s
     return "\n".join(lines)
 
 
+def _rests_on_words(claim: Claim, main: pd.DataFrame, on_loaded: str) -> str:
+    """'It rests on figures not loaded here: ... On <edition> it would hold only with shares computed from ...,
+    which put <ally> on the other side of the line (as printed, 23); those are not the figures ...'."""
+    text = f"It rests on figures not loaded here: {claim.rests_on}."
+    if on_loaded.startswith("cannot"):
+        return text
+    covering = main[main["covered"].fillna(False).astype(bool)]
+    loaded = names(edition_label(s, e) for s, e in zip(covering["source"], covering["edition"], strict=True))
+    would = on_loaded.replace("holds", "would hold", 1).replace("does not hold", "would not hold", 1)
+    text += f" On {loaded} it {would}"
+    routed = covering[covering["holds_how"].eq(FROM_TABLES)]
+    for row in routed.itertuples():  # say which allies the recomputation moves, and what the edition prints
+        moved = [item.split("=")[0] for item in str(row.other_side_from_spending_and_gdp).split(";") if item]
+        side = "below" if claim.count is not None and row.at_or_above > claim.count else "at or above"
+        text += (
+            f", which put {names(_names(moved))} {side} the line (as printed, the edition gives {row.at_or_above} of "
+            f"{row.members_with_figures})"
+        )
+    text += "; those are not the figures the claim was made from, so a match would not confirm it"
+    if claim.test == "count_at_or_above":
+        text += " (a count can match with other allies on each side of the line)"
+    return text + " and a mismatch does not refute it."
+
+
 def _verdict_phrase(rows: pd.DataFrame) -> str:
-    """The loaded editions' verdict in words: 'holds on NATO's 2024 edition (...) only, and only with ...'."""
+    """The deciding editions' verdict in words: 'holds on NATO's 2024 edition (...) only, and only with ...'."""
     judged, holding = verdict(rows)
     if holding and judged != "holds":
         judged = "holds on " + names(edition_label(s, e) for s, e in holding) + " only"
@@ -157,7 +175,7 @@ def label_sentence(label: str) -> str:
 
 
 def _cannot_words(claim: Claim, rows: pd.DataFrame) -> str:
-    if claim.about in _WHAT and not rows[rows["decides"]]["covered"].fillna(False).astype(bool).any():
+    if claim.about in _WHAT and not rows[rows["about_source"]]["covered"].fillna(False).astype(bool).any():
         who = "NATO" if claim.about == "nato" else "SIPRI"
         return (
             f"No {who} edition loaded has figures for {claim.year}: `natospend update --source {claim.about}` "
@@ -173,7 +191,7 @@ def claims_words(
 ) -> str:
     """Every claim, with its verdict (Markdown). `elsewhere`: per claim, other years or releases that give its count."""
     claims = list(claims)
-    judged = [claim_verdict(c, checks[checks["claim_id"] == c.claim_id])[0] for c in claims]
+    judged = [verdict(checks[checks["claim_id"] == c.claim_id])[0] for c in claims]
     tally = [f"{v}: {judged.count(v)}" for v in VERDICTS if v in judged]
     head = (
         f"{count(len(claims), 'claim', 'claims')} from `data/reference/claims.csv`, each tested on every edition "
@@ -199,11 +217,12 @@ def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
         {
             "Claim": checks["claim_id"],
             "Edition": [edition_label(s, e) for s, e in zip(checks["source"], checks["edition"], strict=True)],
-            "Decides": checks["decides"].map({True: "yes", False: "no"}),
+            "Decides the verdict": checks["decides"].map({True: "yes", False: "no"}),
             "Year": checks["year"].astype(int).astype(str),
             "Covers the year": checks["covered"].map({True: "yes", False: "no"}),
             "Found": [_found(row) for _, row in checks.iterrows()],
-            "Holds": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
+            "Holds on this edition": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
+            "Claim's verdict": checks["verdict"],
         }
     )
     return shown

@@ -140,7 +140,8 @@ def headline(
             f"{_names(late)}."
             + (f" Not comparable ({_names(unknown)}): no trend after a series break." if len(unknown) else ""),
             f"- Standing at {pct:g}% in {base_year} would take **{_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_current'])}"
-            f" US dollars** more that year (current US dollars, {current}; {_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])}"
+            f" US dollars** more that year (current US dollars: each ally's gap in NATO's share of real GDP, Table 3, "
+            f"times its GDP at {current}; {_bn(totals.at[ALL_ALLIES, 'extra_spending_usd_m_constant'])}"
             f" at {constant}): {_bn(totals.at[EUROPE_AND_CANADA, 'extra_spending_usd_m_current'])} for Europe and Canada, "
             f"{_bn(totals.at[UNITED_STATES, 'extra_spending_usd_m_current'])} for the United States"
             + (

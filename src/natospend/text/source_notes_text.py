@@ -20,9 +20,18 @@ def _plain(note: str) -> str:
     return _SLIPS.sub(lambda m: f"{m.group(1)} [sic]", text)
 
 
-def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str, *, name_nato_sources: bool = False) -> str:
+def sipri_notes_words(
+    notes: pd.DataFrame,
+    sipri_edition: str,
+    *,
+    name_nato_sources: bool = False,
+    earlier_notes: pd.DataFrame | None = None,
+    earlier_edition: str | None = None,
+) -> str:
     """One bullet per ally with SIPRI's notes on its figures (what they include or exclude, fiscal years,
-    budgets instead of outturns), quoted from the edition's Footnotes sheet; or a sentence when there is none."""
+    budgets instead of outturns), quoted from the edition's Footnotes sheet; or a sentence when there is none.
+    name_nato_sources: also quote, from this release and the earlier one when given, the notes that tie SIPRI's
+    own figures to NATO's (a note can say more in one release than in the next)."""
     source = f"SIPRI Military Expenditure Database, April {sipri_edition} release"
     if notes.empty:
         return f"*SIPRI attaches no note to these figures ({source}).*"
@@ -36,13 +45,27 @@ def sipri_notes_words(notes: pd.DataFrame, sipri_edition: str, *, name_nato_sour
         lines.append(f"- **{name}**: {quoted}")
     if not name_nato_sources:
         return "\n".join(lines)
-    quoted = {}
-    for r in notes.itertuples():
-        for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
-            if _FROM_NATO.search(sentence):
-                quoted.setdefault(str(r.country_name), sentence.removeprefix(f"{r.country_name}: "))
-    listed = "; ".join(f"{name}: \u201c{_plain(sentence)}\u201d" for name, sentence in sorted(quoted.items()))
-    listed = listed or "none in this release"
+    releases = [(notes, sipri_edition)]
+    if earlier_notes is not None and earlier_edition is not None:
+        releases.append((earlier_notes, earlier_edition))
+    quoted: dict[tuple[str, str], str] = {}
+    for frame, edition in releases:
+        for r in frame.itertuples():
+            for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
+                if _FROM_NATO.search(sentence):
+                    quoted.setdefault((str(r.country_name), edition), sentence.removeprefix(f"{r.country_name}: "))
+    listed = "; ".join(
+        f"{name}{'' if edition == sipri_edition else f' (April {edition} release)'}: \u201c{_plain(sentence)}\u201d"
+        for (name, edition), sentence in sorted(
+            quoted.items(), key=lambda item: (item[0][0], item[0][1] != sipri_edition)
+        )
+    )
+    listed = listed or ("none in these releases" if len(releases) > 1 else "none in this release")
     stop = "" if listed.endswith(".\u201d") else "."  # a quotation that ends the sentence carries its full stop
-    lines += ["", f"Where SIPRI's notes tie its own figures to NATO's (its words): {listed}{stop}"]
+    lines += [
+        "",
+        f"Where SIPRI's notes tie its own figures to NATO's, for the years each names (its words): {listed}{stop} "
+        "The absence of such a note is not evidence that an ally's figures are independent of NATO's: SIPRI's "
+        "notes do not name the source of every figure.",
+    ]
     return "\n".join(lines)
