@@ -171,3 +171,11 @@ def test_the_money_totals_name_the_part_of_an_ally_measured_after_a_break(defaul
     )
     summary = json.loads((default_run / "summary.json").read_text())["notebooks"]["02_pathways"]
     assert "LUX" not in summary["allies_never_at_trend"] and summary["allies_without_a_trend"] == ["LUX"]
+
+
+def test_a_table_of_words_may_wrap_in_print_and_a_table_of_numbers_never_does() -> None:
+    numbers = TableView(pd.DataFrame({"Share (%)": ["2.05", "1.99"], "Year": ["2024", "2023"]}), "numbers")
+    words = TableView(pd.DataFrame({"Verdict": ["cannot be checked with the data loaded"]}), "words")
+    assert not numbers.has_words() and words.has_words()
+    assert 'class="dataframe natospend-table natospend-words"' in words._repr_mimebundle_()[0]["text/html"]
+    assert "natospend-words" not in numbers._repr_mimebundle_()[0]["text/html"]

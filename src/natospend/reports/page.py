@@ -28,6 +28,7 @@ from natospend.figures.style import save, use_style
 from natospend.paths import REPORTS_DIR
 
 TABLE_METADATA = "natospend_table"  # output metadata: the CSV a display table comes from (html.py links it)
+WORDS_IN_A_CELL = 24  # a cell longer than this holds words, which may wrap in print
 
 
 def setup_notebook() -> None:
@@ -46,8 +47,15 @@ class TableView:
     csv_name: str  # the file under tables/, without .csv
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, str], dict[str, Any]]:
-        data = {"text/plain": self.shown.to_string(), "text/html": self.shown.to_html(classes="natospend-table")}
+        # cells of words (a sentence, an edition's name) may wrap in print; cells of numbers never do
+        classes = ["natospend-table"] + (["natospend-words"] if self.has_words() else [])
+        data = {"text/plain": self.shown.to_string(), "text/html": self.shown.to_html(classes=classes)}
         return data, {TABLE_METADATA: self.csv_name}
+
+    def has_words(self, longest: int = WORDS_IN_A_CELL) -> bool:
+        """Whether any cell holds text longer than `longest` characters (words, not a number or a code)."""
+        cells = self.shown.select_dtypes(include=["object", "string"]).astype("string")
+        return bool(len(cells.columns)) and bool(cells.apply(lambda column: column.str.len()).max().max() > longest)
 
 
 @dataclass

@@ -215,13 +215,13 @@ def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
     """The per-edition table for reading: one row per claim and edition."""
     shown = pd.DataFrame(
         {
-            "Claim": checks["claim_id"],
+            # a break opportunity after each hyphen: a long identifier wraps in a narrow (printed) column
+            "Claim": checks["claim_id"].str.replace("-", "-\u200b", regex=False),
             "Edition": [edition_label(s, e) for s, e in zip(checks["source"], checks["edition"], strict=True)],
-            "Decides the verdict": checks["decides"].map({True: "yes", False: "no"}),
+            "Decides": checks["decides"].map({True: "yes", False: "no"}),
             "Year": checks["year"].astype(int).astype(str),
-            "Covers the year": checks["covered"].map({True: "yes", False: "no"}),
-            "Found": [_found(row) for _, row in checks.iterrows()],
-            "Holds on this edition": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
+            "Found (\u2013: no figures for the year)": [_found(row) for _, row in checks.iterrows()],
+            "Holds here": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
             "Claim's verdict": checks["verdict"],
         }
     )
