@@ -13,7 +13,7 @@ from natospend.analysis import claim_checks as checks
 from natospend.data.claims import CLAIM_COLUMNS, CLAIMS_CSV, Claim, load_claims
 from natospend.data.reference import ally_by_iso3
 from natospend.errors import InputError
-from natospend.text.claims_text import claim_words, claims_words
+from natospend.text.claims_text import claim_words, claims_words, readable_checks
 
 MEMBERS_2024 = [c for c, a in ally_by_iso3().items() if a.accession_date.year <= 2024 and a.has_armed_forces]
 
@@ -178,13 +178,23 @@ def test_the_committed_claims_get_their_verdicts_on_the_committed_editions() -> 
     assert sipri_2025["holds_how"] == "with shares rounded to one decimal" and "SWE=1.9977" in sipri_2025["near"]
     for pledge in ("ap-2025-05-15-uk-2027", "ap-2025-05-15-uk-2029", "nato-2025-08-28-all-but-iceland"):
         assert verdict(pledge)[0] == "cannot be checked with the data loaded", pledge
+    assert set(rows("ap-2025-05-15-uk-2027").query("decides")["source"]) == {"nato"}  # NATO's definition decides
+    shown = readable_checks(table).set_index(["Claim", "Edition"])["Holds here"]
+    assert shown[("ap-\u200b2025-\u200b05-\u200b15-\u200bcount", "NATO's 2024 edition (17 June 2024)")] == (
+        "yes, from Tables 2 and 5"
+    )
+    assert (
+        shown[("sipri-\u200b2025-\u200b04-\u200b28-\u200bcount", "SIPRI's 2025 release (28 April 2025)")]
+        == "yes, rounded"
+    )
 
     ap_words = claim_words(by_id["ap-2025-05-15-count"], table)
     assert "**Verdict: cannot be checked with the data loaded.**" in ap_words
     assert "It rests on figures not loaded here: NATO's latest figures when the claim appeared" in ap_words
     assert (
         "On NATO's 2024 edition (17 June 2024) it would hold, and only with shares computed from NATO's Tables 2 and "
-        "5, which put Slovak Republic below the line (as printed, the edition gives 23 of 31); those are not the "
+        "5 (constant prices), which put Slovak Republic below the line (as printed, the edition gives 23 of 31); "
+        "those are not the "
         "figures the claim was made from, so a match would not confirm it (a count can match with other allies on "
         "each side of the line) and a mismatch does not refute it."
     ) in ap_words

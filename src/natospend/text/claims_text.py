@@ -150,8 +150,8 @@ def _rests_on_words(claim: Claim, main: pd.DataFrame, on_loaded: str) -> str:
         moved = [item.split("=")[0] for item in str(row.other_side_from_spending_and_gdp).split(";") if item]
         side = "below" if claim.count is not None and row.at_or_above > claim.count else "at or above"
         text += (
-            f", which put {names(_names(moved))} {side} the line (as printed, the edition gives {row.at_or_above} of "
-            f"{row.members_with_figures})"
+            f" (constant prices), which put {names(_names(moved))} {side} the line (as printed, the edition gives "
+            f"{row.at_or_above} of {row.members_with_figures})"
         )
     text += "; those are not the figures the claim was made from, so a match would not confirm it"
     if claim.test == "count_at_or_above":
@@ -211,6 +211,20 @@ def _found(row: pd.Series) -> str:
     return f"{row['at_or_above']} of {row['members_with_figures']} at or above, {below} below"
 
 
+HOLDS_HOW_SHORT = {
+    "exactly": "yes",
+    "with shares rounded to one decimal": "yes, rounded",
+    FROM_TABLES: "yes, from Tables 2 and 5",
+}
+
+
+def _holds_here(row: pd.Series) -> str:
+    """'yes', 'yes, rounded', 'yes, from Tables 2 and 5', 'no', or a dash where the edition does not cover it."""
+    if pd.isna(row["holds"]):
+        return "\u2013"
+    return HOLDS_HOW_SHORT.get(str(row["holds_how"]), "yes") if bool(row["holds"]) else "no"
+
+
 def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
     """The per-edition table for reading: one row per claim and edition."""
     shown = pd.DataFrame(
@@ -221,7 +235,7 @@ def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
             "Decides": checks["decides"].map({True: "yes", False: "no"}),
             "Year": checks["year"].astype(int).astype(str),
             "Found (\u2013: no figures for the year)": [_found(row) for _, row in checks.iterrows()],
-            "Holds here": checks["holds"].map({True: "yes", False: "no"}).fillna("\u2013"),
+            "Holds here": [_holds_here(row) for _, row in checks.iterrows()],
             "Claim's verdict": checks["verdict"],
         }
     )
