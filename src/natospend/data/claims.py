@@ -6,8 +6,9 @@ of how many), `named_below` (exactly which allies stood below it; an ally withou
 counts as not at it), `share_by_year` (one ally at or above the threshold in the year: a pledge). `about` says
 whose figures the claim rests on (nato, sipri, or any): those editions decide its verdict; the others are shown
 beside them; `edition` narrows that to the one edition a claim was made from (a publisher's headline with its
-release), later revisions shown beside it. `rests_on` names the figures a claim was made from when they are known and not loaded
-(a report, an earlier release): the verdict is then on the editions loaded, and says so."""
+release), later revisions shown beside it. `rests_on` names the figures a claim was made from when they are known
+and not loaded (a report, a later edition): no loaded edition decides, the claim cannot be checked with the data
+loaded, and what the loaded editions would give is shown as context."""
 
 from __future__ import annotations
 
