@@ -327,10 +327,11 @@ def test_only_notes_that_tie_sipris_own_figures_to_natos_are_quoted_as_such() ->
     )
     words = sipri_notes_words(notes, "2026", name_nato_sources=True)
     tied = words.split("Where SIPRI's notes tie its own figures to NATO's, for the years each names (its words): ")[1]
-    assert "Bulgaria" not in tied and tied.startswith("Luxembourg: \u201cFigures may not")
-    assert "as to the PGD.\u201d The absence of such a note is not evidence" in tied and ".\u201d." not in tied
+    assert "Bulgaria: \u201c" not in tied and tied.startswith("Luxembourg: \u201cFigures may not")
+    assert "as to the PGD.\u201d Notes that name NATO in another way are not listed (Bulgaria, quoted above)." in tied
+    assert "The absence of such a note is not evidence" in tied and ".\u201d." not in tied
     none = sipri_notes_words(notes.iloc[:1], "2026", name_nato_sources=True)
-    assert "(its words): none in this release. The absence" in none
+    assert "(its words): none in this release. Notes that name NATO in another way" in none
     # the earlier release's note said more (NATO "the principle source"): quoted too, with its release named
     earlier = notes.assign(note=["Bulgaria: no.", "by NATO, the principle source for the data."])
     both = sipri_notes_words(notes, "2026", name_nato_sources=True, earlier_notes=earlier, earlier_edition="2025")

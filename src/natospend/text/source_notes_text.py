@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from natospend.formatting import names
+
 _ADDRESS = re.compile(r"<?(https?://[^\s>]+)>?")
 # Slips in SIPRI's notes, quoted as SIPRI wrote them and marked: a reader should not take them for ours.
 # Notes that tie SIPRI's own figures to NATO's. Not "NATO has provided figures ...": SIPRI's note on Bulgaria
@@ -49,11 +51,15 @@ def sipri_notes_words(
     if earlier_notes is not None and earlier_edition is not None:
         releases.append((earlier_notes, earlier_edition))
     quoted: dict[tuple[str, str], str] = {}
+    mentions: set[str] = set()  # allies whose notes name NATO without tying SIPRI's figures to it
     for frame, edition in releases:
         for r in frame.itertuples():
             for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
                 if _FROM_NATO.search(sentence):
                     quoted.setdefault((str(r.country_name), edition), sentence.removeprefix(f"{r.country_name}: "))
+                elif "NATO" in sentence:
+                    mentions.add(str(r.country_name))
+    mentions -= {name for name, _ in quoted}
     listed = "; ".join(
         f"{name}{'' if edition == sipri_edition else f' (April {edition} release)'}: \u201c{_plain(sentence)}\u201d"
         for (name, edition), sentence in sorted(
@@ -62,10 +68,16 @@ def sipri_notes_words(
     )
     listed = listed or ("none in these releases" if len(releases) > 1 else "none in this release")
     stop = "" if listed.endswith(".\u201d") else "."  # a quotation that ends the sentence carries its full stop
+    # a note that names NATO in another way (NATO's figures as an alternative, a membership date) is not listed
+    other = (
+        f" Notes that name NATO in another way are not listed ({names(sorted(mentions))}, quoted above)."
+        if mentions
+        else ""
+    )
     lines += [
         "",
-        f"Where SIPRI's notes tie its own figures to NATO's, for the years each names (its words): {listed}{stop} "
-        "The absence of such a note is not evidence that an ally's figures are independent of NATO's: SIPRI's "
-        "notes do not name the source of every figure.",
+        f"Where SIPRI's notes tie its own figures to NATO's, for the years each names (its words): {listed}{stop}"
+        f"{other} The absence of such a note is not evidence that an ally's figures are independent of NATO's: "
+        "SIPRI's notes do not name the source of every figure.",
     ]
     return "\n".join(lines)
