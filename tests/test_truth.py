@@ -336,6 +336,12 @@ def test_only_notes_that_tie_sipris_own_figures_to_natos_are_quoted_as_such() ->
     earlier = notes.assign(note=["Bulgaria: no.", "by NATO, the principle source for the data."])
     both = sipri_notes_words(notes, "2026", name_nato_sources=True, earlier_notes=earlier, earlier_edition="2025")
     assert "Luxembourg (April 2025 release): \u201cby NATO, the principle source [sic] for the data.\u201d" in both
+    # a note that names NATO otherwise only in the earlier release is not "quoted above": not named as not listed
+    finland = pd.DataFrame({"country_name": ["Finland"], "mark": ["85"], "note": ["Finland joined NATO in 2023."]})
+    earlier_only = sipri_notes_words(
+        notes, "2026", name_nato_sources=True, earlier_notes=finland, earlier_edition="2025"
+    )
+    assert "not listed (Bulgaria, quoted above)" in earlier_only and "Finland" not in earlier_only
 
 
 def test_the_catalogue_and_list_word_parameters_as_the_pages_do() -> None:

@@ -85,14 +85,15 @@ def check_claim(claim: Claim, shares: Shares) -> pd.DataFrame:
         in_year = frame[(frame["year"] == claim.year) & frame["country"].isin(members)]
         in_year = in_year[in_year["country"].map(lambda c: allies[c].has_armed_forces).astype(bool)]
         row: dict[str, Any] = dict.fromkeys(CHECK_COLUMNS)
+        # an edition of the source the claim is about (and, if named, the edition it was made from) decides the
+        # verdict, unless the claim was made from figures that are not loaded
+        about_source = claim.about in ("any", source) and claim.edition in ("", edition)
         row.update(
             claim_id=claim.claim_id,
             source=source,
             edition=edition,
-            # an edition of the source the claim is about (and, if named, the edition it was made from) ...
-            about_source=claim.about in ("any", source) and claim.edition in ("", edition),
-            # ... decides the verdict, unless the claim was made from figures that are not loaded
-            decides=claim.about in ("any", source) and claim.edition in ("", edition) and not claim.rests_on,
+            about_source=about_source,
+            decides=about_source and not claim.rests_on,
             year=claim.year,
             members=len(members),
             members_with_figures=len(in_year),

@@ -55,7 +55,8 @@ def allies_meeting_by_year(
 
     `judged_then`: (ally, year, threshold %) that NATO's own note says met a share-of-GDP guideline on the GDP
     data of the time (data.source_notes.nato_past_judgements). `allies_meeting_with_nato_note` adds those the
-    edition's figures put below (named_in_nato_note), which is not NATO's count at the time for other allies; `allies_meeting` is the count on the edition's figures alone."""
+    edition's figures put below (named_in_nato_note), which is not NATO's count at the time for other allies;
+    `allies_meeting` is the count on the edition's figures alone."""
     allies = members_only(table)
     judged = list(judged_then)
     records = []

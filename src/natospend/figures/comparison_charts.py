@@ -10,6 +10,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from natospend.analysis.ppp import EUROPE
+from natospend.data.breaks import SeriesBreak, break_in_or_before
 from natospend.figures.style import BELOW, MEETS, NEUTRAL, finish, hollow_markers, money_axis
 from natospend.formatting import format_number
 
@@ -55,9 +56,11 @@ def shares_side_by_side(compared: pd.DataFrame, year: int, caption: str) -> Figu
     return finish(fig, caption + " Hollow markers: estimates.")
 
 
-def difference_heatmap(compared: pd.DataFrame, caption: str, breaks: dict[str, list[int]] | None = None) -> Figure:
+def difference_heatmap(
+    compared: pd.DataFrame, caption: str, breaks: dict[str, list[SeriesBreak]] | None = None
+) -> Figure:
     """NATO minus SIPRI by ally and year. A value marked "e" rests on an estimate (NATO's or SIPRI's, that cell
-    only); a hatched cell is in or after a listed break in NATO's series (breaks: ally -> break years)."""
+    only); a hatched cell is in or after a listed break in NATO's series (breaks: data.breaks.trend_breaks)."""
     wide = compared.pivot(index="country_name", columns="year", values="difference_pp")
     flagged = compared.assign(e=compared["nato_estimate"] | compared["sipri_estimate"])
     estimated = flagged.pivot(index="country_name", columns="year", values="e").reindex_like(wide).fillna(False)
@@ -81,10 +84,8 @@ def difference_heatmap(compared: pd.DataFrame, caption: str, breaks: dict[str, l
     hatched = False
     for row, name in enumerate(wide.index):
         for column, year in enumerate(wide.columns):
-            if (
-                any(year >= b for b in (breaks or {}).get(str(codes.get(name)), []))
-                and wide.iat[row, column] == wide.iat[row, column]
-            ):  # not NaN
+            value = wide.iat[row, column]
+            if value == value and break_in_or_before(breaks or {}, str(codes.get(name)), int(year)):  # not NaN
                 ax.add_patch(Rectangle((column, row), 1, 1, fill=False, hatch="//", edgecolor="#555555", lw=0))
                 hatched = True
     ax.set_xticklabels([str(y) for y in wide.columns], rotation=0)

@@ -229,8 +229,7 @@ def readable_checks(checks: pd.DataFrame) -> pd.DataFrame:
     """The per-edition table for reading: one row per claim and edition."""
     shown = pd.DataFrame(
         {
-            # a break opportunity after each hyphen: a long identifier wraps in a narrow (printed) column
-            "Claim": checks["claim_id"].str.replace("-", "-\u200b", regex=False),
+            "Claim": checks["claim_id"],  # a long identifier wraps in print: the table holds words
             "Edition": [edition_label(s, e) for s, e in zip(checks["source"], checks["edition"], strict=True)],
             "Decides": checks["decides"].map({True: "yes", False: "no"}),
             "Year": checks["year"].astype(int).astype(str),

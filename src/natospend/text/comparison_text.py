@@ -47,8 +47,15 @@ def comparable_members(
     """The year's members with both figures, split into those ranked and averaged and those left apart: an ally
     with a listed break in NATO's series in or before the year (a changed denominator)."""
     every = compared[(compared["year"] == year) & compared["member"]].dropna(subset=["difference_pp"])
-    broken = every["country"].map(lambda c: break_in_or_before(breaks, c, year)).astype(bool)
-    return every[~broken], every[broken]
+    return _apart_at_breaks(every, breaks, year)
+
+
+def _apart_at_breaks(
+    rows: pd.DataFrame, breaks: dict[str, list[SeriesBreak]], year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows of allies without a listed break in or before the year, rows of those with one)."""
+    broken = rows["country"].map(lambda c: break_in_or_before(breaks, c, year)).astype(bool)
+    return rows[~broken], rows[broken]
 
 
 def headline(
@@ -284,8 +291,7 @@ def definition_or_vintage_words(
     at_old = int((split["sipri_earlier_share_gdp_pct"] >= threshold).sum())
     at_new = int((split["sipri_share_gdp_pct"] >= threshold).sum())
     at_nato = int((split["nato_share_gdp_pct"] >= threshold).sum())
-    broken = split["country"].map(lambda c: break_in_or_before(breaks or {}, c, year)).astype(bool)
-    comparable, apart = split[~broken], split[broken]
+    comparable, apart = _apart_at_breaks(split, breaks or {}, year)
     mean = comparable[["difference_pp", "difference_from_earlier_release_pp", "sipri_revision_pp"]].mean()
     moved = comparable.reindex(comparable["sipri_revision_pp"].abs().sort_values(ascending=False).index).head(3)
     parts = [

@@ -296,8 +296,7 @@ def pathways_summary(core: pd.DataFrame, core_totals: pd.DataFrame, total_totals
     """The numbers the page states about the core and total targets, for summary.json."""
     below = core[core["gap_pp"] > 0]
     with_trend = below["trend_real_growth_pct"].notna()
-    never = below[with_trend & below["year_target_reached_at_trend"].isna()]  # no trend is not "never": 'no trend'
-
+    never = below[with_trend & below["year_target_reached_at_trend"].isna()]  # no trend is not "never"
     by_group = core_totals.set_index("group")
     total_by_group = total_totals.set_index("group")
     return {

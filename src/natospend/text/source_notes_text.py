@@ -57,7 +57,7 @@ def sipri_notes_words(
             for sentence in re.split(r"(?<=\.)\s+", " ".join(str(r.note).split())):
                 if _FROM_NATO.search(sentence):
                     quoted.setdefault((str(r.country_name), edition), sentence.removeprefix(f"{r.country_name}: "))
-                elif "NATO" in sentence:
+                elif "NATO" in sentence and edition == sipri_edition:  # quoted above: this release's notes
                     mentions.add(str(r.country_name))
     mentions -= {name for name, _ in quoted}
     listed = "; ".join(
